@@ -1,0 +1,37 @@
+# wallaroo-widgets: two commands matter — `make lab` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+STAMP  := $(VENV)/.installed
+
+.PHONY: install lab test test-unit test-notebooks test-browser lint sandbox bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e '.[sandbox,test]'
+	touch $(STAMP)
+
+## The main job: sandbox with demo data + JupyterLab on notebooks/ (Ctrl-C stops both).
+lab: install
+	@bash scripts/lab.sh
+
+## Every test: lint, unit + integration (real sandbox over HTTP), notebooks (nbval), browser.
+test: install
+	$(VENV)/bin/ruff check wallaroo_widgets tests benchmarks
+	$(PY) -m pytest -q tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider
+
+lint: install
+	$(VENV)/bin/ruff check wallaroo_widgets tests benchmarks
+
+sandbox: install
+	$(VENV)/bin/wallaroo-widgets sandbox --demo --data-dir .sandbox-data
+
+bench: install
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .sandbox-data test-output .pytest_cache
