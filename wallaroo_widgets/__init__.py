@@ -1,5 +1,49 @@
 """wallaroo-widgets: Jupyter widgets, drift analysis and a local sandbox for the Wallaroo MLOps API."""
 
-from ._version import __version__
+from __future__ import annotations
 
-__all__ = ["__version__"]
+from typing import Any
+
+from . import errors
+from ._version import __version__
+from .api import ApiList
+from .codegen import CallRecord
+from .errors import (
+    AuthenticationError,
+    ConflictError,
+    ConnectionFailed,
+    NotFoundError,
+    PermissionDeniedError,
+    ServerError,
+    UnexpectedResponse,
+    ValidationError,
+    WallarooError,
+)
+from .session import Session
+
+__all__ = [
+    "__version__",
+    "Session",
+    "ApiList",
+    "CallRecord",
+    "errors",
+    "WallarooError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ValidationError",
+    "ConflictError",
+    "ServerError",
+    "ConnectionFailed",
+    "UnexpectedResponse",
+    "console",
+]
+
+
+def __getattr__(name: str) -> Any:
+    """``console`` is imported lazily (it pulls in ipywidgets)."""
+    if name == "console":
+        from .panels import console
+
+        return console
+    raise AttributeError(f"module 'wallaroo_widgets' has no attribute {name!r}")

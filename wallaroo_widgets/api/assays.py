@@ -1,0 +1,102 @@
+"""``/v1/api/assays/*`` (V1, integer ids): summarize, create, list, set_active, run_interactive_baseline,
+get_baseline, run_interactive, get_assay_results and the older get_results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import frames
+from ._base import ApiList, Area, compact, expect, expect_type, iso
+
+
+def _config(config: dict[str, Any] | None, fields: dict[str, Any]) -> dict[str, Any]:
+    body = dict(config or {})
+    body.update({k: v for k, v in fields.items() if v is not None})
+    if "run_until" in body:
+        body["run_until"] = iso(body["run_until"])
+    return body
+
+
+class Assays(Area):
+    area = "assays"
+
+    def summarize(self, summarizer: dict[str, Any], baseline: dict[str, Any]) -> dict[str, Any]:
+        """Baseline Summary for ``{"fixed_window": {...}}`` or ``{"vector": [...]}`` (pure read)."""
+        body = self._post("summarize", {"summarizer": summarizer, "baseline": baseline}, read=True,
+                          call=self._call("summarize", summarizer, baseline))
+        return expect_type(body, dict, self.session)
+
+    def create(self, config: dict[str, Any] | None = None, /, **fields: Any) -> dict[str, Any]:
+        """Create an assay from a config dict and/or API-named keywords (``name, pipeline_id, pipeline_name,
+        active, status, baseline, window, summarizer, alert_threshold, warning_threshold, run_until,
+        workspace_id``) -> ``{"assay_id": N}``. Defaults: ``active=True``, ``status="created"``."""
+        body = _config(config, fields)
+        body.setdefault("active", True)
+        body.setdefault("status", "created")
+        out = self._post("create", body, read=False, call=self._call("create", body))
+        expect(out, "assay_id", int, self.session)
+        return out
+
+    def list(self, pipeline_id: int | None = None, *, workspace_id: int | None = None,
+             workspace_name: str | None = None) -> ApiList:
+        """Assays of a pipeline, newest first. Items gain ``run_at, num_ok, num_warnings, num_alerts`` parsed
+        from ``status`` (a JSON string once the scheduler ran; None before)."""
+        body = self._post("list", compact(pipeline_id=pipeline_id, workspace_id=workspace_id,
+                                          workspace_name=workspace_name), read=True,
+                          call=self._call("list", pipeline_id, workspace_id=workspace_id,
+                                          workspace_name=workspace_name))
+        items = []
+        for a in expect_type(body, list, self.session):
+            if isinstance(a, dict):
+                items.append({**a, **frames.parse_assay_status(a.get("status"))})
+        return ApiList(items, raw=body, frame=frames.assays_frame)
+
+    def set_active(self, id: int, active: bool) -> dict[str, Any]:
+        """Pause or resume an assay -> ``{"id", "active"}``."""
+        body = self._post("set_active", {"id": id, "active": bool(active)}, read=False,
+                          call=self._call("set_active", id, bool(active)))
+        return expect_type(body, dict, self.session)
+
+    def run_interactive_baseline(self, config: dict[str, Any] | None = None, /, **fields: Any) -> Any:
+        """Baseline run for a full assay config (pure read): one AssayResult-like dict (or None/{})."""
+        body = _config(config, fields)
+        return self._post("run_interactive_baseline", body, read=True,
+                          call=self._call("run_interactive_baseline", body))
+
+    def get_baseline(self, workspace_id: int, pipeline_name: str, start: Any = None, end: Any = None, *,
+                     model_name: str | None = None, limit: int | None = None, locations: list[str] | None = None,
+                     next: dict[str, int] | None = None) -> ApiList:
+        """Raw inference-log records (flattened ``in.*``/``out.*``/``metadata.*``, ``time`` in ms)."""
+        body = compact(workspace_id=workspace_id, pipeline_name=pipeline_name, start=iso(start), end=iso(end),
+                       model_name=model_name, limit=limit, next=next)
+        body["locations"] = locations or []
+        out = self._post("get_baseline", body, read=True, call=self._call(
+            "get_baseline", workspace_id, pipeline_name, iso(start), iso(end), model_name=model_name, limit=limit))
+        return ApiList(expect_type(out, list, self.session), raw=out, frame=frames.logs_frame)
+
+    def run_interactive(self, config: dict[str, Any] | None = None, /, **fields: Any) -> ApiList:
+        """Preview an assay config (nothing stored; pure read): one AssayResult per window."""
+        body = _config(config, fields)
+        out = self._post("run_interactive", body, read=True, call=self._call("run_interactive", body))
+        return self._results(out)
+
+    def get_assay_results(self, assay_id: int, start: Any = None, end: Any = None, *,
+                          workspace_id: int | None = None, workspace_name: str | None = None) -> ApiList:
+        """Stored results (``assays/get_assay_results``), ascending by ``window_start``; ``.df`` one row per window."""
+        body = compact(assay_id=assay_id, start=iso(start), end=iso(end), workspace_id=workspace_id,
+                       workspace_name=workspace_name)
+        out = self._post("get_assay_results", body, read=True, call=self._call(
+            "get_assay_results", assay_id, iso(start), iso(end), workspace_id=workspace_id))
+        return self._results(out)
+
+    def get_results(self, assay_id: int, start: Any = None, end: Any = None, *, limit: int | None = None,
+                    pipeline_id: int | None = None) -> ApiList:
+        """Stored results through the older Seed-000 path ``assays/get_results``."""
+        body = compact(assay_id=assay_id, start=iso(start), end=iso(end), limit=limit, pipeline_id=pipeline_id)
+        out = self._post("get_results", body, read=True, call=self._call(
+            "get_results", assay_id, iso(start), iso(end), limit=limit, pipeline_id=pipeline_id))
+        return self._results(out)
+
+    def _results(self, body: Any) -> ApiList:
+        items = [r for r in expect_type(body, list, self.session) if isinstance(r, dict)]
+        return ApiList(items, raw=body, frame=frames.results_frame)

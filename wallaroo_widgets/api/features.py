@@ -1,0 +1,16 @@
+"""``/v1/api/features/list``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._base import Area, expect_type
+
+
+class Features(Area):
+    area = "features"
+
+    def list(self) -> dict[str, Any]:
+        """``{"features": {name: "true"|...}, "name": str, "is_auth_enabled": bool}`` (feature values are strings)."""
+        body = self._post("list", {}, read=True, call=self._call("list"))
+        return expect_type(body, dict, self.session)

@@ -1,0 +1,155 @@
+"""``/v1/api/models/*``: upload (multipart), upload_stream, upload_and_convert, list, get_by_id, list_versions,
+get_config_by_id, get."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from collections.abc import Callable
+from typing import IO, Any
+
+from . import frames
+from ._base import ApiList, Area, compact, expect, expect_type, upload_id
+
+ModelFile = str | os.PathLike | bytes | IO[bytes]
+
+
+def _opener(file: ModelFile, filename: str | None) -> tuple[Callable[[], IO[bytes]], str]:
+    """(a function giving a fresh readable stream per attempt, the file name to send)."""
+    if isinstance(file, str | os.PathLike):
+        path = os.fspath(file)
+        if not os.path.isfile(path):
+            raise FileNotFoundError(f"model file not found: {path}")
+        return (lambda: open(path, "rb")), filename or os.path.basename(path)
+    if isinstance(file, bytes | bytearray):
+        data = bytes(file)
+        return (lambda: io.BytesIO(data)), filename or "model.onnx"
+    if hasattr(file, "read"):
+        name = filename or os.path.basename(str(getattr(file, "name", "") or "")) or "model.onnx"
+        start = file.tell() if _seekable(file) else None
+        used = [False]
+
+        def reopen() -> IO[bytes]:
+            if used[0]:
+                if start is None:
+                    raise ValueError("cannot resend a non-seekable stream; pass a path or a seekable file")
+                file.seek(start)
+            used[0] = True
+            return file
+
+        return reopen, name
+    raise TypeError(f"model file must be a path, bytes or a binary file object, not {type(file).__name__}")
+
+
+def _seekable(f: Any) -> bool:
+    try:
+        return bool(f.seekable())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+class Models(Area):
+    area = "models"
+
+    def _uploaded(self, body: Any) -> dict[str, Any]:
+        out = dict(expect_type(body, dict, self.session))
+        out["id"] = upload_id(body, self.session)
+        return out
+
+    def upload(self, name: str, workspace_id: int, file: ModelFile, *, visibility: str | None = "public",
+               filename: str | None = None) -> dict[str, Any]:
+        """Seed-000 multipart upload (fields ``name``, ``visibility``, ``workspace_id`` + part ``file``).
+        Returns the ``insert_models`` envelope plus ``id`` (the new model/version id)."""
+        open_file, fname = _opener(file, filename)
+        form = compact(name=name, visibility=visibility, workspace_id=str(workspace_id))
+        resp = self.session.request(
+            "POST", "/v1/api/models/upload",
+            payload=lambda: {"data": form, "files": {"file": (fname, open_file(), "application/octet-stream")}},
+            record_form=form, record_files={"file": (fname, "application/octet-stream")},
+            api_call=self._call("upload", name, workspace_id, fname, visibility=visibility),
+        )
+        return self._uploaded(self.session.parse_json(resp))
+
+    def upload_stream(self, name: str, workspace_id: int, file: ModelFile, *, filename: str | None = None,
+                      visibility: str | None = None) -> dict[str, Any]:
+        """Raw-bytes upload (``application/octet-stream``, query ``name, filename, visibility, workspace_id``);
+        a path or file object is streamed, not read into memory."""
+        open_file, fname = _opener(file, filename)
+        params = compact(name=name, filename=fname, visibility=visibility, workspace_id=workspace_id)
+        resp = self.session.request(
+            "POST", "/v1/api/models/upload_stream", payload=lambda: {"data": open_file()},
+            content_type="application/octet-stream", params=params, data_file=fname,
+            api_call=self._call("upload_stream", name, workspace_id, fname, visibility=visibility),
+        )
+        return self._uploaded(self.session.parse_json(resp))
+
+    def upload_and_convert(
+        self, name: str, workspace_id: int, file: ModelFile, *, framework: str = "onnx",
+        python_version: str = "3.8", requirements: list[str] | None = None, visibility: str = "public",
+        input_schema: str | None = None, output_schema: str | None = None, arch: str | None = None,
+        accel: str | None = None, framework_config: dict | None = None, filename: str | None = None,
+    ) -> dict[str, Any]:
+        """Multipart ``metadata`` (JSON part) + ``file``; the server answers 202 with the ``insert_models``
+        envelope (plus ``id`` here). Schemas are base64 serialized Arrow schemas."""
+        open_file, fname = _opener(file, filename)
+        conversion = compact(framework=framework, python_version=python_version, requirements=requirements or [],
+                             arch=arch, accel=accel, framework_config=framework_config)
+        metadata = compact(name=name, visibility=visibility, workspace_id=workspace_id, conversion=conversion,
+                           input_schema=input_schema, output_schema=output_schema)
+        meta_text = json.dumps(metadata)
+        resp = self.session.request(
+            "POST", "/v1/api/models/upload_and_convert",
+            payload=lambda: {"files": {"metadata": (None, meta_text, "application/json"),
+                                       "file": (fname, open_file(), "application/octet-stream")}},
+            record_json={"metadata": metadata},
+            record_files={"metadata": (None, "application/json"), "file": (fname, "application/octet-stream")},
+            api_call=self._call("upload_and_convert", name, workspace_id, fname, framework=framework),
+        )
+        return self._uploaded(self.session.parse_json(resp))
+
+    def list(self, workspace_id: int, workspace_name: str | None = None) -> ApiList:
+        """Models of a workspace, newest first. Both answer shapes become flat items ``{id, name, owner_id,
+        workspace_id?, created_at, updated_at}``; newer items also keep ``model_versions`` and ``workspace``."""
+        body = self._post("list", compact(workspace_id=workspace_id, workspace_name=workspace_name), read=True,
+                          call=self._call("list", workspace_id, workspace_name=workspace_name))
+        items = []
+        for m in expect(body, "models", list, self.session):
+            if isinstance(m, dict) and isinstance(m.get("model"), dict):
+                flat = dict(m["model"])
+                flat["model_versions"] = m.get("model_versions") or []
+                if m.get("workspace") is not None:
+                    flat["workspace"] = m["workspace"]
+                items.append(flat)
+            elif isinstance(m, dict):
+                items.append(dict(m))
+        return ApiList(items, raw=body, frame=frames.models_frame)
+
+    def get_by_id(self, id: int) -> dict[str, Any]:
+        """One model: ``{id, owner_id, workspace_id, name, created_at, updated_at, model_config}``."""
+        body = self._post("get_by_id", {"id": id}, read=True, call=self._call("get_by_id", id))
+        return expect_type(body, dict, self.session)
+
+    def list_versions(self, model_id: str | None = None, models_pk_id: int | None = None, *,
+                      model_name: str | None = None, model_pk_id: int | None = None) -> ApiList:
+        """Versions, oldest first (``[-1]`` is the latest). ``model_id`` is the model **name** and
+        ``models_pk_id`` its integer pk (``model_name``/``model_pk_id`` are aliases)."""
+        name = model_id if model_id is not None else model_name
+        pk = models_pk_id if models_pk_id is not None else model_pk_id
+        if name is None or pk is None:
+            raise ValueError("list_versions needs the model name (model_id) and its pk (models_pk_id)")
+        body = self._post("list_versions", {"model_id": name, "models_pk_id": pk}, read=True,
+                          call=self._call("list_versions", name, pk))
+        return ApiList(expect_type(body, list, self.session), raw=body)
+
+    def get_config_by_id(self, model_id: int) -> dict[str, Any]:
+        """``{"model_config": null | {id, runtime, tensor_fields, filter_threshold}}``."""
+        body = self._post("get_config_by_id", {"model_id": model_id}, read=True,
+                          call=self._call("get_config_by_id", model_id))
+        expect(body, "model_config", (dict, type(None)), self.session)
+        return body
+
+    def get(self, id: int) -> dict[str, Any]:
+        """A model with its versions: ``{id, name, owner_id, created_at, updated_at, models: [...]}``."""
+        body = self._post("get", {"id": id}, read=True, call=self._call("get", id))
+        return expect_type(body, dict, self.session)

@@ -1,0 +1,184 @@
+"""``/v1/api/pipelines/*``, ``status/get_deployment``, ``admin/get_pipeline_external_url`` and inference."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from ..errors import DeploymentFailed, DeploymentTimeout, NotFoundError, UnexpectedResponse
+from ..session import json_default
+from . import frames
+from ._base import ApiList, Area, compact, expect, expect_type
+
+ARROW_FILE = "application/vnd.apache.arrow.file"
+PANDAS_RECORDS = "application/json; format=pandas-records"
+
+
+class Pipelines(Area):
+    area = "pipelines"
+
+    @staticmethod
+    def model_step(*models: dict[str, str]) -> dict[str, Any]:
+        """A ``ModelInference`` step from ``{"name", "version", "sha"}`` model references."""
+        return {"ModelInference": {"models": [{k: m[k] for k in ("name", "version", "sha")} for m in models]}}
+
+    @staticmethod
+    def deployment_name(deploy_id: str, deployment_id: int) -> str:
+        """The ``status/get_deployment`` name: ``"<deploy_id>-<deployment id>"``."""
+        return f"{deploy_id}-{deployment_id}"
+
+    def create(self, pipeline_id: str, workspace_id: int, steps: list[dict] | None = None, *,
+               definition: dict | None = None) -> dict[str, Any]:
+        """Create a pipeline named ``pipeline_id`` (empty, or with ``steps``) ->
+        ``{pipeline_pk_id, pipeline_variant_pk_id, pipeline_variant_version}``."""
+        if definition is None:
+            definition = {"steps": steps} if steps else {}
+        body = self._post("create", {"pipeline_id": pipeline_id, "workspace_id": workspace_id,
+                                     "definition": definition}, read=False,
+                          call=self._call("create", pipeline_id, workspace_id, steps=steps))
+        expect(body, "pipeline_pk_id", int, self.session)
+        return body
+
+    def deploy(self, deploy_id: str, pipeline_version_pk_id: int, pipeline_id: int, *,
+               model_configs: list[int] | None = None, model_ids: list[int] | None = None,
+               models: list[dict] | None = None, engine_config: dict | None = None,
+               pipeline_version: str | None = None) -> dict[str, Any]:
+        """Deploy a pipeline version -> ``{"id": deployment id}``; then poll with :meth:`wait_until_running`."""
+        body = compact(deploy_id=deploy_id, pipeline_version_pk_id=pipeline_version_pk_id, pipeline_id=pipeline_id,
+                       model_configs=model_configs, model_ids=model_ids, models=models, engine_config=engine_config,
+                       pipeline_version=pipeline_version)
+        out = self._post("deploy", body, read=False, call=self._call(
+            "deploy", deploy_id, pipeline_version_pk_id, pipeline_id, model_configs=model_configs,
+            model_ids=model_ids, models=models, engine_config=engine_config))
+        expect(out, "id", int, self.session)
+        return out
+
+    def undeploy(self, pipeline_id: int | None = None, deployment_id: int | None = None) -> Any:
+        """Undeploy (``deployment_id`` required; ``pipeline_id`` as the seeds send it). Answer: null/empty."""
+        if deployment_id is None:
+            raise ValueError("undeploy needs deployment_id")
+        return self._post("undeploy", compact(pipeline_id=pipeline_id, deployment_id=deployment_id), read=False,
+                          call=self._call("undeploy", pipeline_id, deployment_id))
+
+    def copy(self, name: str, workspace_id: int, source_pipeline: int, *, deploy: str | None = None,
+             engine_config: dict | None = None, pipeline_version: str | None = None) -> dict[str, Any]:
+        """Copy a pipeline (Seed 000) -> ``{pipeline_pk_id, pipeline_variant_pk_id, pipeline_version, deployment}``."""
+        body = compact(name=name, workspace_id=workspace_id, source_pipeline=source_pipeline, deploy=deploy,
+                       engine_config=engine_config, pipeline_version=pipeline_version)
+        out = self._post("copy", body, read=False, call=self._call("copy", name, workspace_id, source_pipeline,
+                                                                   deploy=deploy))
+        return expect_type(out, dict, self.session)
+
+    def status(self, name: str) -> dict[str, Any]:
+        """``status/get_deployment`` for ``"<deploy_id>-<deployment id>"``: ``{"status": Running|Starting|Error,
+        "engines", "engine_lbs", "sidekicks", ...}``; unknown name -> NotFoundError."""
+        body = self._post("/v1/api/status/get_deployment", {"name": name}, read=True,
+                          call=self._call("status", name))
+        expect(body, "status", str, self.session)
+        return body
+
+    def wait_until_running(self, name: str, timeout: float = 300.0, poll_interval: float = 2.0,
+                           on_progress: Callable[[dict[str, Any], float], Any] | None = None) -> dict[str, Any]:
+        """Poll :meth:`status` until ``Running`` (returns the status). Raises DeploymentFailed on ``Error`` and
+        DeploymentTimeout after ``timeout`` s. ``on_progress(status, elapsed_s)`` is called after each poll.
+        A 404 right after deploy is tolerated until the timeout."""
+        t0 = time.monotonic()
+        last: dict[str, Any] | None = None
+        while True:
+            elapsed = time.monotonic() - t0
+            try:
+                last = self.status(name)
+            except NotFoundError:
+                if elapsed >= timeout:
+                    raise
+                last = None
+            if last is not None:
+                if on_progress is not None:
+                    on_progress(last, elapsed)
+                if last["status"] == "Running":
+                    return last
+                if last["status"] == "Error":
+                    raise DeploymentFailed(f"deployment {name} failed: {_reasons(last) or 'status Error'}",
+                                           endpoint=self.session.url_for("/v1/api/status/get_deployment"),
+                                           body=last)
+            if elapsed >= timeout:
+                state = last["status"] if last else "not found"
+                raise DeploymentTimeout(f"deployment {name} not Running after {timeout:g} s (last status: {state})",
+                                        endpoint=self.session.url_for("/v1/api/status/get_deployment"))
+            time.sleep(min(poll_interval, max(0.0, timeout - elapsed)) or 0.01)
+
+    def external_url(self, workspace_id: int, pipeline_name: str) -> str:
+        """The pipeline's inference URL (``admin/get_pipeline_external_url``)."""
+        body = self._post("/v1/api/admin/get_pipeline_external_url",
+                          {"workspace_id": workspace_id, "pipeline_name": pipeline_name}, read=True,
+                          call=self._call("external_url", workspace_id, pipeline_name))
+        return expect(body, "url", str, self.session)
+
+    def infer_records(self, url: str, data: Any, *, timeout: float | None = None) -> ApiList:
+        """Inference; the answer records (``time``, ``in``, ``out``, ``check_failures``, ``metadata``) as an
+        ApiList whose ``.df`` is flattened like the logs. ``data``: DataFrame (pandas-records JSON),
+        ``pyarrow.Table`` (Arrow IPC file) or a list of row dicts."""
+        raw, ctype, fname, shape = _encode(data)
+        resp = self.session.request(
+            "POST", url, payload=lambda: {"data": raw}, content_type=ctype, data_file=fname, read=False,
+            api_call=f"pipelines.infer({url!r}, {shape})", timeout=timeout,
+        )
+        if "arrow" in resp.headers.get("Content-Type", ""):
+            records = _arrow_records(resp.content)
+        else:
+            records = self.session.parse_json(resp)
+        if not isinstance(records, list):
+            raise UnexpectedResponse(f"inference answered {type(records).__name__}, expected a list of records",
+                                     status=resp.status_code, endpoint=url)
+        return ApiList(records, raw=records, frame=frames.logs_frame)
+
+    def infer(self, url: str, data: Any, *, timeout: float | None = None) -> pd.DataFrame:
+        """Inference -> DataFrame with ``time`` (UTC), ``in.*``, ``out.*``, ``metadata.*`` columns."""
+        return self.infer_records(url, data, timeout=timeout).df
+
+
+def _encode(data: Any) -> tuple[bytes, str, str, str]:
+    """(body, content type, file name for "show code", short description of the data)."""
+    if isinstance(data, pd.DataFrame):
+        return data.to_json(orient="records").encode(), PANDAS_RECORDS, "data.df.json", "df"
+    try:
+        import pyarrow as pa
+    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        pa = None
+    if pa is not None and isinstance(data, pa.Table):
+        sink = io.BytesIO()
+        with pa.ipc.new_file(sink, data.schema) as writer:
+            writer.write_table(data)
+        return sink.getvalue(), ARROW_FILE, "data.arrow", "table"
+    if isinstance(data, list) and all(isinstance(r, dict) for r in data):
+        return json.dumps(data, default=json_default).encode(), PANDAS_RECORDS, "data.df.json", "records"
+    raise TypeError(f"inference data must be a pandas DataFrame, a pyarrow Table or a list of row dicts, "
+                    f"not {type(data).__name__}")
+
+
+def _arrow_records(content: bytes) -> list[dict]:
+    import pyarrow as pa
+
+    try:
+        table = pa.ipc.open_file(pa.BufferReader(content)).read_all()
+    except pa.ArrowInvalid:
+        table = pa.ipc.open_stream(pa.BufferReader(content)).read_all()
+    return table.to_pylist()
+
+
+def _reasons(status: dict[str, Any]) -> str:
+    """Engine/lb reasons and details of an Error status, for the exception message."""
+    parts: list[str] = []
+    for group in ("engines", "engine_lbs", "sidekicks"):
+        for pod in status.get(group) or []:
+            info = pod.get("info") if isinstance(pod.get("info"), dict) else pod
+            for text in [info.get("reason"), *(info.get("details") or [])]:
+                if text and str(text) not in parts:
+                    parts.append(str(text))
+    parts += [str(d) for d in status.get("details") or [] if str(d) not in parts]
+    return "; ".join(parts)

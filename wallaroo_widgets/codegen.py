@@ -1,0 +1,145 @@
+"""Show code: every HTTP call is kept as a CallRecord that renders as python, ``requests`` and ``curl``.
+
+Records are built from already-redacted values, so a snippet can never contain a token, password or secret.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from .secrets import TOKEN_MASK, redact, redact_headers
+
+#: JSON bodies longer than this are written to a file in the snippets instead of inline.
+MAX_INLINE = 4000
+
+
+@dataclass
+class CallRecord:
+    """One HTTP call as sent (secrets masked). ``files`` maps a form part to ``(filename, content_type)``."""
+
+    method: str
+    url: str
+    headers: dict[str, str] = field(default_factory=dict)
+    json: Any = None
+    form: dict[str, str] | None = None
+    files: dict[str, tuple[str | None, str | None]] | None = None
+    query: dict[str, Any] | None = None
+    content_type: str | None = None
+    data_file: str | None = None  # raw body (model bytes, inference data) shown as a file name
+    api_call: str | None = None  # the same call through this library, e.g. "workspaces.list()"
+    status: int | None = None
+    elapsed_ms: float | None = None
+
+    def __post_init__(self) -> None:
+        self.headers = redact_headers(self.headers)
+        self.json = redact(self.json)
+        self.form = redact(self.form) if self.form else self.form
+
+    @property
+    def full_url(self) -> str:
+        """URL including the query string."""
+        return self.url + ("?" + urlencode(self.query) if self.query else "")
+
+    def to_python(self) -> str:
+        """This library's call (falls back to ``session.post``)."""
+        call = self.api_call or f"post({_path(self.url)!r}, {_pyrepr(self.json if self.json is not None else {})})"
+        return "from wallaroo_widgets import Session\n\nsession = Session.from_env()\n" f"result = session.{call}\n"
+
+    def to_requests(self) -> str:
+        """An equivalent plain ``requests`` snippet (token as a placeholder variable)."""
+        lines = ["import requests", "", f'token = "{TOKEN_MASK}"  # an MLOps access token from Keycloak', ""]
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in {"content-length", "user-agent"}}
+        if "Authorization" in headers:
+            headers["Authorization"] = "Bearer {token}"
+        args = [repr(self.url)]
+        if self.query:
+            args.append(f"params={_pyrepr(self.query)}")
+        if self.files:
+            headers.pop("Content-Type", None)
+            parts = []
+            for name, (fname, ctype) in self.files.items():
+                if fname:
+                    parts.append(f"{name!r}: ({fname!r}, open({fname!r}, 'rb'), {ctype!r})")
+                else:
+                    parts.append(f"{name!r}: (None, {_part_value(self, name)!r}, {ctype!r})")
+            args.append("files={" + ", ".join(parts) + "}")
+            if self.form:
+                args.append(f"data={_pyrepr(self.form)}")
+        elif self.data_file:
+            lines.append(f"body = open({self.data_file!r}, 'rb')")
+            args.append("data=body")
+        elif self.form is not None:
+            args.append(f"data={_pyrepr(self.form)}")
+        elif self.json is not None:
+            headers.pop("Content-Type", None)
+            args.append(f"json={_pyrepr(self.json)}")
+        hdr = "{" + ", ".join(
+            f"{k!r}: f{v!r}" if "{token}" in v else f"{k!r}: {v!r}" for k, v in headers.items()
+        ) + "}"
+        args.append(f"headers={hdr}")
+        lines.append(f"response = requests.{self.method.lower()}(" + ", ".join(args) + ")")
+        lines += ["response.raise_for_status()", "print(response.json())", ""]
+        return "\n".join(lines)
+
+    def to_curl(self) -> str:
+        """An equivalent ``curl`` command (``$TOKEN`` placeholder)."""
+        parts = ["curl", "-X", self.method.upper(), shlex.quote(self.full_url)]
+        for k, v in self.headers.items():
+            if k.lower() in {"content-length", "user-agent"} or (self.files and k.lower() == "content-type"):
+                continue
+            if k.lower() == "authorization" and v.lower().startswith("bearer"):
+                v = f"Bearer {TOKEN_MASK}"
+            parts += ["-H", shlex.quote(f"{k}: {v}")]
+        if self.files:
+            for k, v in (self.form or {}).items():
+                parts += ["-F", shlex.quote(f"{k}={v}")]
+            for name, (fname, ctype) in self.files.items():
+                spec = f"{name}=@{fname}" if fname else f"{name}={_part_value(self, name)}"
+                parts += ["-F", shlex.quote(spec + (f";type={ctype}" if ctype else ""))]
+        elif self.data_file:
+            parts += ["--data-binary", shlex.quote("@" + self.data_file)]
+        elif self.form is not None:
+            for k, v in self.form.items():
+                parts += ["--data-urlencode", shlex.quote(f"{k}={v}")]
+        elif self.json is not None:
+            text = json.dumps(self.json, default=str)
+            parts += ["--data", "@body.json" if len(text) > MAX_INLINE else shlex.quote(text)]
+        return " \\\n  ".join(_pair(parts))
+
+    def snippets(self) -> dict[str, str]:
+        """``{"python", "requests", "curl"}``."""
+        return {"python": self.to_python(), "requests": self.to_requests(), "curl": self.to_curl()}
+
+
+def _path(url: str) -> str:
+    i = url.find("/v1/")
+    if i < 0:
+        i = url.find("/v2/")
+    return url[i:] if i >= 0 else url
+
+
+def _part_value(rec: CallRecord, name: str) -> str:
+    """Inline (non-file) multipart part, e.g. the ``metadata`` JSON of upload_and_convert."""
+    value = (rec.json or {}).get(name) if isinstance(rec.json, dict) else None
+    return json.dumps(value) if value is not None else ""
+
+
+def _pyrepr(obj: Any) -> str:
+    text = json.dumps(obj, default=str)
+    if len(text) > MAX_INLINE:
+        return "json.load(open('body.json'))  # body too large to show inline"
+    return repr(obj)
+
+
+def _pair(parts: list[str]) -> list[str]:
+    """Group ``curl`` flags with their values so each lands on one continuation line."""
+    out = [" ".join(parts[:4])]
+    i = 4
+    while i < len(parts):
+        out.append(f"{parts[i]} {parts[i + 1]}")
+        i += 2
+    return out

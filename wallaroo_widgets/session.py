@@ -1,0 +1,357 @@
+"""Session: one object owning the API base URL, a token provider, a ``requests.Session``, timeouts and retries.
+
+Retry policy: only *read* calls (``read=True``: list/get/query/status/get_*, features, summarize,
+run_interactive[_baseline], get_baseline, results) are retried, with exponential backoff, and only on
+connection errors and 502/503/504. Writes (create, deploy, undeploy, copy, invite, (de)activate, add/remove
+user, upload, set_active, inference) are never retried. Any call that gets a 401 refreshes the token once and
+is sent once more (the server rejected it before acting).
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as _dt
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import requests
+
+from . import auth as _auth
+from ._version import __version__
+from .codegen import CallRecord
+from .errors import AuthenticationError, ConnectionFailed, UnexpectedResponse, from_response
+from .secrets import scrub
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .api.assays import Assays
+    from .api.features import Features
+    from .api.models import Models
+    from .api.pipelines import Pipelines
+    from .api.users import Users
+    from .api.workspaces import Workspaces
+
+log = logging.getLogger("wallaroo_widgets.session")
+
+RETRY_STATUSES = frozenset({502, 503, 504})
+Payload = Callable[[], dict[str, Any]]
+
+
+def normalize_url(url: str) -> str:
+    """Validate an API base URL and strip a trailing slash or ``/v1/api``."""
+    if not isinstance(url, str) or not url.strip():
+        raise ValueError("a Wallaroo API URL is required, e.g. https://myco.api.example.wallaroo.ai")
+    url = url.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ValueError(f"not an http(s) URL: {url!r} (expected https://{{prefix}}.api.{{suffix}} or https://{{domain}})")
+    for suffix in ("/v1/api", "/v1"):
+        if url.endswith(suffix):
+            url = url[: -len(suffix)]
+    return url
+
+
+def json_default(obj: Any) -> Any:
+    """JSON encoder fallback: numpy scalars/arrays, datetimes (RFC 3339, naive = UTC), pandas Timestamps."""
+    if hasattr(obj, "tolist"):
+        return obj.tolist()
+    if isinstance(obj, _dt.datetime):
+        obj = obj if obj.tzinfo else obj.replace(tzinfo=_dt.timezone.utc)
+        return obj.isoformat()
+    if isinstance(obj, _dt.date):
+        return obj.isoformat()
+    raise TypeError(f"cannot encode {type(obj).__name__} as JSON")
+
+
+class Session:
+    """An authenticated connection to one Wallaroo instance (or the local sandbox)."""
+
+    def __init__(
+        self,
+        url: str,
+        provider: _auth.TokenProvider,
+        *,
+        timeout: float | tuple[float, float] = (5.0, 60.0),
+        retries: int = 3,
+        backoff: float = 0.5,
+        verify: bool | str = True,
+        http: requests.Session | None = None,
+        history: int = 50,
+    ) -> None:
+        self.url = normalize_url(url)
+        self.provider = provider
+        self.timeout = timeout
+        self.retries = max(0, int(retries))
+        self.backoff = backoff
+        self.http = http or requests.Session()
+        self.http.verify = verify
+        self.http.headers["User-Agent"] = f"wallaroo-widgets/{__version__}"
+        provider.http = provider.http or self.http
+        provider.timeout = timeout
+        self.last_call: CallRecord | None = None
+        self.history: collections.deque[CallRecord] = collections.deque(maxlen=history)
+        self._sleep = time.sleep
+
+    # -- constructors ----------------------------------------------------------------------------------
+    @classmethod
+    def password(
+        cls, url: str, username: str, password: str, *, client_secret: str | None, token_url: str | None = None,
+        client_id: str = _auth.DEFAULT_CLIENT_ID, **kw: Any,
+    ) -> Session:
+        """Keycloak password grant with the confidential ``api-client`` (secret sent by HTTP Basic)."""
+        url = normalize_url(url)
+        prov = _auth.PasswordProvider(token_url or _auth.token_url_for(url), username, password,
+                                      client_secret=client_secret, client_id=client_id, **_pkw(kw))
+        return cls(url, prov, **kw)
+
+    @classmethod
+    def client_credentials(
+        cls, url: str, *, client_secret: str, token_url: str | None = None,
+        client_id: str = _auth.DEFAULT_CLIENT_ID, **kw: Any,
+    ) -> Session:
+        """Keycloak client_credentials grant (an inference-only token, no user)."""
+        url = normalize_url(url)
+        prov = _auth.ClientCredentialsProvider(token_url or _auth.token_url_for(url), client_secret=client_secret,
+                                               client_id=client_id, **_pkw(kw))
+        return cls(url, prov, **kw)
+
+    @classmethod
+    def refresh_token(
+        cls, url: str, refresh_token: str, *, client_secret: str | None, token_url: str | None = None,
+        client_id: str = _auth.DEFAULT_CLIENT_ID, **kw: Any,
+    ) -> Session:
+        """Start from a refresh token (works until the refresh token expires)."""
+        url = normalize_url(url)
+        prov = _auth.RefreshTokenProvider(token_url or _auth.token_url_for(url), refresh_token,
+                                          client_secret=client_secret, client_id=client_id, **_pkw(kw))
+        return cls(url, prov, **kw)
+
+    @classmethod
+    def token(cls, url: str, token: str, **kw: Any) -> Session:
+        """A static bearer token (never refreshed; a 401 after it expires raises AuthenticationError)."""
+        return cls(url, _auth.StaticTokenProvider(token, **_pkw(kw)), **kw)
+
+    @classmethod
+    def from_sdk(cls, wl: Any, **kw: Any) -> Session:
+        """Reuse a ``wallaroo.Client`` (duck-typed: ``wl.api_endpoint``, ``wl.auth.auth_header()`` per request)."""
+        endpoint = getattr(wl, "api_endpoint", None)
+        if not endpoint:
+            raise ValueError("the Wallaroo client has no api_endpoint")
+        return cls(endpoint, _auth.SdkProvider(wl, **_pkw(kw)), **kw)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **kw: Any) -> Session:
+        """``WALLAROO_URL`` plus ``WALLAROO_TOKEN``, or ``WALLAROO_USER``/``WALLAROO_PASSWORD``/
+        ``WALLAROO_CLIENT_SECRET`` (optional ``WALLAROO_TOKEN_URL``)."""
+        env = os.environ if env is None else env
+        url = env.get("WALLAROO_URL", "").strip()
+        if not url:
+            raise ValueError("WALLAROO_URL is not set (the API base URL, e.g. https://myco.api.example.wallaroo.ai)")
+        if env.get("WALLAROO_TOKEN"):
+            return cls.token(url, env["WALLAROO_TOKEN"], **kw)
+        names = ("WALLAROO_USER", "WALLAROO_PASSWORD", "WALLAROO_CLIENT_SECRET")
+        missing = [n for n in names if not env.get(n)]
+        if missing:
+            raise ValueError(
+                "incomplete credentials in the environment: set WALLAROO_TOKEN, or all of "
+                f"{', '.join(names)} (missing: {', '.join(missing)})"
+            )
+        return cls.password(url, env["WALLAROO_USER"], env["WALLAROO_PASSWORD"],
+                            client_secret=env["WALLAROO_CLIENT_SECRET"],
+                            token_url=env.get("WALLAROO_TOKEN_URL") or None, **kw)
+
+    # -- API areas -------------------------------------------------------------------------------------
+    @cached_property
+    def users(self) -> Users:
+        from .api.users import Users
+
+        return Users(self)
+
+    @cached_property
+    def workspaces(self) -> Workspaces:
+        from .api.workspaces import Workspaces
+
+        return Workspaces(self)
+
+    @cached_property
+    def models(self) -> Models:
+        from .api.models import Models
+
+        return Models(self)
+
+    @cached_property
+    def pipelines(self) -> Pipelines:
+        from .api.pipelines import Pipelines
+
+        return Pipelines(self)
+
+    @cached_property
+    def features(self) -> Features:
+        from .api.features import Features
+
+        return Features(self)
+
+    @cached_property
+    def assays(self) -> Assays:
+        from .api.assays import Assays
+
+        return Assays(self)
+
+    # -- calls -----------------------------------------------------------------------------------------
+    def url_for(self, path: str) -> str:
+        """Absolute URL for an API path (absolute URLs, e.g. inference URLs, pass through)."""
+        if path.startswith(("http://", "https://")):
+            return path
+        return self.url + "/" + path.lstrip("/")
+
+    def post(self, path: str, body: Any = None, *, read: bool = False, api_call: str | None = None) -> Any:
+        """POST a JSON body (``{}`` when None) and return the parsed JSON answer (None for an empty body)."""
+        data = json.dumps({} if body is None else body, default=json_default).encode()
+        shown = json.loads(data) if len(data) <= 1_000_000 else {"...": f"{len(data)} bytes of JSON"}
+        resp = self.request(
+            "POST", path, payload=lambda: {"data": data}, content_type="application/json",
+            read=read, api_call=api_call, record_json=shown,
+        )
+        return self.parse_json(resp)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        payload: Payload | None = None,
+        content_type: str | None = None,
+        params: Mapping[str, Any] | None = None,
+        read: bool = False,
+        api_call: str | None = None,
+        record_json: Any = None,
+        record_form: dict[str, str] | None = None,
+        record_files: dict[str, tuple[str | None, str | None]] | None = None,
+        data_file: str | None = None,
+        accept: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+    ) -> requests.Response:
+        """Send one call with auth, the 401 refresh-and-retry-once rule and (for reads) retries.
+
+        ``payload()`` returns the body keyword arguments for ``requests`` (``data``/``files``); it is called
+        again for each attempt, so streamed bodies can be reopened or rewound.
+        """
+        url = self.url_for(path)
+        attempt, refreshed = 0, False
+        while True:
+            auth_header = self.provider.auth_header()
+            used = auth_header.get("Authorization", "").split(" ", 1)[-1]
+            headers = dict(auth_header)
+            if content_type:
+                headers["Content-Type"] = content_type
+            if accept:
+                headers["Accept"] = accept
+            rec = CallRecord(method, url, headers=headers, json=record_json, form=record_form, files=record_files,
+                             query=dict(params) if params else None, content_type=content_type,
+                             data_file=data_file, api_call=api_call)
+            self.last_call = rec
+            self.history.append(rec)
+            body_kw = payload() if payload else {}
+            t0 = time.perf_counter()
+            try:
+                resp = self.http.request(method, url, headers=headers, params=params,
+                                         timeout=timeout or self.timeout, **body_kw)
+            except requests.RequestException as exc:
+                if read and attempt < self.retries and _is_connection_error(exc):
+                    attempt = self._backoff(attempt, url, type(exc).__name__)
+                    continue
+                raise ConnectionFailed(f"cannot reach {_host(url)}: {type(exc).__name__}: {self._scrub(str(exc))}",
+                                       endpoint=url) from None
+            rec.status, rec.elapsed_ms = resp.status_code, (time.perf_counter() - t0) * 1000
+            log.debug("%s %s -> %s (%.0f ms)", method, url, resp.status_code, rec.elapsed_ms)
+            if resp.status_code == 401 and not refreshed:
+                refreshed = True
+                log.info("401 from %s: refreshing the token and retrying once", url)
+                if self.provider.force_refresh(used):
+                    continue
+            if resp.status_code in RETRY_STATUSES and read and attempt < self.retries:
+                attempt = self._backoff(attempt, url, str(resp.status_code))
+                continue
+            if resp.status_code >= 400:
+                body = _try_json(resp)
+                raise from_response(resp.status_code, body, resp.text, url, self.provider.secret_values())
+            return resp
+
+    def _backoff(self, attempt: int, url: str, why: str) -> int:
+        delay = min(self.backoff * (2**attempt), 10.0)
+        log.warning("read call %s failed (%s); retry %d/%d in %.2f s", url, why, attempt + 1, self.retries, delay)
+        self._sleep(delay)
+        return attempt + 1
+
+    def parse_json(self, resp: requests.Response) -> Any:
+        """Parsed JSON body; None for an empty body; UnexpectedResponse when it is not JSON."""
+        if not resp.content or not resp.content.strip():
+            return None
+        try:
+            return resp.json()
+        except ValueError:
+            raise UnexpectedResponse(
+                f"expected JSON, got {resp.headers.get('Content-Type', 'no content type')}: "
+                f"{self._scrub(resp.text[:200])!r}",
+                status=resp.status_code, endpoint=resp.url,
+            ) from None
+
+    def _scrub(self, text: str) -> str:
+        return scrub(text, self.provider.secret_values())
+
+    # -- identity / housekeeping -------------------------------------------------------------------------
+    def identity(self) -> dict[str, Any]:
+        """Who the current token belongs to: ``email, sub, username, expires_at (UTC), roles`` (never the token)."""
+        claims = self.provider.claims()
+        exp = claims.get("exp")
+        username = claims.get("preferred_username")
+        return {
+            "email": claims.get("email") or (username if username and "@" in str(username) else None),
+            "sub": claims.get("sub"),
+            "username": username,
+            "expires_at": _dt.datetime.fromtimestamp(exp, _dt.timezone.utc) if isinstance(exp, int | float) else None,
+            "roles": list((claims.get("realm_access") or {}).get("roles") or []),
+        }
+
+    def close(self) -> None:
+        """Close the underlying HTTP connection pool."""
+        self.http.close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Session(url={self.url!r}, auth={self.provider!r})"
+
+    __str__ = __repr__
+
+
+def _pkw(kw: dict[str, Any]) -> dict[str, Any]:
+    """Pop provider-only keyword arguments (``margin``, ``clock``) out of the session kwargs."""
+    return {k: kw.pop(k) for k in ("margin", "clock") if k in kw}
+
+
+def _is_connection_error(exc: requests.RequestException) -> bool:
+    return isinstance(exc, requests.ConnectionError | requests.Timeout)
+
+
+def _try_json(resp: requests.Response) -> Any:
+    try:
+        return resp.json()
+    except ValueError:
+        return None
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).netloc or url
+
+
+__all__ = ["Session", "AuthenticationError", "normalize_url", "json_default"]
