@@ -1,0 +1,132 @@
+"""Secrets never show in repr/str, exceptions, logs or "show code"; snippets are runnable and equivalent."""
+
+from __future__ import annotations
+
+import logging
+import shlex
+
+import pytest
+
+from wallaroo_widgets import Session, errors, secrets
+from wallaroo_widgets.codegen import CallRecord
+
+from .loopback import make_jwt
+
+
+def test_secret_helpers():
+    assert repr(secrets.Secret("hunter22")) == "***" and secrets.Secret("hunter22") == "hunter22"
+    assert repr({"password": secrets.Secret("hunter22")}) == "{'password': ***}"
+    assert secrets.redact({"a": 1, "Password": "x", "nested": [{"client_secret": "y"}]}) == {
+        "a": 1, "Password": "***", "nested": [{"client_secret": "***"}]}
+    assert secrets.redact_headers({"Authorization": "Bearer abc", "X": "1"}) == {
+        "Authorization": "Bearer <token>", "X": "1"}
+    assert secrets.redact_headers({"authorization": "Basic dXNlcjpwYXNz"})["authorization"] == "Basic ***"
+    jwt = make_jwt({"sub": "x"})
+    text = f"failed with Bearer {jwt} and pw hunter22 and raw {jwt}"
+    out = secrets.scrub(text, ["hunter22"])
+    assert jwt not in out and "hunter22" not in out and "<token>" in out
+
+
+@pytest.fixture
+def logged_in(keycloak, clock, loopback):
+    def handler(seen):
+        if seen.path.endswith("/workspaces/list"):
+            return 200, {"workspaces": []}
+        if seen.path.endswith("/users/invite"):
+            return 200, {"id": "u-2", "password": "tmp-Returned-9"}
+        # a server that (badly) echoes the caller's header in its message
+        return 400, {"msg": f"bad request from {seen.headers.get('Authorization')}", "code": 400}
+
+    srv = loopback(handler)
+    s = Session.password(srv.url, "me@example.com", keycloak.password, client_secret=keycloak.secret,
+                         token_url=keycloak.url, clock=clock)
+    return s, keycloak
+
+
+def _secret_values(s, keycloak):
+    return [s.provider.access_token(), keycloak.password, keycloak.secret, str(s.provider._refresh_token)]
+
+
+def test_repr_and_str_mask_everything(logged_in):
+    s, kc = logged_in
+    s.workspaces.list()
+    for text in (repr(s), str(s), repr(s.provider), str(s.provider)):
+        for value in _secret_values(s, kc):
+            assert value not in text
+    assert "password=***" in repr(s.provider) and "client_secret=***" in repr(s)
+    assert "me@example.com" in repr(s)  # the username is not a secret
+    assert repr(Session.token("http://h", make_jwt({"a": 1}))) == (
+        "Session(url='http://h', auth=StaticTokenProvider(token=<token>))")
+
+
+def test_exception_messages_are_scrubbed(logged_in):
+    s, kc = logged_in
+    with pytest.raises(errors.ValidationError) as ei:
+        s.workspaces.create("w")
+    for value in _secret_values(s, kc):
+        assert value not in str(ei.value) and value not in repr(ei.value) and value not in ei.value.msg
+    assert "Bearer <token>" in ei.value.msg
+
+
+def test_auth_failure_message_has_no_password(keycloak, clock):
+    s = Session.password("http://127.0.0.1:1", "me@example.com", "wrong-secret-pw", client_secret="bad-secret-x",
+                         token_url=keycloak.url, clock=clock)
+    with pytest.raises(errors.AuthenticationError) as ei:
+        s.workspaces.list()
+    assert "wrong-secret-pw" not in str(ei.value) and "bad-secret-x" not in str(ei.value)
+
+
+def test_logs_never_contain_secrets(logged_in, caplog):
+    s, kc = logged_in
+    caplog.set_level(logging.DEBUG)
+    s.workspaces.list()
+    with pytest.raises(errors.ValidationError):
+        s.workspaces.create("w")
+    assert "/v1/api/workspaces/list" in caplog.text  # something was logged
+    for value in _secret_values(s, kc):
+        assert value not in caplog.text
+
+
+def test_codegen_json_call_masks_token_and_runs(logged_in, loopback):
+    s, kc = logged_in
+    out = s.users.invite("new@x.io", password="temp-Pa55!")
+    assert out["password"] == "tmp-Returned-9" and "tmp-Returned-9" not in repr(out)
+    rec = s.last_call
+    snippets = rec.snippets()
+    for text in snippets.values():
+        for value in [*_secret_values(s, kc), "temp-Pa55!"]:
+            assert value not in text
+    assert "users.invite('new@x.io', password=***)" in snippets["python"]
+    curl = snippets["curl"]
+    assert "-H 'Authorization: Bearer <token>'" in curl
+    assert shlex.split(curl.replace("\\\n", " "))[:4] == ["curl", "-X", "POST", s.url + "/v1/api/users/invite"]
+    assert '"password": "***"' in curl
+    # the requests snippet is valid Python and sends the same request once given a real token
+    got = []
+    srv = loopback(lambda seen: (got.append(seen) or (200, {"ok": True})))
+    code = snippets["requests"].replace("<token>", "real-token").replace(s.url, srv.url)
+    exec(compile(code, "snippet", "exec"), {"print": lambda *a: None})
+    assert got[0].json() == {"email": "new@x.io", "password": "***"}
+    assert got[0].headers["Authorization"] == "Bearer real-token"
+
+
+def test_codegen_multipart_stream_and_inference():
+    multipart = CallRecord("POST", "http://h/v1/api/models/upload",
+                           headers={"Authorization": "Bearer SECRETJWT"},
+                           form={"name": "m", "visibility": "public", "workspace_id": "3"},
+                           files={"file": ("ccfraud.onnx", "application/octet-stream")})
+    curl = multipart.to_curl()
+    assert "-F 'file=@ccfraud.onnx;type=application/octet-stream'" in curl and "-F name=m" in curl
+    assert "SECRETJWT" not in curl and "SECRETJWT" not in multipart.to_requests()
+    compile(multipart.to_requests(), "s", "exec")
+    meta = CallRecord("POST", "http://h/v1/api/models/upload_and_convert", json={"metadata": {"name": "m"}},
+                      files={"metadata": (None, "application/json"), "file": ("m.onnx", "application/octet-stream")})
+    assert """-F 'metadata={"name": "m"};type=application/json'""" in meta.to_curl()
+    compile(meta.to_requests(), "s", "exec")
+    stream = CallRecord("POST", "http://h/v1/api/models/upload_stream", content_type="application/octet-stream",
+                        headers={"Content-Type": "application/octet-stream"},
+                        query={"name": "m", "filename": "m.onnx", "workspace_id": 3}, data_file="m.onnx")
+    curl = stream.to_curl()
+    assert "'http://h/v1/api/models/upload_stream?name=m&filename=m.onnx&workspace_id=3'" in curl
+    assert "--data-binary @m.onnx" in curl
+    compile(stream.to_requests(), "s", "exec")
