@@ -1,0 +1,315 @@
+"""View-model of the assay builder: plain Python over the inference logs and the drift engine (no widgets).
+
+It extracts one iopath's values from the logs, computes the baseline summary and every window's score
+locally (cached), and builds the exact ``assays/create`` / ``run_interactive`` body for what it previewed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import json
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import validate as v
+
+BIN_MODES = ["Quantile", "Equal", "Provided"]
+AGGREGATIONS = ["Density", "Cumulative", "Edges"]
+METRICS = ["PSI", "MaxDiff", "SumDiff"]
+
+
+@dataclasses.dataclass
+class BuilderConfig:
+    """Everything the builder's widgets set."""
+
+    name: str = ""
+    iopath: str = ""  # "output dense_1 0"
+    baseline_kind: str = "range"  # "range" (a time range of the logs) or "vector"
+    baseline_start: Any = None
+    baseline_end: Any = None
+    baseline_vector: list[float] | None = None
+    window_start: Any = None  # None = the baseline end (SDK default), else the first log time
+    width: str = "24 hours"
+    interval: str | None = None
+    run_until: Any = None
+    bin_mode: str = "Quantile"
+    num_bins: int = 5
+    aggregation: str = "Density"
+    metric: str = "PSI"
+    bin_weights: list[float] | None = None
+    provided_edges: list[float] | None = None
+    warning_threshold: float | None = None
+    alert_threshold: float = 0.25
+
+
+def _drift() -> Any:
+    from .. import drift  # imported on first use: the panels load without the engine's import cost
+
+    return drift
+
+
+def parse_iopath(iopath: str) -> tuple[str, str, int]:
+    """``"output dense_1 0"`` -> ("out", "dense_1", 0)."""
+    parts = str(iopath).split()
+    if len(parts) != 3 or parts[0] not in {"input", "output"} or not parts[2].isdigit():
+        raise v.InputError(f"iopath {iopath!r} must look like 'output dense_1 0' (direction, field, index)")
+    return ("in" if parts[0] == "input" else "out"), parts[1], int(parts[2])
+
+
+def iopaths_of(logs: pd.DataFrame, max_index: int = 32) -> list[str]:
+    """Every ``"<input|output> <field> <index>"`` that the logs' ``in.*`` / ``out.*`` columns offer."""
+    out: list[str] = []
+    for col in logs.columns:
+        prefix, _, field = str(col).partition(".")
+        if prefix not in {"in", "out"} or not field or not len(logs):
+            continue
+        first = logs[col].iloc[0]
+        size = len(first) if isinstance(first, list | tuple | np.ndarray) else 1
+        direction = "input" if prefix == "in" else "output"
+        out += [f"{direction} {field} {i}" for i in range(min(size, max_index))]
+    return sorted(out, key=lambda p: (not p.startswith("output"), p))
+
+
+def widen_float32(values: np.ndarray) -> np.ndarray:
+    """Values that are all float32 shortest decimals (how the logs print float32 outputs) become the exact
+    float64 widening of those float32 numbers, as the server computes on them (assay-math §1)."""
+    finite = values[np.isfinite(values)]
+    if not len(finite):
+        return values
+    as32 = finite.astype(np.float32)
+    if np.all(np.array([float(str(x)) for x in as32]) == finite):
+        return values.astype(np.float32).astype(np.float64)
+    return values
+
+
+def column_values(logs: pd.DataFrame, iopath: str) -> tuple[np.ndarray, np.ndarray]:
+    """(epoch-ms times, float64 values) of one iopath, sorted by time."""
+    prefix, field, index = parse_iopath(iopath)
+    col = f"{prefix}.{field}"
+    if col not in logs:
+        raise v.InputError(f"the logs have no column {col!r} (available: {', '.join(map(str, logs.columns))})")
+    raw = logs[col].to_numpy()
+    vals = np.array([r[index] if isinstance(r, list | tuple | np.ndarray) and len(r) > index else
+                     (r if index == 0 and not isinstance(r, list | tuple | np.ndarray) else np.nan)
+                     for r in raw], dtype=float)
+    ms = epoch_ms(logs["time"])
+    order = np.argsort(ms, kind="stable")
+    return ms[order].astype(np.int64), widen_float32(vals[order])
+
+
+def epoch_ms(times: pd.Series) -> np.ndarray:
+    """Epoch milliseconds (int64) from epoch-ms numbers or timestamps."""
+    if pd.api.types.is_numeric_dtype(times):
+        return times.to_numpy().astype(np.int64)
+    ts = pd.to_datetime(times, utc=True)
+    return ((ts - pd.Timestamp(0, tz="UTC")) // pd.Timedelta(milliseconds=1)).to_numpy().astype(np.int64)
+
+
+def _utc(value: Any) -> pd.Timestamp | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    ts = pd.Timestamp(value)
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+
+
+def _iso(ts: pd.Timestamp | None) -> str | None:
+    return None if ts is None else ts.isoformat().replace("+00:00", "Z")
+
+
+class AssayBuilderModel:
+    """Logs + config -> baseline summary, window results, create body; caches what did not change."""
+
+    def __init__(self, logs: pd.DataFrame | None = None, *, pipeline: dict[str, Any] | None = None,
+                 workspace_id: int | None = None, model_name: str | None = None) -> None:
+        self.config = BuilderConfig()
+        self.pipeline = pipeline or {}
+        self.workspace_id = workspace_id
+        self.model_name = model_name
+        self.logs = pd.DataFrame(columns=["time"])
+        self._values: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._cache: dict[str, tuple[str, Any]] = {}
+        self.stats = {"baseline_computed": 0, "results_computed": 0}
+        if logs is not None:
+            self.set_logs(logs)
+
+    # -- data ---------------------------------------------------------------------------------------
+    def set_logs(self, logs: pd.DataFrame) -> None:
+        """Use these inference logs (``get_baseline(...).df``: ``time`` + ``in.*``/``out.*``)."""
+        if "time" not in logs:
+            raise v.InputError("the logs have no 'time' column")
+        self.logs = logs.reset_index(drop=True)
+        self._values.clear()
+        self._cache.clear()
+        if not self.config.iopath and len(logs):
+            paths = iopaths_of(logs)
+            self.config.iopath = paths[0] if paths else ""
+
+    def iopaths(self) -> list[str]:
+        return iopaths_of(self.logs)
+
+    def values(self) -> tuple[np.ndarray, np.ndarray]:
+        path = v.required(self.config.iopath, "iopath")
+        if path not in self._values:
+            self._values[path] = column_values(self.logs, path)
+        return self._values[path]
+
+    def time_range(self) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+        if not len(self.logs):
+            return None
+        times, _ = self.values()
+        return pd.Timestamp(int(times[0]), unit="ms", tz="UTC"), pd.Timestamp(int(times[-1]), unit="ms", tz="UTC")
+
+    # -- pieces -------------------------------------------------------------------------------------
+    def summarizer_dict(self) -> dict[str, Any]:
+        c = self.config
+        if c.bin_mode not in BIN_MODES:
+            raise v.InputError(f"bin mode must be one of {', '.join(BIN_MODES)}")
+        n = v.integer(c.num_bins, "Number of bins", minimum=1)
+        if c.bin_weights is not None and len(c.bin_weights) != n + 2:
+            raise v.InputError(f"Weights need {n + 2} values (num_bins + 2 outlier bins), got {len(c.bin_weights)}")
+        if c.bin_mode == "Provided" and not c.provided_edges:
+            raise v.InputError("Provided bin mode needs the bin edges")
+        return {"type": "UnivariateContinuous", "bin_mode": c.bin_mode, "aggregation": c.aggregation,
+                "metric": c.metric, "num_bins": n, "bin_weights": c.bin_weights,
+                "provided_edges": c.provided_edges if c.bin_mode == "Provided" else None}
+
+    def summarizer(self) -> Any:
+        return _drift().Summarizer.from_dict(self.summarizer_dict())
+
+    def baseline_values(self) -> tuple[np.ndarray, pd.Timestamp | None, pd.Timestamp | None]:
+        c = self.config
+        if c.baseline_kind == "vector":
+            if not c.baseline_vector:
+                raise v.InputError("the baseline vector is empty")
+            return np.asarray(c.baseline_vector, dtype=float), None, None
+        times, vals = self.values()
+        start, end = _utc(c.baseline_start), _utc(c.baseline_end)
+        if start is None or end is None:
+            raise v.InputError("Baseline start and end are required")
+        if end <= start:
+            raise v.InputError("Baseline end must be after its start")
+        lo, hi = start.value // 1_000_000, end.value // 1_000_000
+        sel = (times >= lo) & (times < hi)
+        if not sel.any():
+            raise v.InputError(f"no logged values between {_iso(start)} and {_iso(end)}")
+        return vals[sel], start, end
+
+    def _cached(self, slot: str, key: Any, compute) -> Any:
+        text = json.dumps(key, default=str, sort_keys=True)
+        hit = self._cache.get(slot)
+        if hit is not None and hit[0] == text:
+            return hit[1]
+        value = compute()
+        self._cache[slot] = (text, value)
+        return value
+
+    def baseline(self) -> dict[str, Any]:
+        """The baseline Summary (drift.summarize), recomputed only when its inputs change."""
+        c = self.config
+        key = [c.iopath, c.baseline_kind, c.baseline_start, c.baseline_end, c.baseline_vector, self.summarizer_dict()]
+
+        def compute() -> dict[str, Any]:
+            vals, start, end = self.baseline_values()
+            self.stats["baseline_computed"] += 1
+            return _drift().summarize(vals, self.summarizer(), start=start, end=end)
+
+        return self._cached("baseline", key, compute)
+
+    def window_start(self) -> pd.Timestamp:
+        c = self.config
+        start = _utc(c.window_start)
+        if start is None:
+            start = _utc(c.baseline_end) if c.baseline_kind == "range" else None
+        if start is None:
+            rng = self.time_range()
+            if rng is None:
+                raise v.InputError("Window start is required (there are no logs)")
+            start = rng[0]
+        return start
+
+    def thresholds(self) -> tuple[float | None, float]:
+        c = self.config
+        warn = v.number(c.warning_threshold, "Warning threshold", optional=True, minimum=0)
+        alert = v.number(c.alert_threshold, "Alert threshold", minimum=0)
+        return warn, alert  # type: ignore[return-value]
+
+    def results(self) -> list[dict[str, Any]]:
+        """Every window's AssayResult-shaped dict (drift.score_windows), cached on the full config."""
+        c = self.config
+        base = self.baseline()
+        width = v.duration(c.width, "Window width")
+        interval = v.duration(c.interval, "Interval") if c.interval else None
+        warn, alert = self.thresholds()
+        start = self.window_start()
+        until = _utc(c.run_until)
+        key = [dataclasses.asdict(c), _iso(start), len(self.logs)]
+
+        def compute() -> list[dict[str, Any]]:
+            times, vals = self.values()
+            self.stats["results_computed"] += 1
+            return _drift().score_windows(times, vals, base, self.summarizer(), start=start.to_pydatetime(),
+                                       width=width, interval=interval,
+                                       until=until.to_pydatetime() if until is not None else None,
+                                       warning_threshold=warn, alert_threshold=alert)
+
+        return self._cached("results", key, compute)
+
+    def scores(self) -> pd.DataFrame:
+        """window_start, score, status of every local window."""
+        rows = [{"window_start": pd.Timestamp(r["window_start"]), "score": r["score"], "status": r["status"]}
+                for r in self.results()]
+        return pd.DataFrame(rows, columns=["window_start", "score", "status"])
+
+    # -- API bodies ---------------------------------------------------------------------------------
+    def window_dict(self) -> dict[str, Any]:
+        c = self.config
+        p = self.pipeline
+        if not p.get("name"):
+            raise v.InputError("Pick a pipeline first")
+        return {"pipeline_name": p["name"], "model_name": self.model_name or None, "path": c.iopath,
+                "width": v.duration(c.width, "Window width"),
+                "interval": v.duration(c.interval, "Interval") if c.interval else None,
+                "start": _iso(self.window_start()), "workspace_id": self.workspace_id, "locations": []}
+
+    def assay_config(self) -> dict[str, Any]:
+        """The exact ``assays/create`` body of what is previewed: a static baseline of the local summary."""
+        name = v.required(self.config.name, "Assay name")
+        p = self.pipeline
+        if p.get("id") is None:
+            raise v.InputError("Pick a pipeline first")
+        warn, alert = self.thresholds()
+        base = self.baseline()
+        return {"name": name, "pipeline_id": p["id"], "pipeline_name": p["name"], "active": True,
+                "status": "created", "baseline": {"static": base}, "window": self.window_dict(),
+                "summarizer": self.summarizer_dict(), "warning_threshold": warn, "alert_threshold": alert,
+                "run_until": _iso(_utc(self.config.run_until)), "workspace_id": self.workspace_id}
+
+    def compare(self, server: list[dict[str, Any]], tol: float = 1e-9) -> pd.DataFrame:
+        """Local vs server results per window: scores, statuses and whether they agree."""
+        local = {pd.Timestamp(r["window_start"]): r for r in self.results()}
+        remote = {pd.Timestamp(r["window_start"]): r for r in server}
+        rows = []
+        for ws in sorted(set(local) | set(remote)):
+            a, b = local.get(ws), remote.get(ws)
+            ls = a["score"] if a else None
+            rs = b["score"] if b else None
+            same = (a is not None and b is not None and abs(ls - rs) <= tol * max(1.0, abs(ls))
+                    and a["status"] == b["status"])
+            rows.append({"window_start": ws, "local_score": ls, "server_score": rs,
+                         "diff": (rs - ls) if a and b else None, "local_status": a["status"] if a else None,
+                         "server_status": b["status"] if b else None, "match": bool(same)})
+        return pd.DataFrame(rows, columns=["window_start", "local_score", "server_score", "diff", "local_status",
+                                           "server_status", "match"])
+
+
+def default_baseline_range(model: AssayBuilderModel, fraction: float = 0.25) -> tuple[_dt.datetime, _dt.datetime]:
+    """The first ``fraction`` of the logged time span (a sensible starting baseline)."""
+    rng = model.time_range()
+    if rng is None:
+        raise v.InputError("no logs to take a baseline from")
+    start, end = rng
+    cut = start + (end - start) * fraction
+    return start.to_pydatetime(), max(cut, start + pd.Timedelta(milliseconds=1)).to_pydatetime()

@@ -1,0 +1,71 @@
+"""The tabbed console combining every panel over one shared :class:`ConsoleState`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as widgets
+
+from .base import ConsoleState, Panel, describe_error
+from .connect import ConnectPanel
+from .enablement import EnablementPanel
+from .models import ModelsPanel
+from .pipelines import PipelinesPanel
+from .users import UsersPanel
+from .workspaces import WorkspacesPanel
+
+
+def _panel_classes() -> list[type[Panel]]:
+    classes: list[type[Panel]] = [ConnectPanel, UsersPanel, WorkspacesPanel, ModelsPanel, PipelinesPanel,
+                                  EnablementPanel]
+    try:  # the assay panels need the drift engine and plots
+        from .assays import AssaysPanel
+        from .builder import AssayBuilder
+    except ImportError:  # pragma: no cover - only while those parts are missing
+        return classes
+    return classes + [AssaysPanel, AssayBuilder]
+
+
+class Console(widgets.VBox):
+    """Tabs over the panels; ``panels`` maps a title to its panel, ``state`` is shared."""
+
+    def __init__(self, session: Any = None, *, notice: str = "") -> None:
+        self.state = ConsoleState()
+        self.panels: dict[str, Panel] = {}
+        for cls in _panel_classes():
+            self.panels[cls.title] = cls(state=self.state)
+        self.tabs = widgets.Tab(children=list(self.panels.values()), titles=list(self.panels))
+        self.notice = widgets.HTML(notice)
+        header = widgets.HTML("<h3 style='margin:4px 0'>Wallaroo console</h3>")
+        super().__init__([header, self.notice, self.tabs])
+        if session is not None:
+            self.state.session = session  # every panel loads its data
+        else:
+            self.tabs.selected_index = 0
+
+    def panel(self, title: str) -> Panel:
+        """A panel by tab title (``"Users"``, ``"Assay builder"`` ...)."""
+        return self.panels[title]
+
+
+def console(session: Any = None) -> Console:
+    """The Wallaroo console. Without ``session`` it tries ``Session.from_env()``; when that is not possible
+    the Connect tab opens with the reason."""
+    notice = ""
+    if session is None:
+        from ..session import Session
+
+        try:
+            session = Session.from_env()
+            session.identity()  # logs in now so bad credentials are reported here
+        except Exception as exc:
+            notice = ("<div style='color:#b00020'>Not connected: "
+                      f"{_escape(describe_error(exc))}. Use the Connect tab.</div>")
+            session = None
+    return Console(session, notice=notice)
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text)

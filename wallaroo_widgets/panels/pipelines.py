@@ -1,0 +1,263 @@
+"""Pipelines panel: create (empty or with model steps), deploy with progress, status, URL, inference,
+undeploy, copy. The API has no pipeline listing, so the table shows the pipelines this console knows
+(created or copied here) plus the workspace's pipeline ids."""
+
+from __future__ import annotations
+
+import html
+import json
+import time
+from typing import Any
+
+import ipywidgets as widgets
+import pandas as pd
+
+from . import validate as v
+from .base import Panel
+from .table import DataTable
+
+PIPE_COLUMNS = ["id", "name", "status", "deployment_id", "version_pk_id", "models", "url"]
+
+
+def read_inference_file(name: str, content: bytes) -> Any:
+    """A DataFrame (JSON records / pandas-records) or a pyarrow Table (Arrow IPC file/stream) from a file."""
+    if name.lower().endswith((".arrow", ".feather", ".ipc")):
+        import pyarrow as pa
+
+        try:
+            return pa.ipc.open_file(pa.BufferReader(content)).read_all()
+        except pa.ArrowInvalid:
+            return pa.ipc.open_stream(pa.BufferReader(content)).read_all()
+    try:
+        data = json.loads(content)
+    except ValueError as exc:
+        raise v.InputError(f"{name} is not valid JSON: {exc}") from None
+    if isinstance(data, dict):
+        return pd.DataFrame(data)
+    if isinstance(data, list) and all(isinstance(r, dict) for r in data):
+        return pd.DataFrame.from_records(data)
+    raise v.InputError(f"{name} must hold a list of row objects (pandas records) or a column dict")
+
+
+class PipelinesPanel(Panel):
+    """Pipelines of ``state.workspace``; the selected one becomes ``state.pipeline``."""
+
+    title = "Pipelines"
+
+    def build(self) -> list[widgets.Widget]:
+        self.infer_data: Any = None  # a DataFrame / pyarrow Table set from Python for "Run inference"
+        self.table = DataTable(columns=PIPE_COLUMNS, caption="Pipelines")
+        self.table.observe(self._on_select, "selected")
+        self.name = widgets.Text(description="Name", placeholder="my-pipeline")
+        self.step_models = widgets.SelectMultiple(description="Model steps", options=[], rows=4)
+        self.create_button = self.button("Create", self.create, icon="plus", style="primary")
+        self.copy_name = widgets.Text(description="Copy as", placeholder="new-pipeline-name")
+        self.copy_button = self.button("Copy", self.copy, icon="copy")
+        self.deploy_button = self.button("Deploy", self.deploy, icon="rocket", style="success")
+        self.undeploy_button = self.button("Undeploy", self.undeploy, icon="stop")
+        self.status_button = self.button("Status", self.refresh_status, icon="heartbeat")
+        self.cancel_button = widgets.Button(description="Cancel", icon="times", disabled=True)
+        self.cancel_button.on_click(lambda _b: self.cancel())
+        self.progress = widgets.FloatProgress(min=0.0, max=1.0, value=0.0, description="Deploy",
+                                              layout=widgets.Layout(visibility="hidden"))
+        self.deploy_timeout = widgets.BoundedFloatText(description="Timeout s", value=120.0, min=1.0, max=3600.0)
+        self.status_view = widgets.HTML()
+        self.url = widgets.Text(description="Inference URL", disabled=True, layout=widgets.Layout(width="60em"))
+        self.infer_file = widgets.FileUpload(description="JSON/Arrow file", accept=".json,.arrow,.feather",
+                                             multiple=False)
+        self.infer_button = self.button("Run inference", self.infer, icon="play", style="primary")
+        self.result = DataTable(caption="Inference result", page_length=5)
+        self.observe(lambda c: setattr(self.cancel_button, "disabled", not c["new"]), "busy")
+        self.state.observe(lambda _c: self._render_table(), "pipelines")
+        self.state.observe(self._workspace_changed, "workspace")
+        return [
+            self.table,
+            widgets.HBox([self.name, self.step_models, self.create_button]),
+            widgets.HBox([self.deploy_button, self.undeploy_button, self.status_button, self.cancel_button,
+                          self.deploy_timeout]),
+            self.progress, self.status_view, self.url,
+            widgets.HBox([self.copy_name, self.copy_button]),
+            widgets.HTML("<b>Inference</b> (a DataFrame set as <code>panel.infer_data</code>, or a file)"),
+            widgets.HBox([self.infer_file, self.infer_button]),
+            self.result,
+        ]
+
+    # -- state ---------------------------------------------------------------------------------------
+    def on_session(self) -> None:
+        if self.state.workspace:
+            self._load_models()
+        self._render_table()
+
+    def _workspace(self) -> dict[str, Any]:
+        if not self.state.workspace:
+            raise v.InputError("Select a workspace in the Workspaces tab first")
+        return self.state.workspace
+
+    def _workspace_changed(self, _change: Any) -> None:
+        self._render_table()
+        if self.session is not None and self.state.workspace:
+            self.run_action(self._load_models) if not self.busy else self._load_models()
+
+    def _load_models(self) -> None:
+        """Offer the workspace's models (latest version each) as pipeline steps."""
+        sess = self.require_session()
+        options = []
+        for m in sess.models.list(self._workspace()["id"]):
+            versions = sess.models.list_versions(m["name"], m["id"])
+            if versions:
+                last = versions[-1]
+                ref = {"name": m["name"], "version": last.get("model_version"), "sha": last.get("sha"),
+                       "id": last.get("id")}
+                options.append((f"{m['name']} ({str(last.get('model_version'))[:8]})", json.dumps(ref)))
+        self.step_models.options = options
+
+    def _render_table(self) -> None:
+        ws = self.state.workspace or {}
+        known = [p for p in self.state.pipelines if not ws or p.get("workspace_id") == ws.get("id")]
+        ids = {p.get("id") for p in known}
+        rows = [dict(p) for p in known]
+        rows += [{"id": pid, "name": None} for pid in ws.get("pipelines") or [] if pid not in ids]
+        df = pd.DataFrame(rows, columns=PIPE_COLUMNS) if rows else pd.DataFrame(columns=PIPE_COLUMNS)
+        df["models"] = df["models"].map(lambda ms: ", ".join(m["name"] for m in ms) if isinstance(ms, list) else ms)
+        self.table.set_df(df, keep="id")
+
+    def _on_select(self, change: Any) -> None:
+        row = change["new"]
+        if row:
+            known = next((p for p in self.state.pipelines if p.get("id") == row.get("id")), None)
+            self.state.pipeline = dict(known or row)
+            self.url.value = (known or {}).get("url") or ""
+
+    def _pipeline(self) -> dict[str, Any]:
+        row = self.table.selected
+        if not row:
+            raise v.InputError("Select a pipeline in the table first")
+        known = next((p for p in self.state.pipelines if p.get("id") == row.get("id")), None)
+        if known is None or not known.get("name"):
+            raise v.InputError(f"Pipeline {row.get('id')} was not created in this console; its name and "
+                               "version are unknown to the API (no pipeline listing)")
+        return known
+
+    # -- actions -------------------------------------------------------------------------------------
+    def create(self) -> None:
+        """Create a pipeline (one ModelInference step per chosen model) and select it."""
+        def act() -> None:
+            ws = self._workspace()
+            name = v.dns_name(self.name.value, "Pipeline name")
+            refs = [json.loads(o) for o in self.step_models.value]
+            sess = self.require_session()
+            steps = [sess.pipelines.model_step({k: r[k] for k in ("name", "version", "sha")}) for r in refs]
+            out = sess.pipelines.create(name, ws["id"], steps or None)
+            self.state.remember_pipeline({"id": out["pipeline_pk_id"], "name": name, "workspace_id": ws["id"],
+                                          "version_pk_id": out.get("pipeline_variant_pk_id"), "models": refs,
+                                          "status": "created"})
+            self.table.select_where("id", out["pipeline_pk_id"])
+            self.name.value = ""
+            self.message = f"Created pipeline {name} (id {out['pipeline_pk_id']}) with {len(steps)} step(s)"
+        self.run_action(act)
+
+    def copy(self) -> None:
+        """Copy the selected pipeline under a new name."""
+        def act() -> None:
+            src = self._pipeline()
+            name = v.dns_name(self.copy_name.value, "Copy name")
+            out = self.require_session().pipelines.copy(name, src["workspace_id"], src["id"])
+            self.state.remember_pipeline({"id": out["pipeline_pk_id"], "name": name,
+                                          "workspace_id": src["workspace_id"],
+                                          "version_pk_id": out.get("pipeline_variant_pk_id"),
+                                          "models": src.get("models"), "status": "created"})
+            self.copy_name.value = ""
+            self.message = f"Copied {src['name']} to {name} (id {out['pipeline_pk_id']})"
+        self.run_action(act)
+
+    def deploy(self) -> None:
+        """Deploy the selected pipeline and poll its status until Running (progress bar; Cancel stops polling)."""
+        def act() -> None:
+            p = self._pipeline()
+            if not p.get("version_pk_id"):
+                raise v.InputError(f"Pipeline {p['name']} has no known version to deploy")
+            sess = self.require_session()
+            models = [{k: m[k] for k in ("name", "version", "sha")} for m in p.get("models") or []]
+            out = sess.pipelines.deploy(p["name"], p["version_pk_id"], p["id"], models=models or None,
+                                        model_ids=[m["id"] for m in p.get("models") or [] if m.get("id")] or None)
+            dep_name = sess.pipelines.deployment_name(p["name"], out["id"])
+            self.state.remember_pipeline({"id": p["id"], "deployment_id": out["id"], "deployment_name": dep_name,
+                                          "status": "Starting"})
+            timeout = float(self.deploy_timeout.value)
+            self.progress.layout.visibility, self.progress.bar_style, self.progress.value = "visible", "info", 0.0
+
+            def progress(status: dict[str, Any], elapsed: float) -> None:
+                self.check_cancel()
+                self.progress.value = min(0.95, elapsed / timeout)
+                self.progress.description = status.get("status", "?")
+                self._show_status(status)
+
+            try:
+                status = sess.pipelines.wait_until_running(dep_name, timeout=timeout, poll_interval=0.5,
+                                                           on_progress=progress)
+            except Exception:
+                self.progress.bar_style = "danger"
+                raise
+            self.progress.value, self.progress.bar_style = 1.0, "success"
+            url = sess.pipelines.external_url(p["workspace_id"], p["name"])
+            self.state.remember_pipeline({"id": p["id"], "status": status["status"], "url": url})
+            self.url.value = url
+            self.message = f"{p['name']} is Running"
+        self.run_action(act, background=True)
+
+    def refresh_status(self) -> None:
+        def act() -> None:
+            p = self._pipeline()
+            if not p.get("deployment_name"):
+                raise v.InputError(f"Pipeline {p['name']} has not been deployed from this console")
+            status = self.require_session().pipelines.status(p["deployment_name"])
+            self._show_status(status)
+            self.state.remember_pipeline({"id": p["id"], "status": status["status"]})
+        self.run_action(act)
+
+    def _show_status(self, status: dict[str, Any]) -> None:
+        rows = []
+        for eng in status.get("engines") or []:
+            info = eng.get("info") if isinstance(eng.get("info"), dict) else eng
+            models = ((eng.get("model_statuses") or {}).get("models")) or []
+            rows.append(f"<li>engine {html.escape(str(info.get('name')))}: {html.escape(str(info.get('status')))}"
+                        f" ip={html.escape(str(info.get('ip')))}"
+                        + "".join(f"<br>&nbsp;&nbsp;model {html.escape(str(m.get('name')))}: "
+                                  f"{html.escape(str(m.get('status')))}" for m in models) + "</li>")
+        self.status_view.value = (f"<b>Deployment status:</b> {html.escape(str(status.get('status')))}"
+                                  f"<ul>{''.join(rows)}</ul>")
+
+    def undeploy(self) -> None:
+        def act() -> None:
+            p = self._pipeline()
+            if not p.get("deployment_id"):
+                raise v.InputError(f"Pipeline {p['name']} is not deployed from this console")
+            self.require_session().pipelines.undeploy(p["id"], p["deployment_id"])
+            self.state.remember_pipeline({"id": p["id"], "status": "undeployed"})
+            self.message = f"Undeployed {p['name']}"
+        self.run_action(act)
+
+    def _inference_input(self) -> Any:
+        if self.infer_file.value:
+            item = self.infer_file.value[0]
+            return read_inference_file(item["name"], bytes(item["content"]))
+        if self.infer_data is not None:
+            return self.infer_data
+        raise v.InputError("Choose a JSON/Arrow file or set panel.infer_data to a DataFrame first")
+
+    def infer(self) -> None:
+        """Run an inference on the selected (deployed) pipeline and show the result table."""
+        def act() -> None:
+            p = self._pipeline()
+            data = self._inference_input()
+            sess = self.require_session()
+            url = p.get("url") or sess.pipelines.external_url(p["workspace_id"], p["name"])
+            t0 = time.perf_counter()
+            df = sess.pipelines.infer(url, data)
+            self.result.set_df(df)
+            self.last_result = df
+            self.message = f"{len(df)} row(s) inferred in {1000 * (time.perf_counter() - t0):.0f} ms"
+        self.run_action(act)
+
+
+__all__ = ["PipelinesPanel", "read_inference_file"]

@@ -1,0 +1,99 @@
+"""Interactive tables (sort, filter, select) on itables' anywidget ``ITable``; selection as traitlets."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import ipywidgets as widgets
+import pandas as pd
+import traitlets
+from itables.widget import ITable
+
+#: cells holding lists/dicts are shown as JSON cut to this many characters
+MAX_CELL = 80
+
+
+def display_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy safe to render: nested values as short JSON text, timestamps kept (sortable)."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object:
+            sample = out[col].dropna()
+            if len(sample) and sample.map(lambda v: isinstance(v, list | dict | tuple)).any():
+                out[col] = out[col].map(_cell)
+    return out.reset_index(drop=True)
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list | dict | tuple):
+        text = json.dumps(value, default=str)
+        return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+    return value
+
+
+class DataTable(widgets.VBox):
+    """A sortable, filterable, single-select table. ``selected`` is the selected row as a dict (or None),
+    ``selected_index`` its position in ``df``; other widgets observe them."""
+
+    selected = traitlets.Any(None, allow_none=True)
+    selected_index = traitlets.Int(None, allow_none=True)
+
+    def __init__(self, df: pd.DataFrame | None = None, *, columns: list[str] | None = None, caption: str = "",
+                 max_bytes: str | int = "8MB", page_length: int = 10) -> None:
+        self.columns = columns
+        self.df = pd.DataFrame(columns=columns or [])
+        self.table = ITable(display_frame(self.df), caption=caption, select={"style": "single"},
+                            showIndex=False, maxBytes=max_bytes, pageLength=page_length,
+                            column_filters="footer", classes="display compact")
+        self._max_bytes = max_bytes
+        self.table.observe(self._on_rows, "selected_rows")
+        super().__init__([self.table])
+        if df is not None:
+            self.set_df(df)
+
+    def set_df(self, df: pd.DataFrame, *, keep: str | None = None) -> None:
+        """Show ``df`` (``columns`` first when given). ``keep`` = a column whose value re-selects the same row."""
+        previous = self.selected.get(keep) if keep and self.selected else None
+        if self.columns:
+            first = [c for c in self.columns if c in df.columns]
+            df = df[first + [c for c in df.columns if c not in first]]
+        self.df = df.reset_index(drop=True)
+        self.table.update(display_frame(self.df), selected_rows=[])
+        self.selected, self.selected_index = None, None
+        if previous is not None and keep in self.df:
+            hits = self.df.index[self.df[keep] == previous]
+            if len(hits):
+                self.select(int(hits[0]))
+
+    def select(self, index: int | None) -> None:
+        """Select a row by position (None clears)."""
+        self.table.selected_rows = [] if index is None else [int(index)]
+
+    def select_where(self, column: str, value: Any) -> bool:
+        """Select the first row whose ``column`` equals ``value``; False when there is none."""
+        if column not in self.df:
+            return False
+        hits = self.df.index[self.df[column] == value]
+        if not len(hits):
+            return False
+        self.select(int(hits[0]))
+        return True
+
+    def _on_rows(self, change: Any) -> None:
+        rows = [r for r in change["new"] if 0 <= r < len(self.df)]
+        if rows:
+            self.selected_index = rows[0]
+            self.selected = {k: _plain(v) for k, v in self.df.iloc[rows[0]].to_dict().items()}
+        else:
+            self.selected_index, self.selected = None, None
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars -> Python scalars so selections compare and serialise simply."""
+    if hasattr(value, "item") and not isinstance(value, list | dict | str):
+        try:
+            return value.item()
+        except (ValueError, AttributeError):
+            return value
+    return value

@@ -1,0 +1,116 @@
+"""Input validation run before any request; each check raises :class:`InputError` with a readable message."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+from typing import Any
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_DNS_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,62}$")
+_DURATION = re.compile(r"^\s*\d+\s*(ms|milliseconds?|seconds?|secs?|s|minutes?|mins?|hours?|h|days?|d|weeks?|w)\s*$",
+                       re.IGNORECASE)
+
+
+class InputError(ValueError):
+    """A user input is missing or malformed (shown inline; no request is made)."""
+
+
+def required(value: Any, label: str) -> str:
+    """A non-empty stripped string."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        raise InputError(f"{label} is required")
+    return text
+
+
+def email(value: Any, label: str = "Email") -> str:
+    """A syntactically valid email address."""
+    text = required(value, label)
+    if not _EMAIL.match(text):
+        raise InputError(f"{label} {text!r} is not a valid email address")
+    return text
+
+
+def dns_name(value: Any, label: str = "Name") -> str:
+    """Wallaroo resource names: start with a letter; letters, digits and '-'; under 64 chars; no trailing '-'."""
+    text = required(value, label)
+    if not _DNS_NAME.match(text) or text.endswith("-"):
+        raise InputError(f"{label} {text!r} must start with a letter, use only letters, digits and '-', "
+                         "be under 64 characters and not end with '-'")
+    return text
+
+
+def number(value: Any, label: str, *, optional: bool = False, minimum: float | None = None) -> float | None:
+    """A finite float (``None`` allowed when optional and the field is blank)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if optional:
+            return None
+        raise InputError(f"{label} is required")
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{label} must be a number, got {value!r}") from None
+    if out != out or out in (float("inf"), float("-inf")):
+        raise InputError(f"{label} must be a finite number")
+    if minimum is not None and out < minimum:
+        raise InputError(f"{label} must be at least {minimum:g}")
+    return out
+
+
+def integer(value: Any, label: str, *, minimum: int | None = None) -> int:
+    """An int (accepts '12' or 12.0)."""
+    num = number(value, label)
+    assert num is not None
+    if num != int(num):
+        raise InputError(f"{label} must be a whole number, got {value!r}")
+    if minimum is not None and num < minimum:
+        raise InputError(f"{label} must be at least {minimum}")
+    return int(num)
+
+
+def numbers(value: Any, label: str, *, length: int | None = None) -> list[float] | None:
+    """Comma/space separated floats (blank -> None)."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return None
+    parts = [p for p in re.split(r"[,\s]+", text.strip("[]")) if p]
+    out = [number(p, f"{label} entry") for p in parts]
+    if length is not None and len(out) != length:
+        raise InputError(f"{label} needs {length} values, got {len(out)}")
+    return out  # type: ignore[return-value]
+
+
+def duration(value: Any, label: str) -> str:
+    """A V1 duration string such as ``"24 hours"`` or ``"1 minute"``."""
+    text = required(value, label)
+    if not _DURATION.match(text):
+        raise InputError(f"{label} {text!r} is not a duration like '1 minute', '24 hours' or '2 days'")
+    return " ".join(text.split())
+
+
+def file_present(path: Any, label: str = "File") -> str:
+    """An existing file path."""
+    text = required(path, label)
+    if not os.path.isfile(text):
+        raise InputError(f"{label} {text!r} does not exist")
+    return text
+
+
+def timestamp(value: Any, label: str, *, optional: bool = False) -> _dt.datetime | None:
+    """A UTC datetime from a datetime/date/ISO string (naive values are taken as UTC)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if optional:
+            return None
+        raise InputError(f"{label} is required")
+    import pandas as pd
+
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{label} {value!r} is not a date/time") from None
+    if ts is pd.NaT:
+        raise InputError(f"{label} is required")
+    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    return ts.to_pydatetime()

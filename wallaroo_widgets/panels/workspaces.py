@@ -1,0 +1,119 @@
+"""Workspaces panel: table, create, select (drives the other panels), members add/remove."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as widgets
+import pandas as pd
+
+from . import validate as v
+from .base import Panel
+from .table import DataTable
+
+WS_COLUMNS = ["id", "name", "created_at", "num_models", "num_pipelines", "archived", "created_by"]
+
+
+class WorkspacesPanel(Panel):
+    """Workspaces visible to the caller; the selected one becomes ``state.workspace``."""
+
+    title = "Workspaces"
+
+    def build(self) -> list[widgets.Widget]:
+        self.table = DataTable(columns=WS_COLUMNS, caption="Workspaces")
+        self.table.observe(self._on_select, "selected")
+        self.name = widgets.Text(description="Name", placeholder="my-workspace")
+        self.create_button = self.button("Create", self.create, icon="plus", style="primary")
+        self.refresh_button = self.button("Refresh", self.refresh, icon="refresh")
+        self.members = DataTable(columns=["email", "user_type", "user_id"], caption="Members", page_length=5)
+        self.member_email = widgets.Text(description="Email", placeholder="someone@example.com")
+        self.member_type = widgets.Dropdown(description="Type", options=["collaborator", "owner"])
+        self.add_button = self.button("Add user", self.add_user, icon="user-plus")
+        self.remove_button = self.button("Remove selected", self.remove_user, icon="user-times")
+        self.selected_label = widgets.HTML("No workspace selected")
+        return [
+            widgets.HBox([self.refresh_button, self.name, self.create_button]),
+            self.table,
+            self.selected_label,
+            self.members,
+            widgets.HBox([self.member_email, self.member_type, self.add_button, self.remove_button]),
+        ]
+
+    # -- loading -------------------------------------------------------------------------------------
+    def on_session(self) -> None:
+        self._load()
+
+    def _load(self) -> None:
+        items = self.require_session().workspaces.list()
+        self.table.set_df(items.df, keep="id")
+        ws = self.state.workspace
+        if self.table.selected is None and ws is not None:
+            self.table.select_where("id", ws.get("id"))
+
+    def refresh(self) -> None:
+        self.run_action(self._load)
+
+    def _on_select(self, change: Any) -> None:
+        row = change["new"]
+        if not row:
+            return
+        self.state.workspace = {k: row.get(k) for k in ("id", "name", "models", "pipelines")}
+        self.selected_label.value = f"Selected workspace: <b>{row.get('name')}</b> (id {row.get('id')})"
+        if not self.busy:
+            self.run_action(self._load_members)
+        else:
+            self._load_members()
+
+    def _load_members(self) -> None:
+        ws = self._workspace()
+        sess = self.require_session()
+        members = sess.workspaces.list_users(ws["id"])
+        emails = {}
+        ids = [m.get("user_id") for m in members if m.get("user_id")]
+        if ids:
+            emails = {u.get("id"): u.get("email") or u.get("username") for u in sess.users.query(ids)}
+        df = pd.DataFrame([{"email": emails.get(m.get("user_id")), "user_type": m.get("user_type"),
+                            "user_id": m.get("user_id")} for m in members], columns=["email", "user_type", "user_id"])
+        self.members.set_df(df)
+
+    def _workspace(self) -> dict[str, Any]:
+        ws = self.state.workspace
+        if not ws:
+            raise v.InputError("Select a workspace in the table first")
+        return ws
+
+    # -- actions -------------------------------------------------------------------------------------
+    def create(self) -> None:
+        """Create a workspace named ``name`` and select it."""
+        def act() -> None:
+            name = v.dns_name(self.name.value, "Workspace name")
+            self.require_session().workspaces.create(name)
+            self._load()
+            self.table.select_where("name", name)
+            self.name.value = ""
+            self.message = f"Created workspace {name}"
+        self.run_action(act)
+
+    def add_user(self) -> None:
+        """Add ``member_email`` to the selected workspace."""
+        def act() -> None:
+            ws = self._workspace()
+            email = v.email(self.member_email.value)
+            self.require_session().workspaces.add_user(ws["id"], email=email, user_type=self.member_type.value)
+            self._load_members()
+            self.member_email.value = ""
+            self.message = f"Added {email} to {ws['name']} as {self.member_type.value}"
+        self.run_action(act)
+
+    def remove_user(self) -> None:
+        """Remove the member selected in the members table."""
+        def act() -> None:
+            ws = self._workspace()
+            row = self.members.selected
+            if not row:
+                raise v.InputError("Select a member in the members table first")
+            out = self.require_session().workspaces.remove_user(ws["id"], user_id=row["user_id"])
+            self._load_members()
+            who = row.get("email") or row["user_id"]
+            self.message = f"Removed {who}" if out.get("affected_rows", 1) else f"{who} was not a member"
+        self.run_action(act)
