@@ -1,0 +1,66 @@
+# %% [markdown]
+# # 00 · The Wallaroo console
+#
+# **What you will learn**
+#
+# - connect to Wallaroo — the local sandbox by default, or a real instance — and open the **console**:
+#   one tab per API area (users, workspaces, models, pipelines, enablement, assays) and the
+#   interactive **assay builder**;
+# - where to go next: notebooks `01`–`08` teach each area with the Python API, the panels and the plots.
+#
+# `make lab` starts a sandbox with demo data (workspace `housepricesaga`, pipeline `housepricepipe`,
+# model `housepricemodel`, a month of inference logs with a drift episode and an assay) and hands its
+# connection settings to this kernel through the environment.
+
+# %% [markdown]
+# ## Connect
+#
+# `Session.from_env()` reads `WALLAROO_URL` plus either `WALLAROO_TOKEN`, or `WALLAROO_USER`,
+# `WALLAROO_PASSWORD` and `WALLAROO_CLIENT_SECRET`. To use a real instance instead, set those
+# variables before starting JupyterLab, or connect in the console's **Connect** tab.
+#
+# | variable | meaning |
+# |---|---|
+# | `WALLAROO_URL` | API base URL, e.g. `https://myco.api.example.wallaroo.ai` |
+# | `WALLAROO_USER`, `WALLAROO_PASSWORD` | a Wallaroo (Keycloak) user |
+# | `WALLAROO_CLIENT_SECRET` | the `api-client` Keycloak client's secret |
+# | `WALLAROO_TOKEN` | alternatively, an access token |
+
+# %%
+from wallaroo_widgets import Session, console
+
+session = Session.from_env()
+me = session.identity()
+print(f"connected to {session.url} as {me['email'] or me['username']} (token expires {me['expires_at']:%H:%M} UTC)")
+
+# %% [markdown]
+# ## Open the console
+#
+# Select a workspace in **Workspaces** to drive the Models, Pipelines and Assays tabs. Every panel has
+# a **Show code** toggle with the equivalent Python, `requests` and `curl` for its last call.
+
+# %%
+app = console(session)
+app
+
+# %% [markdown]
+# The console is an ordinary widget, so its panels are reachable from Python too. Select the demo
+# workspace (as a click in its table would): the Models, Pipelines and Assays tabs follow.
+
+# %%
+print("tabs:", ", ".join(app.panels))
+workspaces_tab = app.panel("Workspaces")
+if workspaces_tab.table.select_where("name", "housepricesaga"):
+    print("selected workspace:", app.state.workspace["name"])
+errors = {title: panel.error for title, panel in app.panels.items() if panel.error}
+assert not errors, errors
+workspaces_tab.table.df[["id", "name", "num_models", "num_pipelines"]]
+
+# %% [markdown]
+# ## Clean-up
+#
+# The console only reads, so there is nothing to delete. It keeps using `session`; close the session
+# (`session.close()`) only when you are done with the console.
+
+# %%
+print("nothing to clean up; the console stays usable")

@@ -1,0 +1,170 @@
+# %% [markdown]
+# # 01 · Connect and tokens
+#
+# **What you will learn**
+#
+# - how `wallaroo-widgets` gets an MLOps API token from Keycloak: the **password grant**, **client
+#   credentials** and a **static token**;
+# - how to reuse an existing Wallaroo SDK client with `Session.from_sdk(wl)`;
+# - how tokens are refreshed, and how to see who you are and when the token expires — never the token itself;
+# - **show code**: every call as the equivalent `requests` and `curl` snippet, token masked.
+#
+# The notebook talks to the local sandbox started by `make lab` (or by the test session): the
+# connection settings arrive in the environment as `WALLAROO_URL`, `WALLAROO_USER`, `WALLAROO_PASSWORD`
+# and `WALLAROO_CLIENT_SECRET`. Point them at a real instance to run the same calls there.
+
+# %%
+import datetime as dt
+import os
+
+from wallaroo_widgets import Session, WallarooError
+
+URL = os.environ["WALLAROO_URL"]
+USER = os.environ["WALLAROO_USER"]
+PASSWORD = os.environ["WALLAROO_PASSWORD"]
+CLIENT_SECRET = os.environ["WALLAROO_CLIENT_SECRET"]
+print("API base URL:", URL)
+
+# %% [markdown]
+# ## 1. Password grant (an MLOps user token)
+#
+# The MLOps API tutorials request a token from Keycloak with the confidential client `api-client`
+# (its secret goes in HTTP Basic auth) and the user's name and password.
+#
+# | parameter | meaning |
+# |---|---|
+# | `url` | API base URL, e.g. `https://myco.api.example.wallaroo.ai` (no `/v1/api`) |
+# | `username`, `password` | the Wallaroo (Keycloak) user |
+# | `client_secret` | secret of the `api-client` Keycloak client |
+# | `token_url` | optional; default `{url}/auth/realms/master/protocol/openid-connect/token` |
+
+# %%
+session = Session.password(URL, USER, PASSWORD, client_secret=CLIENT_SECRET)
+session  # the repr never shows a password or a token
+
+# %% [markdown]
+# `identity()` decodes the current JWT's claims: who is connected, their roles and when the token
+# expires. The token itself is never shown.
+
+# %%
+me = session.identity()
+print("email:     ", me["email"])
+print("user id:   ", me["sub"])
+print("roles:     ", ", ".join(me["roles"]))
+print("expires in:", round((me["expires_at"] - dt.datetime.now(dt.timezone.utc)).total_seconds()), "s")
+
+# %% [markdown]
+# `Session.from_env()` does the same from the environment variables (or from `WALLAROO_TOKEN` when
+# that is set). All the other notebooks connect this way.
+
+# %%
+env_session = Session.from_env()
+print("same user:", env_session.identity()["email"] == me["email"])
+
+# %% [markdown]
+# A wrong password is a typed `AuthenticationError` carrying the server's message — never the password.
+
+# %%
+try:
+    Session.password(URL, USER, "not-the-password", client_secret=CLIENT_SECRET).identity()
+except WallarooError as err:
+    print(type(err).__name__, "-", err.status, "-", err.msg)
+    assert "not-the-password" not in str(err)
+
+# %% [markdown]
+# ## 2. Client credentials (an inference-only token)
+#
+# `grant_type=client_credentials` with the same `api-client` secret gives a token with **no user**
+# (`service-account-api-client`). Wallaroo uses it to call pipeline inference URLs.
+#
+# | parameter | meaning |
+# |---|---|
+# | `url` | API base URL |
+# | `client_secret` | secret of the `api-client` Keycloak client |
+
+# %%
+service = Session.client_credentials(URL, client_secret=CLIENT_SECRET)
+who = service.identity()
+print("username:", who["username"], "| email:", who["email"])
+
+# %% [markdown]
+# ## 3. A static token
+#
+# If you already have an access token (from another tool, or `WALLAROO_TOKEN`), wrap it. A static
+# token is never refreshed: once it expires, calls raise `AuthenticationError`. Here we borrow the
+# password session's token without ever printing it.
+
+# %%
+static = Session.token(URL, session.provider.access_token())
+print(static)
+print("connected as", static.identity()["email"], "-", len(static.workspaces.list()), "workspaces visible")
+
+# %% [markdown]
+# ## 4. Reusing a Wallaroo SDK client
+#
+# If you work with the Wallaroo SDK, `Session.from_sdk(wl)` reuses its endpoint and asks the SDK for
+# a fresh `Authorization` header on every request. This cell needs the optional `wallaroo` package
+# (`pip install wallaroo-widgets[sdk]`) and a real Wallaroo instance (the sandbox cannot host the
+# SDK, which also needs GraphQL); without the package it skips itself.
+
+# %%
+try:
+    import wallaroo  # noqa: F401
+except ImportError:
+    print("The Wallaroo SDK is not installed: skipping Session.from_sdk(wl).")
+else:
+    try:
+        wl = wallaroo.Client(api_endpoint=URL, auth_type="user_password", request_timeout=10)
+        sdk_session = Session.from_sdk(wl)
+        print(sdk_session, "->", sdk_session.identity()["email"])
+    except Exception as err:  # the SDK cannot talk to the local sandbox
+        print(f"The SDK could not connect to {URL}: {type(err).__name__}; skipping Session.from_sdk(wl).")
+
+# %% [markdown]
+# ## 5. Token refresh
+#
+# Keycloak access tokens live for an hour (MLOps clients) or a minute (SDK clients). The session
+# refreshes the token shortly **before** it expires (with the refresh token, or by logging in again
+# when that has expired too), and when a call gets a `401` it refreshes once and resends the call.
+# `force_refresh()` triggers the same refresh by hand:
+
+# %%
+before = session.provider.expires_at()
+refreshes = session.provider.refresh_count
+session.provider.force_refresh()
+print("refreshes:", refreshes, "->", session.provider.refresh_count)
+print("expiry moved forward:", session.provider.expires_at() >= before)
+print("still works:", len(session.workspaces.list()) >= 1)
+
+# %% [markdown]
+# ## 6. Show code: the same call as `requests` and `curl`
+#
+# Every call is recorded as `session.last_call`, which renders the equivalent Python call, a plain
+# `requests` snippet and a `curl` command, with the token masked.
+
+# %%
+session.workspaces.list()
+call = session.last_call
+print(call.method, call.url, "->", call.status)
+print(call.to_python())
+
+# %%
+print(call.to_requests())
+
+# %%
+print(call.to_curl())
+
+# %%
+token = session.provider.access_token()
+assert token not in call.to_curl() + call.to_requests() + repr(session), "a token leaked"
+print("no token in the snippets or the repr")
+
+# %% [markdown]
+# ## Clean-up
+#
+# This notebook only created sessions; close their HTTP connection pools.
+
+# %%
+for s in (session, env_session, service, static):
+    s.close()
+print("closed")
