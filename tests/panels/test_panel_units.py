@@ -1,0 +1,152 @@
+"""Panel behaviour that needs no server: validation before any request, error rendering, tables, figures."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from wallaroo_widgets import Session
+from wallaroo_widgets.errors import ValidationError
+from wallaroo_widgets.panels import (
+    ConnectPanel,
+    DataTable,
+    InputError,
+    ModelsPanel,
+    UsersPanel,
+    WorkspacesPanel,
+    describe_error,
+)
+from wallaroo_widgets.panels import validate as v
+from wallaroo_widgets.panels.figures import sync_figure, trace_ids
+
+from .helpers import rendered_text
+
+UNREACHABLE = "http://127.0.0.1:9"  # discard port: any request would fail with ConnectionFailed
+FAKE_TOKEN = ("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ1MSIsImV4cCI6NDEwMjQ0NDgwMCwiZW1haWwiOiJhQGIuY28ifQ."
+              "c2lnbmF0dXJlLXNlY3JldA")
+
+
+@pytest.fixture
+def offline_session():
+    return Session.token(UNREACHABLE, FAKE_TOKEN, retries=0)
+
+
+def test_bad_email_is_reported_inline_and_no_request_is_made(offline_session):
+    panel = UsersPanel(state=None)
+    panel.state.session = offline_session  # the initial load fails: no server
+    assert "Connection failed" in panel.error
+    offline_session.last_call = None
+    panel.email.value = "not-an-email"
+    panel.invite_button.click()
+    assert panel.error == "Email 'not-an-email' is not a valid email address"
+    assert offline_session.last_call is None
+    assert "not a valid email" in panel.status.value and "Traceback" not in panel.status.value
+    assert not panel.busy and not panel.invite_button.disabled
+
+
+def test_workspace_name_and_member_validation(offline_session):
+    panel = WorkspacesPanel()
+    panel.state.session = offline_session
+    offline_session.last_call = None
+    panel.name.value = "9starts-with-digit"
+    panel.create_button.click()
+    assert "must start with a letter" in panel.error
+    panel.member_email.value = "someone@example.com"
+    panel.add_button.click()
+    assert panel.error == "Select a workspace in the table first"
+    assert offline_session.last_call is None
+
+
+def test_models_upload_requires_a_file(offline_session, tmp_path):
+    panel = ModelsPanel()
+    panel.state.session = offline_session
+    panel.state.workspace = {"id": 1, "name": "w"}
+    offline_session.last_call = None
+    panel.name.value = "mymodel"
+    panel.path.value = str(tmp_path / "missing.onnx")
+    panel.upload_button.click()
+    assert panel.error == f"Model file {str(tmp_path / 'missing.onnx')!r} does not exist"
+    assert offline_session.last_call is None
+
+
+def test_connect_validates_fields_and_never_keeps_secrets_on_error():
+    panel = ConnectPanel()
+    panel.url.value = ""
+    panel.connect_button.click()
+    assert panel.error == "API URL is required"
+    panel.url.value = "ftp://x"
+    panel.connect_button.click()
+    assert "must start with http" in panel.error
+    panel.url.value = UNREACHABLE
+    panel.username.value = "admin"
+    panel.password.value = ""
+    panel.connect_button.click()
+    assert panel.error == "Password is required"
+    panel.password.value = "hunter2-secret"
+    panel.client_secret.value = "client-s3cret"
+    panel.connect_button.click()  # token endpoint unreachable
+    assert panel.error.startswith("Connection failed")
+    assert "hunter2-secret" not in panel.status.value and "client-s3cret" not in panel.status.value
+    assert panel.state.session is None
+
+
+def test_describe_error_uses_the_server_msg_and_scrubs_tokens():
+    err = ValidationError("workspace name already exists", status=400, endpoint="/v1/api/workspaces/create")
+    assert describe_error(err) == "Rejected by the server (HTTP 400): workspace name already exists"
+    leaked = RuntimeError(f"boom Bearer {FAKE_TOKEN}")
+    text = describe_error(leaked, [FAKE_TOKEN])
+    assert FAKE_TOKEN not in text and "boom" in text
+
+
+@pytest.mark.parametrize(("func", "value", "expected"), [
+    (v.number, "0.25", 0.25), (v.numbers, "1, 2 3", [1.0, 2.0, 3.0]), (v.duration, " 24  hours", "24 hours"),
+    (v.integer, "12", 12), (v.email, "a@b.io", "a@b.io"),
+])
+def test_validators_accept(func, value, expected):
+    assert func(value, "X") == expected if func is not v.email else func(value) == expected
+
+
+@pytest.mark.parametrize(("func", "value", "message"), [
+    (v.number, "abc", "X must be a number, got 'abc'"), (v.number, "nan", "X must be a finite number"),
+    (v.duration, "24 parsecs", "not a duration"), (v.integer, "1.5", "whole number"),
+    (v.numbers, "1, x", "X entry must be a number"),
+])
+def test_validators_reject(func, value, message):
+    with pytest.raises(InputError, match=message):
+        func(value, "X")
+
+
+def test_table_selection_is_a_traitlet_others_observe():
+    seen = []
+    table = DataTable(pd.DataFrame({"id": [3, 4, 5], "name": ["a", "b", "c"], "tags": [[1], [2], {"k": 1}]}))
+    table.observe(lambda c: seen.append(c["new"]), "selected")
+    table.select(1)
+    assert table.selected == {"id": 4, "name": "b", "tags": [2]} and table.selected_index == 1
+    assert table.table.selected_rows == [1]
+    table.set_df(table.df.iloc[::-1], keep="id")  # reloading keeps the same row selected
+    assert table.selected["id"] == 4 and table.selected_index == 1
+    table.table.selected_rows = []  # a click in the browser clearing the selection
+    assert table.selected is None
+    assert [s["id"] if s else None for s in seen] == [4, None, 4, None]
+    assert '[2]' in table.table._dt_args["data_json"]  # nested cells rendered as JSON text
+
+
+def test_sync_figure_updates_traces_in_place():
+    fw = go.FigureWidget([go.Scatter(x=[1, 2], y=[1, 2], marker={"color": ["red", "green"]}), go.Bar(x=[1], y=[1])])
+    ids = trace_ids(fw)
+    sync_figure(fw, go.Figure([go.Scatter(x=[1, 2, 3], y=[3, 2, 1]), go.Bar(x=["a", "b"], y=[5, 6])]))
+    assert trace_ids(fw) == ids
+    assert fw.data[0].y == (3, 2, 1) and fw.data[0].marker.color is None and fw.data[1].x == ("a", "b")
+
+
+def test_no_token_in_rendered_state_of_an_offline_console(offline_session):
+    from wallaroo_widgets.panels import Console
+
+    con = Console(offline_session)
+    for panel in con.panels.values():
+        panel.show_code.value = True
+    text = rendered_text(con)
+    assert FAKE_TOKEN not in text and "c2lnbmF0dXJlLXNlY3JldA" not in text
+    assert [t for t in con.tabs.titles][:6] == ["Connect", "Users", "Workspaces", "Models", "Pipelines",
+                                               "Enablement"]

@@ -1,0 +1,238 @@
+"""Interactive assay builder: every change re-scores locally (drift engine) and restyles the timeline and
+bins chart in place; "Create assay" posts exactly the previewed configuration; "Preview on server" runs
+``run_interactive`` and shows the differences."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as widgets
+import pandas as pd
+
+from . import validate as v
+from .base import Panel
+from .builder_model import AGGREGATIONS, BIN_MODES, METRICS, AssayBuilderModel, default_baseline_range
+from .figures import figure_widget, sync_figure
+from .table import DataTable
+from .views import bins_figure, timeline_figure
+
+_FIELDS = {  # widget attribute -> BuilderConfig field (text fields are parsed by the model)
+    "name": "name", "iopath": "iopath", "baseline_kind": "baseline_kind", "baseline_start": "baseline_start",
+    "baseline_end": "baseline_end", "window_start": "window_start", "width": "width", "interval": "interval",
+    "run_until": "run_until", "bin_mode": "bin_mode", "num_bins": "num_bins", "aggregation": "aggregation",
+    "metric": "metric", "warning_threshold": "warning_threshold", "alert_threshold": "alert_threshold",
+}
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return pd.Timestamp(value).isoformat() if not isinstance(value, str) else value
+
+
+class AssayBuilder(Panel):
+    """Build an assay interactively over a pipeline's inference logs."""
+
+    title = "Assay builder"
+    background = False  # local re-scoring is fast; server preview runs in the foreground too
+
+    def build(self) -> list[widgets.Widget]:
+        self.model = AssayBuilderModel()
+        self._syncing = False
+        lay = widgets.Layout(width="22em")
+        self.pipeline = widgets.Dropdown(description="Pipeline", options=[], layout=lay)
+        self.model_name = widgets.Text(description="Model", placeholder="optional model name", layout=lay)
+        self.logs_start = widgets.Text(description="Logs from", placeholder="ISO time (blank = all)", layout=lay)
+        self.logs_end = widgets.Text(description="Logs to", placeholder="ISO time (blank = all)", layout=lay)
+        self.load_button = self.button("Load logs", self.load_logs, icon="download", style="primary")
+        self.iopath = widgets.Dropdown(description="iopath", options=[], layout=lay)
+        self.baseline_kind = widgets.ToggleButtons(options=[("Date range", "range"), ("Vector", "vector")],
+                                                   value="range")
+        self.baseline_start = widgets.Text(description="Baseline from", layout=lay)
+        self.baseline_end = widgets.Text(description="Baseline to", layout=lay)
+        self.baseline_vector = widgets.Textarea(description="Vector", placeholder="comma separated numbers",
+                                                layout=widgets.Layout(width="44em", display="none"))
+        self.window_start = widgets.Text(description="Window start", placeholder="blank = baseline end", layout=lay)
+        self.width = widgets.Text(description="Width", value="24 hours", layout=lay)
+        self.interval = widgets.Text(description="Interval", placeholder="blank = width", layout=lay)
+        self.run_until = widgets.Text(description="Run until", placeholder="optional ISO time", layout=lay)
+        self.bin_mode = widgets.Dropdown(description="Bin mode", options=BIN_MODES, value="Quantile", layout=lay)
+        self.num_bins = widgets.BoundedIntText(description="Bins", value=5, min=1, max=100, layout=lay)
+        self.provided_edges = widgets.Text(description="Edges", placeholder="for Provided: e0, e1, ...", layout=lay)
+        self.aggregation = widgets.Dropdown(description="Aggregation", options=AGGREGATIONS, value="Density",
+                                            layout=lay)
+        self.metric = widgets.Dropdown(description="Metric", options=METRICS, value="PSI", layout=lay)
+        self.weights = widgets.Text(description="Weights", placeholder="num_bins + 2 numbers (optional)", layout=lay)
+        self.warning_threshold = widgets.Text(description="Warning", placeholder="optional", layout=lay)
+        self.alert_threshold = widgets.Text(description="Alert", value="0.25", layout=lay)
+        self.name = widgets.Text(description="Assay name", layout=lay)
+        self.window_index = widgets.BoundedIntText(description="Window #", value=0, min=0, max=0, layout=lay)
+        self.summary = widgets.HTML()
+        self.timeline = figure_widget(timeline_figure([], None, 0.25))
+        self.bins = figure_widget(bins_figure(None, None))
+        self.timeline_traces = self.timeline.data
+        self.create_button = self.button("Create assay", self.create, icon="check", style="success")
+        self.preview_button = self.button("Preview on server", self.preview_on_server, icon="cloud")
+        self.diff = DataTable(caption="Local vs server", page_length=5)
+        self.created: dict[str, Any] | None = None
+        self.server_results: list[dict[str, Any]] | None = None
+        for attr in (*_FIELDS, "baseline_vector", "weights", "provided_edges"):
+            getattr(self, attr).observe(self._changed, "value")
+        self.window_index.observe(lambda _c: self._update_bins(), "value")
+        self.baseline_kind.observe(self._kind_changed, "value")
+        self.state.observe(self._pipelines_changed, ["pipelines", "pipeline"])
+        self._pipelines_changed()
+        return [
+            widgets.HBox([self.pipeline, self.model_name]),
+            widgets.HBox([self.logs_start, self.logs_end, self.load_button]),
+            widgets.HBox([self.iopath, self.baseline_kind]),
+            widgets.HBox([self.baseline_start, self.baseline_end]), self.baseline_vector,
+            widgets.HBox([self.window_start, self.width, self.interval]),
+            widgets.HBox([self.run_until, self.bin_mode, self.num_bins]),
+            widgets.HBox([self.provided_edges, self.aggregation, self.metric]),
+            widgets.HBox([self.weights, self.warning_threshold, self.alert_threshold]),
+            self.summary, self.timeline, widgets.HBox([self.window_index]), self.bins,
+            widgets.HBox([self.name, self.create_button, self.preview_button]), self.diff,
+        ]
+
+    # -- data ---------------------------------------------------------------------------------------
+    def _pipelines_changed(self, _change: Any = None) -> None:
+        opts = [(f"{p.get('name')} (id {p.get('id')})", p.get("id")) for p in self.state.pipelines if p.get("name")]
+        current = self.pipeline.value
+        self.pipeline.options = opts
+        sel = self.state.pipeline
+        if sel and sel.get("id") in [o[1] for o in opts]:
+            self.pipeline.value = sel["id"]
+        elif current in [o[1] for o in opts]:
+            self.pipeline.value = current
+
+    def _selected_pipeline(self) -> dict[str, Any]:
+        pid = self.pipeline.value
+        p = next((p for p in self.state.pipelines if p.get("id") == pid), None)
+        if p is None:
+            raise v.InputError("Pick a pipeline (create or select one in the Pipelines tab)")
+        return p
+
+    def load_logs(self) -> None:
+        """Fetch the pipeline's inference logs (``assays/get_baseline``) and preview with defaults."""
+        def act() -> None:
+            p = self._selected_pipeline()
+            start = v.timestamp(self.logs_start.value, "Logs from", optional=True)
+            end = v.timestamp(self.logs_end.value, "Logs to", optional=True)
+            logs = self.require_session().assays.get_baseline(p["workspace_id"], p["name"], start, end,
+                                                              model_name=self.model_name.value or None)
+            if not len(logs):
+                raise v.InputError(f"pipeline {p['name']} has no inference logs in that range")
+            self.set_logs(logs.df, pipeline=p)
+            self.message = f"Loaded {len(logs)} log records"
+        self.run_action(act)
+
+    def set_logs(self, logs: pd.DataFrame, *, pipeline: dict[str, Any] | None = None) -> None:
+        """Use these logs (also usable without a server); picks an iopath and a default baseline range."""
+        p = pipeline or {}
+        self.model = AssayBuilderModel(logs, pipeline=p, workspace_id=p.get("workspace_id"),
+                                       model_name=self.model_name.value or None)
+        self._syncing = True
+        try:
+            self.iopath.options = self.model.iopaths()
+            self.iopath.value = self.model.config.iopath or None
+            if not self.baseline_start.value or not self.baseline_end.value:
+                start, end = default_baseline_range(self.model)
+                self.baseline_start.value, self.baseline_end.value = _text(start), _text(end)
+            if not self.name.value and p.get("name"):
+                self.name.value = f"{p['name']}-assay"
+        finally:
+            self._syncing = False
+        self.rescore()
+
+    def _kind_changed(self, change: Any) -> None:
+        vector = change["new"] == "vector"
+        self.baseline_vector.layout.display = "flex" if vector else "none"
+        for w in (self.baseline_start, self.baseline_end):
+            w.layout.display = "none" if vector else "flex"
+
+    # -- re-scoring ---------------------------------------------------------------------------------
+    def _changed(self, _change: Any) -> None:
+        if not self._syncing:
+            self.rescore()
+
+    def apply_widgets(self) -> None:
+        """Copy widget values into the model's config (validating the list fields)."""
+        cfg = self.model.config
+        for attr, field in _FIELDS.items():
+            value = getattr(self, attr).value
+            setattr(cfg, field, value if not isinstance(value, str) else value.strip())
+        cfg.interval = cfg.interval or None
+        cfg.window_start = cfg.window_start or None
+        cfg.run_until = cfg.run_until or None
+        cfg.warning_threshold = cfg.warning_threshold or None
+        cfg.bin_weights = v.numbers(self.weights.value, "Weights")
+        cfg.provided_edges = v.numbers(self.provided_edges.value, "Edges")
+        cfg.baseline_vector = v.numbers(self.baseline_vector.value, "Baseline vector")
+        self.model.model_name = self.model_name.value or None
+
+    def rescore(self) -> list[dict[str, Any]] | None:
+        """Recompute locally and restyle both figures in place; problems show in the status area."""
+        if not len(self.model.logs):
+            return None
+        try:
+            self.apply_widgets()
+            results = self.model.results()
+        except Exception as exc:
+            from .base import describe_error
+
+            self.error = describe_error(exc)
+            return None
+        self.error = ""
+        warn, alert = self.model.thresholds()
+        sync_figure(self.timeline, timeline_figure(results, warn, alert))
+        counts = pd.Series([r["status"] for r in results]).value_counts().to_dict() if results else {}
+        base = self.model.baseline()
+        self.summary.value = (
+            f"Baseline: {base['count']} values · {len(results)} windows: "
+            + ", ".join(f"{html.escape(str(k))} {n}" for k, n in sorted(counts.items())) if results else
+            f"Baseline: {base['count']} values · no windows with data after the window start")
+        self.window_index.max = max(0, len(results) - 1)
+        if self.window_index.value > self.window_index.max:
+            self.window_index.value = self.window_index.max
+        self._update_bins()
+        return results
+
+    def _update_bins(self) -> None:
+        results = self.model._cache.get("results", (None, None))[1] or []
+        i = self.window_index.value
+        result = results[i] if 0 <= i < len(results) else None
+        base = self.model._cache.get("baseline", (None, None))[1]
+        sync_figure(self.bins, bins_figure(base, result))
+
+    # -- server -------------------------------------------------------------------------------------
+    def _config(self) -> dict[str, Any]:
+        self.apply_widgets()
+        self.model.pipeline = self._selected_pipeline() if not self.model.pipeline else self.model.pipeline
+        if self.model.workspace_id is None:
+            self.model.workspace_id = self.model.pipeline.get("workspace_id")
+        self.model.results()  # validates and fills the caches: what is posted is what was previewed
+        return self.model.assay_config()
+
+    def create(self) -> None:
+        """POST ``assays/create`` with exactly the previewed configuration."""
+        def act() -> None:
+            body = self._config()
+            out = self.require_session().assays.create(body)
+            self.created = {"assay_id": out["assay_id"], "config": body}
+            self.message = f"Created assay {body['name']} (id {out['assay_id']})"
+        self.run_action(act)
+
+    def preview_on_server(self) -> None:
+        """``run_interactive`` with the same configuration; the table shows local vs server per window."""
+        def act() -> None:
+            body = self._config()
+            server = list(self.require_session().assays.run_interactive(body))
+            self.server_results = server
+            diff = self.model.compare(server)
+            self.diff.set_df(diff)
+            bad = int((~diff["match"]).sum()) if len(diff) else 0
+            self.message = (f"Server preview: {len(server)} windows, all match the local scores" if not bad
+                            else f"Server preview: {len(server)} windows, {bad} differ from the local scores")
+        self.run_action(act)

@@ -1,0 +1,62 @@
+"""Plotly FigureWidget helpers: copy a freshly built figure into a live widget in place (no re-creation)."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+_SKIP = {"type", "uid"}
+
+
+def figure_widget(fig: go.Figure | None = None, height: int = 320) -> go.FigureWidget:
+    """A FigureWidget (empty or from ``fig``) with a fixed height."""
+    w = go.FigureWidget(fig) if fig is not None else go.FigureWidget()
+    w.update_layout(height=height, margin={"l": 50, "r": 20, "t": 40, "b": 40})
+    return w
+
+
+def sync_figure(widget: go.FigureWidget, fig: go.Figure) -> None:
+    """Make ``widget`` show ``fig``: traces of the same type are updated in place inside one
+    ``batch_update`` (the trace objects stay the same, so the browser restyles instead of redrawing);
+    surplus traces are hidden and emptied; missing ones are appended."""
+    new = list(fig.data)
+    old = list(widget.data)
+    with widget.batch_update():
+        for i, trace in enumerate(old):
+            if i < len(new) and new[i].type == trace.type:
+                props = {k: val for k, val in new[i].to_plotly_json().items() if k not in _SKIP}
+                props.update({k: None for k in trace.to_plotly_json() if k not in props and k not in _SKIP})
+                trace.update(props, overwrite=True)
+                if "visible" not in props:
+                    trace.visible = True
+            elif i >= len(new):
+                trace.update({"x": [], "y": [], "visible": False}) if hasattr(trace, "x") else None
+        layout = fig.layout.to_plotly_json()
+        layout.pop("template", None)
+        layout.pop("height", None)
+        widget.layout.shapes = layout.pop("shapes", ())
+        widget.layout.annotations = layout.pop("annotations", ())
+        widget.update_layout(layout)
+    mismatch = [i for i in range(min(len(old), len(new))) if new[i].type != old[i].type]
+    if mismatch:  # a different chart kind: replace from the first mismatch (rare)
+        first = mismatch[0]
+        widget.data = widget.data[:first]
+        widget.add_traces(new[first:])
+    elif len(new) > len(old):
+        widget.add_traces(new[len(old):])
+
+
+def trace_ids(widget: go.FigureWidget) -> list[int]:
+    """Python ids of the widget's trace objects (tests check they survive an update)."""
+    return [id(t) for t in widget.data]
+
+
+def empty_figure(title: str, message: str = "") -> go.Figure:
+    """A placeholder figure with a centred note."""
+    fig = go.Figure()
+    fig.update_layout(title=title, xaxis={"visible": False}, yaxis={"visible": False})
+    if message:
+        fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    return fig
+
+
+__all__ = ["figure_widget", "sync_figure", "trace_ids", "empty_figure"]
