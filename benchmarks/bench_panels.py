@@ -1,0 +1,79 @@
+"""Panel speed: build the console, a 10,000-row interactive table and a 720-window timeline (target < 1 s each).
+
+``main()`` prints one row per measurement (best of 3 runs). The console is timed offline (no session) and,
+when the sandbox is importable, against a demo sandbox (every tab loads its data over HTTP).
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+TARGET_S = 1.0
+
+
+def _best(fn: Callable[[], object], runs: int = 3) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def _table_frame(rows: int = 10_000) -> pd.DataFrame:
+    rng = np.random.default_rng(7)
+    return pd.DataFrame({
+        "id": np.arange(rows),
+        "time": pd.date_range("2024-01-01", periods=rows, freq="min", tz="UTC"),
+        "score": rng.random(rows),
+        "status": rng.choice(["Ok", "Warning", "Alert"], rows),
+        "tensor": [[float(x) for x in rng.random(3).round(4)] for _ in range(rows)],
+    })
+
+
+def _results(n: int = 720) -> list[dict]:
+    rng = np.random.default_rng(11)
+    starts = pd.date_range("2024-01-01", periods=n, freq="h", tz="UTC")
+    scores = rng.gamma(1.0, 0.05, n)
+    status = np.where(scores >= 0.25, "Alert", np.where(scores >= 0.1, "Warning", "Ok"))
+    return [{"window_start": s.isoformat(), "score": float(x), "status": str(st), "bin_index": None}
+            for s, x, st in zip(starts, scores, status, strict=True)]
+
+
+def main() -> list[tuple[str, float]]:
+    from wallaroo_widgets.panels import Console, DataTable
+    from wallaroo_widgets.panels.figures import figure_widget, sync_figure
+    from wallaroo_widgets.panels.views import timeline_figure
+
+    Console(None)  # warm imports (ipywidgets, itables, plotly) once
+    rows: list[tuple[str, float]] = [("console, offline (8 tabs)", _best(lambda: Console(None)))]
+    try:
+        from wallaroo_widgets import Session
+        from wallaroo_widgets.sandbox import SandboxServer
+    except ImportError:
+        SandboxServer = None  # noqa: N806
+    if SandboxServer is not None:
+        with tempfile.TemporaryDirectory() as tmp, SandboxServer(tmp, port=0, demo=True) as srv:
+            sess = Session.password(srv.url, srv.admin_email, srv.admin_password, client_secret=srv.client_secret)
+            rows.append(("console + demo sandbox (tabs load over HTTP)", _best(lambda: Console(sess))))
+    df = _table_frame()
+    rows.append(("10,000-row table (DataTable/ITable)", _best(lambda: DataTable(df))))
+    table = DataTable(df.head(10))
+    rows.append(("10,000-row table, set_df on a live table", _best(lambda: table.set_df(df))))
+    results = _results()
+    rows.append(("720-window timeline FigureWidget", _best(lambda: figure_widget(timeline_figure(results, 0.1, 0.25)))))
+    live = figure_widget(timeline_figure(results[:10], 0.1, 0.25))
+    rows.append(("720-window timeline, in-place update", _best(lambda: sync_figure(live, timeline_figure(results, 0.1, 0.25)))))
+    print(f"{'measurement':<48} {'seconds':>8}  target < {TARGET_S:g} s")
+    for name, secs in rows:
+        print(f"{name:<48} {secs:8.3f}  {'ok' if secs < TARGET_S else 'SLOW'}")
+    return rows
+
+
+if __name__ == "__main__":
+    main()
