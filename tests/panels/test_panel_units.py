@@ -150,3 +150,11 @@ def test_no_token_in_rendered_state_of_an_offline_console(offline_session):
     assert FAKE_TOKEN not in text and "c2lnbmF0dXJlLXNlY3JldA" not in text
     assert [t for t in con.tabs.titles][:6] == ["Connect", "Users", "Workspaces", "Models", "Pipelines",
                                                "Enablement"]
+
+
+def test_large_tables_are_not_downsampled_after_an_update():
+    df = pd.DataFrame({"i": range(5000), "s": ["x" * 20] * 5000})
+    table = DataTable(df.head(2))
+    table.set_df(df)
+    assert "downsampling_warning" not in table.table._dt_args or not table.table._dt_args["downsampling_warning"]
+    assert table.table._dt_args["data_json"].count("xxxxxxxxxxxxxxxxxxxx") == 5000

@@ -43,10 +43,9 @@ class DataTable(widgets.VBox):
                  max_bytes: str | int = "8MB", page_length: int = 10) -> None:
         self.columns = columns
         self.df = pd.DataFrame(columns=columns or [])
-        self.table = ITable(display_frame(self.df), caption=caption, select={"style": "single"},
-                            showIndex=False, maxBytes=max_bytes, pageLength=page_length,
-                            column_filters="footer", classes="display compact")
-        self._max_bytes = max_bytes
+        self._opts = {"select": {"style": "single"}, "showIndex": False, "maxBytes": max_bytes,
+                      "pageLength": page_length, "column_filters": "footer"}
+        self.table = ITable(display_frame(self.df), caption=caption, classes="display compact", **self._opts)
         self.table.observe(self._on_rows, "selected_rows")
         super().__init__([self.table])
         if df is not None:
@@ -59,7 +58,7 @@ class DataTable(widgets.VBox):
             first = [c for c in self.columns if c in df.columns]
             df = df[first + [c for c in df.columns if c not in first]]
         self.df = df.reset_index(drop=True)
-        self.table.update(display_frame(self.df), selected_rows=[])
+        self.table.update(display_frame(self.df), selected_rows=[], **self._opts)
         self.selected, self.selected_index = None, None
         if previous is not None and keep in self.df:
             hits = self.df.index[self.df[keep] == previous]
