@@ -1,0 +1,227 @@
+"""``wallaroo-widgets sandbox import-logs``: load historical inference logs into a sandbox data dir.
+
+Input: JSON lines, a JSON array, CSV or Parquet of records in the flattened shape that
+``assays/get_baseline`` returns (``time`` in epoch ms or ISO-8601, ``in.<field>`` / ``out.<field>`` as
+lists, scalars or stringified lists, optional ``check_failures`` and ``metadata.*``). The workspace,
+pipeline and model are created when missing. Safe while a server runs on the same data dir (SQLite WAL).
+
+Output fields are stored as float32 when every value is the shortest decimal of a float32 (what
+get_baseline shows for float32 model outputs), so re-imported logs score exactly like the originals;
+``--output-dtype`` overrides that.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+
+class ImportError_(ValueError):
+    """A file or record that cannot be imported (message names the record and field)."""
+
+
+def read_records(path: str | Path) -> list[dict[str, Any]]:
+    """Read a JSON-lines / JSON-array / CSV / Parquet file into raw record dicts."""
+    path = Path(path)
+    if not path.is_file():
+        raise ImportError_(f"no such file: {path}")
+    suffix = path.suffix.lower()
+    if suffix in {".parquet", ".pq"}:
+        import pandas as pd
+
+        return pd.read_parquet(path).to_dict("records")
+    if suffix in {".csv", ".tsv"}:
+        import pandas as pd
+
+        frame = pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",", dtype=str, keep_default_na=False)
+        frame = frame.drop(columns=[c for c in frame.columns if c == "" or c.startswith("Unnamed:")])
+        return [{k: _csv_cell(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    text = path.read_text(encoding="utf-8")
+    stripped = text.lstrip()
+    if not stripped:
+        return []
+    try:
+        if stripped[0] == "[":
+            data = json.loads(text)
+            if not isinstance(data, list):
+                raise ImportError_(f"{path}: expected a JSON array of records")
+            return data
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+    except json.JSONDecodeError as exc:
+        raise ImportError_(f"{path}: invalid JSON ({exc.msg} at line {exc.lineno})") from None
+
+
+def _csv_cell(value: str) -> Any:
+    """CSV cells are strings: decode JSON-looking ones (lists, numbers), keep the rest."""
+    v = value.strip()
+    if v == "":
+        return None
+    if v[0] in "[{" or v[0].isdigit() or v[0] in "-+." or v in {"true", "false", "null", "NaN"}:
+        try:
+            return json.loads(v.replace("NaN", "null")) if v != "NaN" else float("nan")
+        except json.JSONDecodeError:
+            return value
+    return value
+
+
+def parse_time(value: Any, where: str = "time") -> int:
+    """Epoch milliseconds from ms numbers, numeric strings, ISO-8601 strings or datetimes (naive = UTC)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        raise ImportError_(f"{where}: missing")
+    if hasattr(value, "to_pydatetime"):
+        value = value.to_pydatetime()
+    if isinstance(value, np.datetime64):
+        return int(value.astype("datetime64[ms]").astype(np.int64))
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.timezone.utc)
+        return int(round(value.timestamp() * 1000))
+    if isinstance(value, bool):
+        raise ImportError_(f"{where}: not a time: {value!r}")
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return int(round(float(value)))
+    if isinstance(value, str):
+        s = value.strip()
+        if s.lstrip("-").isdigit():
+            return int(s)
+        try:
+            import pandas as pd
+
+            ts = pd.Timestamp(s)
+        except (ValueError, TypeError):
+            raise ImportError_(f"{where}: not a time: {value!r}") from None
+        if ts.tzinfo is None:
+            ts = ts.tz_localize("UTC")
+        return int(ts.value // 1_000_000)
+    raise ImportError_(f"{where}: not a time: {value!r}")
+
+
+def _as_list(value: Any, where: str) -> list:
+    """A tensor cell as a (possibly nested) list: lists, arrays, scalars and stringified lists accepted."""
+    if isinstance(value, np.ndarray):
+        return [_as_list(v, where) if isinstance(v, np.ndarray) else _scalar(v) for v in value.tolist()] \
+            if value.dtype == object else value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [_as_list(v, where) if isinstance(v, (list, tuple, np.ndarray)) else _scalar(v) for v in value]
+    if isinstance(value, str):
+        try:
+            parsed = json.loads(value.replace("NaN", "null"))
+        except json.JSONDecodeError:
+            raise ImportError_(f"{where}: not a number or list: {value!r}") from None
+        return _as_list(parsed, where)
+    if value is None or isinstance(value, (int, float, np.integer, np.floating, bool)):
+        return [_scalar(value)]
+    raise ImportError_(f"{where}: not a number or list: {value!r}")
+
+
+def _scalar(v: Any) -> Any:
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+def _plain(value: Any) -> Any:
+    """metadata / check_failures cells as JSON-able Python values."""
+    if isinstance(value, np.ndarray):
+        return [_plain(v) for v in value.tolist()]
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def normalize(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Records in the canonical flattened shape: ``time`` int ms, ``in.*``/``out.*`` lists, sorted by time."""
+    out = []
+    for i, rec in enumerate(records):
+        if not isinstance(rec, dict):
+            raise ImportError_(f"record {i}: not an object")
+        if "time" not in rec:
+            raise ImportError_(f"record {i}: missing field 'time'")
+        norm: dict[str, Any] = {"time": parse_time(rec["time"], f"record {i}: time")}
+        for key, value in rec.items():
+            if key == "time":
+                continue
+            if key.startswith(("in.", "out.")) and len(key.split(".", 1)[1]) > 0:
+                norm[key] = _as_list(value, f"record {i}: {key}")
+            elif key == "check_failures":
+                v = _plain(value)
+                norm[key] = v if isinstance(v, list) else []
+            elif key.startswith(("metadata.", "anomaly.")) or key in {"metadata", "anomaly"}:
+                norm[key] = _plain(value)
+            else:
+                raise ImportError_(f"record {i}: unexpected field {key!r} (expected time, in.*, out.*, "
+                                   "check_failures, metadata.*)")
+        if not any(k.startswith("out.") for k in norm):
+            raise ImportError_(f"record {i}: no out.<field> column")
+        norm.setdefault("check_failures", [])
+        out.append(norm)
+    out.sort(key=lambda r: r["time"])
+    return out
+
+
+def _sig_digits(text: str) -> int:
+    mant = text.lower().lstrip("+-").split("e")[0].replace(".", "")
+    return len(mant.strip("0")) or 1
+
+
+def is_float32_shortest(values: Sequence[float]) -> bool:
+    """True when no finite value has more significant digits than its float32's shortest form.
+
+    That is how float32 outputs look in JSON/CSV (``0.99300325``, ``404676.13``); a float64 such as
+    ``0.1234567891234`` has more digits than any float32 needs.
+    """
+    for v in values:
+        if v is None or isinstance(v, bool) or not isinstance(v, (int, float)):
+            return False
+        if isinstance(v, float) and not math.isfinite(v):
+            continue
+        f32 = np.float32(v)
+        if not np.isfinite(f32) or _sig_digits(repr(float(v))) > _sig_digits(str(f32)):
+            return False
+    return True
+
+
+def output_dtypes(records: Sequence[dict[str, Any]], override: str = "auto") -> dict[str, str]:
+    """``{"out.<field>": "float32" | "float64"}`` for every output field of ``records``."""
+    fields = sorted({k for r in records for k in r if k.startswith("out.")})
+    if override != "auto":
+        return dict.fromkeys(fields, override)
+    result = {}
+    for f in fields:
+        flat = [v for r in records for v in _flatten(r.get(f, []))]
+        result[f] = "float32" if flat and is_float32_shortest(flat) else "float64"
+    return result
+
+
+def _flatten(value: Any) -> Iterable[Any]:
+    if isinstance(value, list):
+        for v in value:
+            yield from _flatten(v)
+    else:
+        yield value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="wallaroo-widgets sandbox import-logs", description=__doc__.split("\n")[0])
+    p.add_argument("--data-dir", required=True, help="sandbox data directory (created if missing)")
+    p.add_argument("--workspace", required=True, help="workspace name (created if missing)")
+    p.add_argument("--pipeline", required=True, help="pipeline name (created if missing)")
+    p.add_argument("--model", required=True, help="model name recorded in metadata.last_model (created if missing)")
+    p.add_argument("--owner", default=None, help="email of the owner for new resources (default: the admin)")
+    p.add_argument("--output-dtype", choices=["auto", "float32", "float64"], default="auto",
+                   help="storage type of out.* values (auto: float32 when the values are float32 decimals)")
+    p.add_argument("file", help="JSON lines, JSON array, CSV or Parquet file")
+    return p
