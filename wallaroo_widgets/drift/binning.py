@@ -1,0 +1,39 @@
+"""Right-closed binning with the baseline edges (assay-math §4).
+
+Bin 0: x < e0 or NaN; bin 1: e0 ≤ x ≤ e1; bin i: e(i−1) < x ≤ e(i); bin n + 1: x > en.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def bin_indices(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Bin number (0..n+1) of every value, given the n + 1 finite edges e0..en."""
+    idx = np.searchsorted(edges[1:], values, side="left")
+    idx += 1
+    idx[values < edges[0]] = 0
+    idx[np.isnan(values)] = 0
+    return idx
+
+
+def bin_counts(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Counts per bin (length n + 2); NaN counted in bin 0."""
+    return np.bincount(bin_indices(values, edges), minlength=edges.size + 1)
+
+
+def segment_counts(values: np.ndarray, edges: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """Cumulative bin counts at row positions ``bounds`` (sorted, from 0): shape (len(bounds), K).
+
+    Rows ``bounds[s]:bounds[s+1]`` form segment s; one binning pass and one ``bincount`` over all rows.
+    Counts of any row range [bounds[a], bounds[b]) are ``out[b] - out[a]``.
+    """
+    k = edges.size + 1
+    lo, hi = int(bounds[0]), int(bounds[-1])
+    seg = np.repeat(np.arange(bounds.size - 1, dtype=np.int64), np.diff(bounds))
+    key = bin_indices(values[lo:hi], edges)
+    key += seg * k
+    counts = np.bincount(key, minlength=(bounds.size - 1) * k).reshape(bounds.size - 1, k)
+    out = np.zeros((bounds.size, k), dtype=np.int64)
+    np.cumsum(counts, axis=0, out=out[1:])
+    return out

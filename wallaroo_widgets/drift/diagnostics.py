@@ -1,0 +1,71 @@
+"""Diagnostics no server gives: tied quantile edges, constant or tiny baselines, empty windows, and how
+much of a score the outlier bins carry."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+
+from .edges import finite_edges
+from .summarizer import Summarizer
+from .validate import as_values
+
+
+@dataclasses.dataclass(frozen=True)
+class Diagnostic:
+    """One finding: a stable ``code``, a sentence for users and a level ("warning" | "info")."""
+
+    code: str
+    message: str
+    level: str = "warning"
+
+
+def baseline_diagnostics(values: Any, baseline: dict[str, Any],
+                         summarizer: Summarizer | dict | None = None) -> list[Diagnostic]:
+    """Findings about a baseline: too small, constant, collapsed (tied) edges, NaN share."""
+    summ = Summarizer.from_dict(summarizer)
+    vals = as_values(values, "values")
+    finite = vals[~np.isnan(vals)]
+    out: list[Diagnostic] = []
+    n = summ.num_bins
+    if finite.size < n:
+        out.append(Diagnostic("too_small", f"the baseline has {finite.size} values for {n} bins; "
+                                           "some bins cannot hold any value"))
+    if finite.size and finite.min() == finite.max():
+        out.append(Diagnostic("constant", f"the baseline is constant ({finite.min():g}): every bin but one is "
+                                          "empty and any change scores near the PSI ceiling"))
+    edges = finite_edges(baseline["edges"])
+    dupes = int(np.sum(np.diff(edges) == 0))
+    if dupes and summ.bin_mode == "Quantile" and not (finite.size and finite.min() == finite.max()):
+        out.append(Diagnostic("tied_edges", f"{dupes} of {n} quantile edges coincide with the previous edge "
+                                            "(tied values): those bins are always empty"))
+    nans = int(np.isnan(vals).sum())
+    if nans:
+        out.append(Diagnostic("nan_values", f"{nans} of {vals.size} baseline values are NaN (counted in the "
+                                            "left_outlier bin)", "info"))
+    return out
+
+
+def outlier_share(result: dict[str, Any]) -> float | None:
+    """Share (0..1) of a result's summed per-bin scores coming from the two outlier bins; None if no score."""
+    scores = result.get("scores")
+    if not scores:
+        return None
+    s = np.asarray(scores, dtype=np.float64)
+    total = s.sum()
+    return float((s[0] + s[-1]) / total) if total > 0 else 0.0
+
+
+def results_diagnostics(results: list[dict[str, Any]]) -> list[Diagnostic]:
+    """Findings over many results: empty windows, windows whose score is mostly outlier bins."""
+    out: list[Diagnostic] = []
+    empty = sum(1 for r in results if r.get("score") is None)
+    if empty:
+        out.append(Diagnostic("empty_windows", f"{empty} of {len(results)} windows have no data (no score)"))
+    mostly = sum(1 for r in results if (outlier_share(r) or 0) > 0.5)
+    if mostly:
+        out.append(Diagnostic("outlier_driven", f"in {mostly} windows more than half of the score comes from "
+                                                "the outlier bins (values outside the baseline range)", "info"))
+    return out

@@ -1,0 +1,224 @@
+"""Vectorised multi-window scoring: edges once, one binning pass over all rows, cached for re-scoring.
+
+``WindowScorer`` keeps the time-sorted values, each window's row range and its statistics, and the bin
+counts per edge set, so a change of metric, weights, thresholds or aggregation re-scores without touching
+the rows, and a change of bins re-bins them in one pass.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import time
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .binning import segment_counts
+from .durations import parse_duration
+from .metrics import score_matrix, status_array
+from .summarizer import Summarizer
+from .summary import (
+    aggregate,
+    baseline_edges,
+    basic_stats,
+    summarize,
+    to_iso,
+    window_aggregate,
+    window_summary_from_counts,
+)
+from .validate import as_number, as_values
+from .windows import plan_windows, times_to_ns, to_timestamp
+
+NO_DATA = "NoData"
+
+
+@dataclasses.dataclass
+class WindowScores:
+    """Array form of a scoring run (one row per planned window; empty windows have NaN scores)."""
+
+    starts: pd.DatetimeIndex
+    ends: pd.DatetimeIndex
+    count: np.ndarray            # (W,) values per window (NaN included)
+    bin_counts: np.ndarray       # (W, K)
+    aggregated: np.ndarray       # (W, K) window aggregated values
+    scores: np.ndarray           # (W, K) per-bin scores (NaN rows for empty windows)
+    score: np.ndarray            # (W,)
+    bin_index: np.ndarray | None  # (W,) MaxDiff only, -1 for empty windows
+    status: np.ndarray           # (W,) "Ok" | "Warning" | "Alert" | "NoData"
+    baseline: dict[str, Any]
+    summarizer: Summarizer
+    warning_threshold: float | None
+    alert_threshold: float | None
+    textbook_psi: bool = False
+
+    @property
+    def outlier_share(self) -> np.ndarray:
+        """Share of each window's summed per-bin scores that comes from the two outlier bins."""
+        total = self.scores.sum(axis=1)
+        part = self.scores[:, 0] + self.scores[:, -1]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(total > 0, part / total, 0.0)
+
+    def frame(self) -> pd.DataFrame:
+        """window_start, window_end, count, score, status, bin_index, outlier_share."""
+        return pd.DataFrame({"window_start": self.starts, "window_end": self.ends, "count": self.count,
+                             "score": self.score, "status": self.status,
+                             "bin_index": self.bin_index if self.bin_index is not None else None,
+                             "outlier_share": self.outlier_share})
+
+
+class WindowScorer:
+    """Rows and windows prepared once; ``score()`` / ``results()`` for any summarizer and thresholds."""
+
+    def __init__(self, times: Any, values: Any, *, start: Any = None, width: str | _dt.timedelta = "24 hours",
+                 interval: str | _dt.timedelta | None = None, until: Any = None,
+                 baseline_values: Any = None, include_empty: bool = False) -> None:
+        vals = as_values(values, "values", allow_empty=True)
+        ns = times_to_ns(times, "times")
+        if ns.size != vals.size:
+            raise ValueError(f"times and values must have the same length ({ns.size} != {vals.size})")
+        if ns.size > 1 and np.any(ns[1:] < ns[:-1]):
+            order = np.argsort(ns, kind="stable")
+            ns, vals = ns[order], vals[order]
+        self.times_ns, self.values = ns, vals
+        if start is None:
+            if not ns.size:
+                raise ValueError("start is required when there are no values")
+            start = pd.Timestamp(int(ns[0]), unit="ns", tz="UTC")
+        last = None if include_empty or not ns.size else pd.Timestamp(int(ns[-1]), unit="ns", tz="UTC")
+        if ns.size or include_empty:
+            self.starts = plan_windows(start, width, interval, until, last_time=last)
+        else:  # no rows: every window would be empty
+            self.starts = pd.DatetimeIndex([], tz="UTC")
+        w = pd.Timedelta(_width(width))
+        self.ends = self.starts + w
+        lo = np.searchsorted(ns, self.starts.asi8, side="left")
+        hi = np.searchsorted(ns, self.ends.asi8, side="left")
+        self.include_empty = include_empty
+        self.bounds = np.unique(np.concatenate([[0], lo, hi]))
+        self._lo, self._hi = np.searchsorted(self.bounds, lo), np.searchsorted(self.bounds, hi)
+        self.lo, self.hi = lo, hi
+        self.count = hi - lo
+        self.baseline_values = None if baseline_values is None else as_values(baseline_values, "baseline_values")
+        self._stats: list[dict[str, Any]] | None = None
+        self._counts: dict[bytes, np.ndarray] = {}
+        self._baselines: dict[tuple, dict[str, Any]] = {}
+        self._edge_aggs: dict[tuple, np.ndarray] = {}
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    # -- cached pieces -------------------------------------------------------------------------------
+    def window_stats(self) -> list[dict[str, Any]]:
+        """count/min/max/mean/median/std of every window (computed once)."""
+        if self._stats is None:
+            self._stats = [basic_stats(self.values[a:b]) for a, b in zip(self.lo, self.hi, strict=True)]
+        return self._stats
+
+    def baseline_summary(self, summ: Summarizer) -> dict[str, Any]:
+        """Summary of ``baseline_values`` for this summarizer (cached on the settings that shape it)."""
+        if self.baseline_values is None:
+            raise ValueError("baseline is required (pass a Summary or give the scorer baseline_values)")
+        key = (summ.bin_mode, summ.num_bins, summ.provided_edges, summ.aggregation)
+        if key not in self._baselines:
+            self._baselines[key] = summarize(self.baseline_values, summ)
+        return self._baselines[key]
+
+    def bin_counts(self, edges: np.ndarray) -> np.ndarray:
+        """(W, K) bin counts of every window for these edges: one binning pass, cached per edge set."""
+        key = edges.tobytes()
+        if key not in self._counts:
+            cum = segment_counts(self.values, edges, self.bounds)
+            self._counts[key] = cum[self._hi] - cum[self._lo]
+        return self._counts[key]
+
+    def _edges_aggregated(self, edges: np.ndarray, summ: Summarizer) -> np.ndarray:
+        key = (summ.bin_mode, summ.num_bins, summ.provided_edges, edges.tobytes())
+        if key not in self._edge_aggs:
+            rows = [window_aggregate(self.values[a:b], edges, summ) for a, b in zip(self.lo, self.hi, strict=True)]
+            self._edge_aggs[key] = np.asarray(rows, dtype=np.float64).reshape(len(rows), edges.size)
+        return self._edge_aggs[key]
+
+    # -- scoring -------------------------------------------------------------------------------------
+    def score(self, summarizer: Summarizer | dict | None = None, baseline: dict[str, Any] | None = None,
+              warning_threshold: float | None = None, alert_threshold: float | None = 0.25,
+              textbook_psi: bool = False) -> WindowScores:
+        """Score every planned window (arrays; no per-window dicts)."""
+        summ = Summarizer.from_dict(summarizer)
+        warn = as_number(warning_threshold, "warning_threshold", optional=True)
+        alert = as_number(alert_threshold, "alert_threshold", optional=True)
+        base = baseline if baseline is not None else self.baseline_summary(summ)
+        edges = baseline_edges(base, summ)
+        counts = self.bin_counts(edges)
+        if summ.aggregation == "Edges":
+            agg = self._edges_aggregated(edges, summ)
+        else:
+            agg = aggregate(counts, np.maximum(self.count, 1), summ.aggregation)
+        b = as_values(base.get("aggregated_values"), "baseline aggregated_values")
+        s, total, idx = score_matrix(b, agg, summ, textbook_psi)
+        empty = self.count == 0
+        if empty.any():
+            s, total = s.copy(), total.copy()
+            s[empty], total[empty] = np.nan, np.nan
+            if idx is not None:
+                idx = np.where(empty, -1, idx)
+        return WindowScores(self.starts, self.ends, self.count, counts, agg, s, total, idx,
+                            status_array(total, warn, alert), base, summ, warn, alert, textbook_psi)
+
+    def results(self, summarizer: Summarizer | dict | None = None, baseline: dict[str, Any] | None = None,
+                warning_threshold: float | None = None, alert_threshold: float | None = 0.25,
+                include_empty: bool | None = None, textbook_psi: bool = False) -> list[dict[str, Any]]:
+        """V1 AssayResult-shaped dicts (server-only fields None); empty windows only with include_empty."""
+        started = time.perf_counter()
+        ws = self.score(summarizer, baseline, warning_threshold, alert_threshold, textbook_psi)
+        return result_records(ws, self.window_stats(), self.include_empty if include_empty is None else include_empty,
+                              started)
+
+
+def _width(width: str | _dt.timedelta) -> _dt.timedelta:
+    return parse_duration(width, "width")
+
+
+def result_records(ws: WindowScores, stats: list[dict[str, Any]], include_empty: bool,
+                   started: float | None = None) -> list[dict[str, Any]]:
+    """Turn a WindowScores into AssayResult dicts."""
+    summ_dict = ws.summarizer.to_dict()
+    analyzed = to_iso(pd.Timestamp.now(tz="UTC"))
+    elapsed = int(round((time.perf_counter() - started) * 1000)) if started is not None else 0
+    out = []
+    for i in range(len(ws.starts)):
+        empty = ws.count[i] == 0
+        if empty and not include_empty:
+            continue
+        start, end = ws.starts[i], ws.ends[i]
+        window = window_summary_from_counts(stats[i], ws.bin_counts[i], ws.baseline, ws.summarizer.aggregation,
+                                            start, end, agg=ws.aggregated[i].tolist())
+        out.append({
+            "id": None, "assay_id": None, "window_start": to_iso(start), "analyzed_at": analyzed,
+            "elapsed_millis": elapsed, "pipeline_id": None, "workspace_id": None, "workspace_name": None,
+            "baseline_summary": ws.baseline, "window_summary": window,
+            "warning_threshold": ws.warning_threshold, "alert_threshold": ws.alert_threshold,
+            "score": None if empty else float(ws.score[i]),
+            "scores": None if empty else ws.scores[i].tolist(),
+            "bin_index": None if empty or ws.bin_index is None else int(ws.bin_index[i]),
+            "summarizer": summ_dict, "status": NO_DATA if empty else str(ws.status[i]), "created_at": None,
+        })
+    return out
+
+
+def score_windows(times: Any, values: Any, base: dict[str, Any], summarizer: Summarizer | dict | None = None, *,
+                  start: Any = None, width: str | _dt.timedelta = "24 hours",
+                  interval: str | _dt.timedelta | None = None, until: Any = None,
+                  warning_threshold: float | None = None, alert_threshold: float | None = 0.25,
+                  include_empty: bool = False, textbook_psi: bool = False) -> list[dict[str, Any]]:
+    """Score every window of ``values`` against the baseline Summary ``base`` (vectorised).
+
+    ``start`` defaults to the baseline's ``end``, else the first time; windows end ≤ ``until`` (default now).
+    """
+    if start is None and isinstance(base, dict) and base.get("end"):
+        start = to_timestamp(base["end"], "start")
+    scorer = WindowScorer(times, values, start=start, width=width, interval=interval, until=until,
+                          include_empty=include_empty)
+    return scorer.results(summarizer, base, warning_threshold, alert_threshold, include_empty, textbook_psi)

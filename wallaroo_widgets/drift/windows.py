@@ -1,0 +1,79 @@
+"""Window planning (assay-math §9): window k = [start + k·interval, start + k·interval + width)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .durations import parse_duration
+
+MAX_WINDOWS = 1_000_000
+
+
+def to_timestamp(value: Any, name: str) -> pd.Timestamp:
+    """A UTC Timestamp from a datetime, Timestamp, ISO string or epoch milliseconds."""
+    if value is None:
+        raise ValueError(f"{name} is required")
+    try:
+        if isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool):
+            ts = pd.Timestamp(int(value), unit="ms")
+        else:
+            ts = pd.Timestamp(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} {value!r} is not a date/time: {exc}") from None
+    if ts is pd.NaT:
+        raise ValueError(f"{name} is not a date/time")
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+
+
+def times_to_ns(times: Any, name: str = "times") -> np.ndarray:
+    """int64 epoch nanoseconds from epoch milliseconds, datetimes, Timestamps or ISO strings."""
+    if isinstance(times, str | bytes) or times is None:
+        raise ValueError(f"{name} must be an array of times")
+    if isinstance(times, pd.Series | pd.Index):
+        arr = times.to_numpy()
+    else:
+        arr = np.asarray(times)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, got shape {arr.shape}")
+    if arr.dtype.kind in "iu":
+        return arr.astype(np.int64) * 1_000_000
+    if arr.dtype.kind == "f":
+        if np.isnan(arr).any():
+            raise ValueError(f"{name} must not contain NaN")
+        return np.round(arr * 1_000_000).astype(np.int64)
+    try:
+        idx = pd.to_datetime(pd.Series(times) if not isinstance(times, pd.Series) else times, utc=True)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be epoch milliseconds or date/times: {exc}") from None
+    if idx.isna().any():
+        raise ValueError(f"{name} must not contain missing times")
+    return idx.dt.as_unit("ns").astype("int64").to_numpy()
+
+
+def _ns(delta: _dt.timedelta) -> int:
+    return int(pd.Timedelta(delta).value)
+
+
+def plan_windows(start: Any, width: str | _dt.timedelta, interval: str | _dt.timedelta | None = None,
+                 until: Any = None, last_time: Any = None) -> pd.DatetimeIndex:
+    """Starts (UTC) of the windows whose end ≤ ``until`` (default: now).
+
+    ``last_time`` optionally stops the plan after the window holding it (later windows are empty).
+    """
+    t0 = to_timestamp(start, "start")
+    w = _ns(parse_duration(width, "width"))
+    step = _ns(parse_duration(interval, "interval")) if interval is not None else w
+    end = to_timestamp(until, "until") if until is not None else pd.Timestamp.now(tz="UTC")
+    span = end.value - t0.value - w
+    if span < 0:
+        return pd.DatetimeIndex([], tz="UTC")
+    count = span // step + 1
+    if last_time is not None:
+        count = min(count, max(0, (to_timestamp(last_time, "last_time").value - t0.value) // step + 1))
+    if count > MAX_WINDOWS:
+        raise ValueError(f"the plan has {count} windows (more than {MAX_WINDOWS}); widen interval or set until")
+    return pd.DatetimeIndex(pd.to_datetime(t0.value + np.arange(count, dtype=np.int64) * step, unit="ns", utc=True))
