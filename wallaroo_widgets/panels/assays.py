@@ -91,6 +91,13 @@ class AssaysPanel(Panel):
         else:
             raise v.InputError("Select a workspace or pipeline first")
         self.table.set_df(assays.df, keep="id")
+        for a in assays:  # assays name their pipeline: make it known to the builder and pipelines tab
+            if a.get("pipeline_id") is not None and a.get("pipeline_name"):
+                known = any(p.get("id") == a["pipeline_id"] for p in self.state.pipelines)
+                if not known:
+                    self.state.remember_pipeline({"id": a["pipeline_id"], "name": a["pipeline_name"],
+                                                  "workspace_id": a.get("workspace_id")
+                                                  or (self.state.workspace or {}).get("id")})
 
     def refresh(self) -> None:
         self.run_action(self._load)

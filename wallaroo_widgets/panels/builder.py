@@ -5,6 +5,7 @@ bins chart in place; "Create assay" posts exactly the previewed configuration; "
 from __future__ import annotations
 
 import html
+import warnings
 from typing import Any
 
 import ipywidgets as widgets
@@ -178,13 +179,16 @@ class AssayBuilder(Panel):
             return None
         try:
             self.apply_widgets()
-            results = self.model.results()
+            with warnings.catch_warnings(record=True) as caught:  # e.g. DriftWarning: bins outside 5-14
+                warnings.simplefilter("always")
+                results = self.model.results()
         except Exception as exc:
             from .base import describe_error
 
             self.error = describe_error(exc)
             return None
         self.error = ""
+        self.message = "; ".join(dict.fromkeys(str(w.message) for w in caught))
         warn, alert = self.model.thresholds()
         sync_figure(self.timeline, timeline_figure(results, warn, alert))
         counts = pd.Series([r["status"] for r in results]).value_counts().to_dict() if results else {}
@@ -200,10 +204,10 @@ class AssayBuilder(Panel):
         return results
 
     def _update_bins(self) -> None:
-        results = self.model._cache.get("results", (None, None))[1] or []
+        results = self.model.last("results") or []
         i = self.window_index.value
         result = results[i] if 0 <= i < len(results) else None
-        base = self.model._cache.get("baseline", (None, None))[1]
+        base = self.model.last("baseline")
         sync_figure(self.bins, bins_figure(base, result))
 
     # -- server -------------------------------------------------------------------------------------

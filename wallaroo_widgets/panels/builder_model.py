@@ -206,6 +206,11 @@ class AssayBuilderModel:
         self._cache[slot] = (text, value)
         return value
 
+    def last(self, slot: str) -> Any:
+        """The last computed ``"baseline"`` / ``"results"`` (None before the first computation)."""
+        hit = self._cache.get(slot)
+        return hit[1] if hit else None
+
     def baseline(self) -> dict[str, Any]:
         """The baseline Summary (drift.summarize), recomputed only when its inputs change."""
         c = self.config
@@ -237,7 +242,7 @@ class AssayBuilderModel:
         return warn, alert  # type: ignore[return-value]
 
     def results(self) -> list[dict[str, Any]]:
-        """Every window's AssayResult-shaped dict (drift.score_windows), cached on the full config."""
+        """Every window's AssayResult-shaped dict (same as drift.score_windows), via a cached drift.WindowScorer."""
         c = self.config
         base = self.baseline()
         width = v.duration(c.width, "Window width")
@@ -245,15 +250,19 @@ class AssayBuilderModel:
         warn, alert = self.thresholds()
         start = self.window_start()
         until = _utc(c.run_until)
-        key = [dataclasses.asdict(c), _iso(start), len(self.logs)]
+        window_key = [c.iopath, _iso(start), width, interval, _iso(until), len(self.logs)]
+
+        def make_scorer() -> Any:  # rows and windows prepared once; bin counts cached per edge set
+            times, vals = self.values()
+            return _drift().WindowScorer(times, vals, start=start.to_pydatetime(), width=width, interval=interval,
+                                         until=until.to_pydatetime() if until is not None else None)
+
+        scorer = self._cached("scorer", window_key, make_scorer)
+        key = [dataclasses.asdict(c), window_key]
 
         def compute() -> list[dict[str, Any]]:
-            times, vals = self.values()
             self.stats["results_computed"] += 1
-            return _drift().score_windows(times, vals, base, self.summarizer(), start=start.to_pydatetime(),
-                                       width=width, interval=interval,
-                                       until=until.to_pydatetime() if until is not None else None,
-                                       warning_threshold=warn, alert_threshold=alert)
+            return scorer.results(self.summarizer(), baseline=base, warning_threshold=warn, alert_threshold=alert)
 
         return self._cached("results", key, compute)
 

@@ -1,0 +1,147 @@
+"""Assay builder without a server: local re-scoring over logs, in-place figure updates, validation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from wallaroo_widgets import drift
+from wallaroo_widgets.panels.builder import AssayBuilder
+from wallaroo_widgets.panels.builder_model import AssayBuilderModel, column_values, widen_float32
+from wallaroo_widgets.panels.figures import trace_ids
+
+T0 = pd.Timestamp("2024-03-01T00:00:00Z")
+
+
+def synthetic_logs(hours: int = 72, per_hour: int = 40, seed: int = 3) -> pd.DataFrame:
+    """Hourly inference logs whose output drifts upward after 48 h (seeded)."""
+    rng = np.random.default_rng(seed)
+    n = hours * per_hour
+    minutes = np.sort(rng.uniform(0, hours * 60, n))
+    times = T0 + pd.to_timedelta(minutes, unit="min")
+    shift = np.where(minutes > 48 * 60, 0.8, 0.0)
+    out = (rng.normal(1.0, 0.3, n) + shift).astype(np.float32)
+    return pd.DataFrame({
+        "time": times,
+        "in.tensor": [[float(a), float(b)] for a, b in rng.normal(size=(n, 2))],
+        "out.variable": [[float(str(x))] for x in out],  # float32 shortest decimals, as the logs print them
+    })
+
+
+def expected(logs: pd.DataFrame, **cfg) -> list[dict]:
+    """The same computation done directly with the drift engine."""
+    times, vals = column_values(logs, "output variable 0")
+    summ = drift.Summarizer.from_dict({"type": "UnivariateContinuous", "bin_mode": cfg.get("bin_mode", "Quantile"),
+                                       "num_bins": cfg.get("num_bins", 5), "aggregation": "Density",
+                                       "metric": cfg.get("metric", "PSI"), "bin_weights": None,
+                                       "provided_edges": None})
+    b0, b1 = cfg["baseline"]
+    sel = (times >= b0.value // 10**6) & (times < b1.value // 10**6)
+    base = drift.summarize(vals[sel], summ, start=b0.to_pydatetime(), end=b1.to_pydatetime())
+    return drift.score_windows(times, vals, base, summ, start=b1.to_pydatetime(), width=cfg.get("width", "24 hours"),
+                               interval=cfg.get("interval"), warning_threshold=cfg.get("warning"),
+                               alert_threshold=cfg.get("alert", 0.25))
+
+
+@pytest.fixture
+def builder() -> AssayBuilder:
+    b = AssayBuilder()
+    b.set_logs(synthetic_logs(), pipeline={"id": 1, "name": "p", "workspace_id": 1})
+    b.baseline_start.value = T0.isoformat()
+    b.baseline_end.value = (T0 + pd.Timedelta(hours=24)).isoformat()
+    b.width.value = "6 hours"
+    return b
+
+
+def test_float32_logs_are_widened_like_the_server_does():
+    vals = np.array([0.99300325, 1.5199184e-06, 1.0])
+    assert widen_float32(vals).tolist() == np.array(vals, dtype=np.float32).astype(np.float64).tolist()
+    inputs = np.array([-1.0603297501, 2.3544967095])  # float64 inputs stay as sent
+    assert widen_float32(inputs) is inputs
+
+
+def test_builder_scores_match_drift_score_windows(builder):
+    assert builder.error == "" and builder.iopath.value == "output variable 0"
+    assert builder.iopath.options == ("output variable 0", "input tensor 0", "input tensor 1")
+    want = expected(builder.model.logs, baseline=(T0, T0 + pd.Timedelta(hours=24)), width="6 hours")
+    assert len(want) == 8  # 48 h after the baseline in 6 h windows
+    trace = builder.timeline.data[0]
+    np.testing.assert_array_equal(np.array(trace.y, dtype=float), [r["score"] for r in want])
+    assert [str(c) for c in trace.marker.color] == [{"Ok": "green", "Warning": "orange", "Alert": "red"}[r["status"]]
+                                                    for r in want]
+    assert want[-1]["status"] == "Alert" and want[0]["status"] == "Ok"  # the drift after 48 h is caught
+
+
+def test_changing_bins_restyles_the_same_traces(builder):
+    ids_timeline, ids_bins = trace_ids(builder.timeline), trace_ids(builder.bins)
+    before = list(builder.timeline.data[0].y)
+    builder.num_bins.value = 8
+    assert builder.error == ""
+    assert trace_ids(builder.timeline) == ids_timeline and trace_ids(builder.bins) == ids_bins
+    want = expected(builder.model.logs, baseline=(T0, T0 + pd.Timedelta(hours=24)), width="6 hours", num_bins=8)
+    assert list(builder.timeline.data[0].y) == [r["score"] for r in want] != before
+    assert len(builder.bins.data[0].y) == 10  # 8 bins + 2 outlier bins
+    builder.window_index.value = 3
+    assert list(builder.bins.data[1].y) == want[3]["window_summary"]["aggregated_values"]
+    builder.metric.value = "MaxDiff"
+    want = expected(builder.model.logs, baseline=(T0, T0 + pd.Timedelta(hours=24)), width="6 hours", num_bins=8,
+                    metric="MaxDiff")
+    assert list(builder.timeline.data[0].y) == [r["score"] for r in want]
+
+
+def test_threshold_changes_rescore_without_recomputing_the_baseline(builder):
+    computed = dict(builder.model.stats)
+    builder.warning_threshold.value = "0.05"
+    builder.alert_threshold.value = "0.5"
+    assert builder.model.stats["baseline_computed"] == computed["baseline_computed"]
+    assert builder.model.stats["results_computed"] == computed["results_computed"] + 2
+    shapes = [s.y0 for s in builder.timeline.layout.shapes]
+    assert sorted(shapes) == [0.05, 0.5]
+    builder.window_index.value = 1  # selecting a window re-uses the cached results
+    assert builder.model.stats["results_computed"] == computed["results_computed"] + 2
+
+
+@pytest.mark.parametrize(("widget", "value", "message"), [
+    ("alert_threshold", "high", "Alert threshold must be a number"),
+    ("weights", "1, 2", "Weights need 7 values"),
+    ("width", "6 parsecs", "is not a duration"),
+    ("baseline_end", "2024-02-01T00:00:00Z", "Baseline end must be after its start"),
+])
+def test_bad_inputs_show_inline_and_keep_the_last_figure(builder, widget, value, message):
+    before = list(builder.timeline.data[0].y)
+    getattr(builder, widget).value = value
+    assert message in builder.error and "Traceback" not in builder.status.value
+    assert list(builder.timeline.data[0].y) == before
+
+
+def test_create_body_is_exactly_the_previewed_configuration(builder):
+    builder.name.value = "my-assay"
+    builder.warning_threshold.value = "0.1"
+    builder.apply_widgets()
+    body = builder.model.assay_config()
+    assert body["baseline"] == {"static": builder.model.baseline()}
+    assert body["summarizer"]["num_bins"] == 5 and body["window"]["width"] == "6 hours"
+    assert body["window"]["path"] == "output variable 0" and body["window"]["start"].startswith("2024-03-02T00:00")
+    assert (body["warning_threshold"], body["alert_threshold"]) == (0.1, 0.25)
+    local = builder.model.results()
+    assert local[0]["baseline_summary"] == body["baseline"]["static"]
+
+
+def test_compare_flags_differences():
+    model = AssayBuilderModel(synthetic_logs(hours=30), pipeline={"id": 1, "name": "p"})
+    model.config.baseline_start, model.config.baseline_end = T0, T0 + pd.Timedelta(hours=6)
+    model.config.width = "6 hours"
+    local = model.results()
+    server = [dict(r) for r in local]
+    server[1]["score"] += 0.5
+    server[1]["status"] = "Alert"
+    diff = model.compare(server)
+    assert diff["match"].tolist() == [True, False, True, True][: len(local)]
+    assert diff["diff"].iloc[1] == pytest.approx(0.5)
+
+
+def test_engine_warnings_are_shown_as_a_message(builder):
+    builder.num_bins.value = 30
+    assert builder.error == "" and "bins" in builder.message.lower()
+    assert len(builder.bins.data[0].y) == 32
