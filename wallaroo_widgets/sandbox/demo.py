@@ -134,3 +134,19 @@ def demo_records(end: dt.datetime | None = None, model_sha: str = "", hist: Hist
             "metadata.partition": PARTITION,
         })
     return out
+
+
+DEMO_USERS = (("alice@wallaroo.local", "alice-demo"), ("bob@wallaroo.local", "bob-demo"))
+SUMMARIZER = {"type": "UnivariateContinuous", "bin_mode": "Quantile", "aggregation": "Density", "metric": "PSI",
+              "num_bins": 5, "bin_weights": None, "provided_edges": None}
+
+
+def assay_config(pipeline_id: int, workspace_id: int, start: dt.datetime) -> dict:
+    """The demo assay: baseline = first day of the month, daily windows over the rest, alert 0.25 / warning 0.1."""
+    window = {"pipeline_name": PIPELINE_NAME, "model_name": MODEL_NAME, "path": "output variable 0",
+              "width": "24 hours", "interval": "24 hours", "start": (start + dt.timedelta(days=1)).isoformat(),
+              "workspace_id": workspace_id, "locations": []}
+    baseline = {"calculated": {"fixed_window": {**window, "start": start.isoformat()}}}
+    return {"name": ASSAY_NAME, "pipeline_id": pipeline_id, "pipeline_name": PIPELINE_NAME, "active": True,
+            "status": "created", "baseline": baseline, "window": window, "summarizer": SUMMARIZER,
+            "warning_threshold": 0.1, "alert_threshold": 0.25, "run_until": None, "workspace_id": workspace_id}

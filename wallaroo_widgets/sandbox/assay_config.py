@@ -1,0 +1,305 @@
+"""Parse V1 assay configs (both window dialects, every baseline variant) and glue them to the drift engine.
+
+No HTTP and no storage here: the router and the scheduler pass a ``LogSource`` (a function returning the
+``(times_ms, values)`` of a pipeline's logs) and get summaries / AssayResult dicts back. All math is in
+``wallaroo_widgets.drift``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import drift
+
+
+class BadRequest(ValueError):
+    """Invalid request content; ``str(exc)`` names the field."""
+
+
+# (pipeline_name, model_name, direction "in"|"out", field, index, start_ms, end_ms) -> (times_ms, values)
+LogSource = Callable[[str, "str | None", str, str, int, "int | None", "int | None"], "tuple[np.ndarray, np.ndarray]"]
+
+
+def parse_dt(value: Any, name: str) -> pd.Timestamp | None:
+    """RFC 3339 (up to 9 fractional digits, Z or offset), epoch ms, or None -> UTC Timestamp."""
+    if value is None or value == "":
+        return None
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        if isinstance(value, (int, float)):
+            if not math.isfinite(value):
+                raise ValueError
+            ts = pd.Timestamp(int(value), unit="ms")
+        else:
+            ts = pd.Timestamp(value)
+    except (ValueError, TypeError, OverflowError):
+        raise BadRequest(f"{name}: not a datetime: {value!r}") from None
+    if ts is pd.NaT:
+        raise BadRequest(f"{name}: not a datetime: {value!r}")
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+
+
+def iso(ts: Any) -> str | None:
+    """``2024-07-29T19:48:46.944191Z`` style (microseconds, Z) or None."""
+    if ts is None:
+        return None
+    ts = pd.Timestamp(ts)
+    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    return ts.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def to_ms(ts: pd.Timestamp | None) -> int | None:
+    return None if ts is None else int(ts.value // 1_000_000)
+
+
+def jsonable(obj: Any) -> Any:
+    """Engine output -> JSON-able (timestamps as ISO strings, numpy scalars as Python numbers)."""
+    if isinstance(obj, dict):
+        return {k: jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return [jsonable(v) for v in obj.tolist()]
+    if isinstance(obj, (pd.Timestamp, dt.datetime, np.datetime64)):
+        return iso(obj)
+    if isinstance(obj, np.bool_):
+        return bool(obj)
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, np.floating):
+        obj = float(obj)
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
+def _duration(value: Any, name: str) -> dt.timedelta:
+    if not isinstance(value, str) or not value.strip():
+        raise BadRequest(f"{name}: expected a duration string such as '24 hours', got {value!r}")
+    try:
+        d = drift.parse_duration(value)
+    except ValueError as exc:
+        raise BadRequest(f"{name}: {exc}") from None
+    if d <= dt.timedelta(0):
+        raise BadRequest(f"{name}: must be positive")
+    return d
+
+
+def parse_path(value: Any, name: str = "window.path") -> tuple[str, str, int]:
+    """``"output dense_1 0"`` / ``"out.dense_1.0"`` -> ("out", "dense_1", 0)."""
+    if not isinstance(value, str):
+        raise BadRequest(f"{name}: expected a string like 'output dense_1 0', got {value!r}")
+    parts = value.split() if " " in value.strip() else value.rsplit(".", 1)[0].split(".", 1) + [value.rsplit(".", 1)[-1]]
+    if len(parts) != 3:
+        raise BadRequest(f"{name}: expected '<input|output> <field> <index>', got {value!r}")
+    direction = {"input": "in", "in": "in", "output": "out", "out": "out"}.get(parts[0].lower())
+    if direction is None or not parts[1]:
+        raise BadRequest(f"{name}: direction must be input or output, got {value!r}")
+    try:
+        index = int(parts[2])
+    except ValueError:
+        raise BadRequest(f"{name}: index must be an integer, got {value!r}") from None
+    if index < 0:
+        raise BadRequest(f"{name}: index must be >= 0")
+    return direction, parts[1], index
+
+
+def _str(d: dict, name: str, *keys: str, required: bool = True) -> str | None:
+    for k in keys:
+        v = d.get(k)
+        if v is not None:
+            if not isinstance(v, str) or not v:
+                raise BadRequest(f"{name}.{k}: expected a non-empty string, got {v!r}")
+            return v
+    if required:
+        raise BadRequest(f"{name}.{keys[0]}: missing")
+    return None
+
+
+def _int(value: Any, name: str, required: bool = True) -> int | None:
+    if value is None:
+        if required:
+            raise BadRequest(f"{name}: missing")
+        return None
+    if isinstance(value, bool):
+        raise BadRequest(f"{name}: expected an integer, got {value!r}")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    raise BadRequest(f"{name}: expected an integer, got {value!r}")
+
+
+@dataclass
+class Window:
+    """An assay window in either dialect (Seed 000 ``pipeline/model`` or newer ``pipeline_name/model_name/path``)."""
+
+    pipeline_name: str
+    model_name: str | None
+    path: str
+    width: str
+    interval: str | None
+    start: pd.Timestamp | None
+    workspace_id: int | None
+    locations: list[str] = field(default_factory=list)
+
+    @classmethod
+    def parse(cls, w: Any, name: str = "window", iopath: Any = None) -> Window:
+        if not isinstance(w, dict):
+            raise BadRequest(f"{name}: expected an object")
+        path = w.get("path") if w.get("path") is not None else iopath
+        if path is None:
+            raise BadRequest(f"{name}.path: missing (e.g. 'output variable 0')")
+        parse_path(path, f"{name}.path")
+        width = w.get("width")
+        _duration(width, f"{name}.width")
+        interval = w.get("interval")
+        if interval is not None:
+            _duration(interval, f"{name}.interval")
+        locations = w.get("locations") or []
+        if not isinstance(locations, list):
+            raise BadRequest(f"{name}.locations: expected a list of strings")
+        return cls(_str(w, name, "pipeline_name", "pipeline"), _str(w, name, "model_name", "model", required=False),
+                   path, width, interval, parse_dt(w.get("start"), f"{name}.start"),
+                   _int(w.get("workspace_id"), f"{name}.workspace_id", required=False), locations)
+
+    @property
+    def width_td(self) -> dt.timedelta:
+        return drift.parse_duration(self.width)
+
+    @property
+    def interval_td(self) -> dt.timedelta:
+        return drift.parse_duration(self.interval or self.width)
+
+    def to_dict(self) -> dict:
+        return {"interval": self.interval or self.width, "model_name": self.model_name, "path": self.path,
+                "pipeline_name": self.pipeline_name, "start": iso(self.start), "width": self.width,
+                "workspace_id": self.workspace_id, "locations": self.locations}
+
+
+@dataclass
+class Baseline:
+    """A baseline: ``static`` summary, ``vector`` values, or logged values in ``[start, end)``."""
+
+    kind: str                      # "static" | "vector" | "logs"
+    raw: dict                      # echoed as received
+    summary: dict | None = None    # static
+    vector: np.ndarray | None = None
+    window: Window | None = None   # logs: pipeline/model/path
+    start: pd.Timestamp | None = None
+    end: pd.Timestamp | None = None
+
+    @classmethod
+    def parse(cls, b: Any, name: str = "baseline", iopath: Any = None, window: Window | None = None) -> Baseline:
+        if not isinstance(b, dict) or len(b) != 1:
+            raise BadRequest(f"{name}: expected an object with one of static, fixed, calculated, vector, fixed_window")
+        (tag, body), = b.items()
+        t = str(tag).lower()
+        if t == "calculated":
+            return cls.parse(body, f"{name}.calculated", iopath, window).with_raw(b)
+        if t == "static":
+            if not isinstance(body, dict) or not isinstance(body.get("edges"), list) or "aggregated_values" not in body:
+                raise BadRequest(f"{name}.static: expected a Summary (as /assays/summarize returns)")
+            return cls("static", b, summary=body, start=parse_dt(body.get("start"), f"{name}.static.start"),
+                       end=parse_dt(body.get("end"), f"{name}.static.end"))
+        if t == "vector":
+            if not isinstance(body, list) or not body:
+                raise BadRequest(f"{name}.vector: expected a non-empty list of numbers")
+            try:
+                vec = np.array([np.nan if v is None else v for v in body], dtype=np.float64)
+            except (TypeError, ValueError):
+                raise BadRequest(f"{name}.vector: expected a list of numbers") from None
+            if vec.ndim != 1:
+                raise BadRequest(f"{name}.vector: expected a flat list of numbers")
+            return cls("vector", b, vector=vec)
+        if t == "fixed_window":
+            w = Window.parse(body, f"{name}.fixed_window", iopath)
+            start = w.start
+            end = None if start is None else start + w.width_td
+            return cls("logs", b, window=w, start=start, end=end)
+        if t == "fixed":
+            if not isinstance(body, dict):
+                raise BadRequest(f"{name}.{tag}: expected an object with pipeline, model, start_at, end_at")
+            start = parse_dt(body.get("start_at"), f"{name}.{tag}.start_at")
+            end = parse_dt(body.get("end_at"), f"{name}.{tag}.end_at")
+            if start is None or end is None:
+                raise BadRequest(f"{name}.{tag}: start_at and end_at are required")
+            if end <= start:
+                raise BadRequest(f"{name}.{tag}.end_at: must be after start_at")
+            path = window.path if window else iopath
+            if path is None:
+                raise BadRequest(f"{name}.{tag}: needs window.path or iopath")
+            w = Window(_str(body, f"{name}.{tag}", "pipeline", "pipeline_name"),
+                       _str(body, f"{name}.{tag}", "model", "model_name", required=False), path,
+                       f"{int((end - start).total_seconds() * 1000)} ms", None, start,
+                       window.workspace_id if window else None)
+            return cls("logs", b, window=w, start=start, end=end)
+        raise BadRequest(f"{name}: unknown baseline type {tag!r} (static, fixed, calculated, vector, fixed_window)")
+
+    def with_raw(self, raw: dict) -> Baseline:
+        self.raw = raw
+        return self
+
+
+def parse_summarizer(s: Any, name: str = "summarizer") -> drift.Summarizer:
+    if not isinstance(s, dict):
+        raise BadRequest(f"{name}: expected an object")
+    try:
+        return drift.Summarizer.from_dict(s)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise BadRequest(f"{name}: {exc}") from None
+
+
+def parse_threshold(value: Any, name: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise BadRequest(f"{name}: expected a number, got {value!r}")
+    return float(value)
+
+
+def summarize(base: Baseline, summ: drift.Summarizer, logs: LogSource) -> dict:
+    """The baseline Summary dict (static echoed as given; vector on the numbers as sent; logs widened)."""
+    if base.kind == "static":
+        return base.summary
+    if base.kind == "vector":
+        values, start, end = base.vector, None, None
+    else:
+        w = base.window
+        if base.start is None:
+            raise BadRequest("baseline.fixed_window.start: required to read logged values")
+        direction, fld, idx = parse_path(w.path)
+        _, values = logs(w.pipeline_name, w.model_name, direction, fld, idx, to_ms(base.start), to_ms(base.end))
+        start, end = base.start, base.end
+        if len(values) == 0:
+            raise BadRequest(f"baseline: no logged values of {w.path!r} for pipeline {w.pipeline_name!r} "
+                             f"in [{iso(start)}, {iso(end)})")
+    try:
+        return jsonable(drift.summarize(values, summ, start=start, end=end))
+    except ValueError as exc:
+        raise BadRequest(f"baseline: {exc}") from None
+
+
+def score_range(window: Window, base_summary: dict, summ: drift.Summarizer, logs: LogSource, *,
+                start: pd.Timestamp, until: pd.Timestamp, warning: float | None, alert: float | None) -> list[dict]:
+    """AssayResult dicts (engine shape, JSON-able) for the windows starting at ``start`` that end by ``until``."""
+    direction, fld, idx = parse_path(window.path)
+    end_ms = to_ms(until)
+    times, values = logs(window.pipeline_name, window.model_name, direction, fld, idx, to_ms(start), end_ms)
+    try:
+        results = drift.score_windows(times, values, base_summary, summ, start=start, width=window.width_td,
+                                      interval=window.interval_td, until=until, warning_threshold=warning,
+                                      alert_threshold=alert, include_empty=False)
+    except ValueError as exc:
+        raise BadRequest(f"window: {exc}") from None
+    return [jsonable(r) for r in results]

@@ -1,0 +1,161 @@
+"""Background runner of active assays: scores every window that has closed and stores the results.
+
+Windows already stored are never scored again (a per-assay cursor plus a unique key on the window
+start), past windows are caught up when an assay starts in the past, and nothing runs beyond
+``min(run_until, now)``. ``run_once()`` is the whole job; the thread only calls it every ``tick`` seconds
+(or at once after ``wake()``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from .. import drift
+from . import assay_store as st
+from .assay_config import BadRequest, Baseline, Window, iso, parse_summarizer, score_range, summarize, to_ms
+
+log = logging.getLogger("wallaroo_widgets.sandbox.scheduler")
+
+
+def run_status(now: pd.Timestamp, results: list[dict]) -> str:
+    """The JSON-encoded run summary Wallaroo puts in an assay's ``status`` (its double space included)."""
+    counts = {s: sum(1 for r in results if r.get("status") == s) for s in ("Ok", "Warning", "Alert")}
+    return (f'{{"run_at": {json.dumps(now.isoformat())},  "num_ok": {counts["Ok"]}, '
+            f'"num_warnings": {counts["Warning"]}, "num_alerts": {counts["Alert"]}}}')
+
+
+def run_assay(conn, assay: dict, now: pd.Timestamp, logs) -> int:
+    """Score and store the closed, not yet stored windows of one assay; returns results added."""
+    cfg = assay["config"]
+    window = Window.parse(cfg["window"])
+    baseline = Baseline.parse(cfg["baseline"], window=window)
+    summ = parse_summarizer(cfg["summarizer"])
+    interval, width = window.interval_td, window.width_td
+    if assay["cursor_ms"] is not None:
+        start = pd.Timestamp(assay["cursor_ms"], unit="ms", tz="UTC") + interval
+    else:
+        start = window.start or baseline.end
+        if start is None:
+            direction, fld, idx = _path(window)
+            times, _ = logs(window.pipeline_name, window.model_name, direction, fld, idx, None, None)
+            if len(times) == 0:
+                return 0
+            start = pd.Timestamp(int(min(times)), unit="ms", tz="UTC")
+    run_until = pd.Timestamp(assay["run_until"]) if assay["run_until"] else None
+    until = min(run_until, now) if run_until is not None else now
+    plan = drift.plan_windows(start, width, interval, until)
+    stamp = iso(now)
+    if len(plan) == 0:
+        nxt = start + width
+        st.update_run(conn, assay["id"], cursor_ms=None, last_run=None,
+                      next_run=iso(nxt) if run_until is None or nxt <= run_until else None, status=None, now=stamp)
+        conn.commit()
+        return 0
+    base = summarize(baseline, summ, logs)
+    t0 = pd.Timestamp.now(tz="UTC")
+    results = score_range(window, base, summ, logs, start=start, until=until, warning=cfg.get("warning_threshold"),
+                          alert=cfg.get("alert_threshold"))
+    elapsed = int((pd.Timestamp.now(tz="UTC") - t0).total_seconds() * 1000)
+    ws_name = assay.get("workspace_name")
+    records = []
+    for r in results:
+        records.append({
+            "id": None, "assay_id": assay["id"], "window_start": r.get("window_start"), "analyzed_at": stamp,
+            "elapsed_millis": elapsed, "pipeline_id": assay["pipeline_id"], "workspace_id": assay["workspace_id"],
+            "workspace_name": ws_name, "baseline_summary": r.get("baseline_summary"),
+            "window_summary": r.get("window_summary"), "warning_threshold": r.get("warning_threshold"),
+            "alert_threshold": r.get("alert_threshold"), "score": r.get("score"), "scores": r.get("scores"),
+            "bin_index": r.get("bin_index"), "summarizer": r.get("summarizer"), "status": r.get("status"),
+            "created_at": None})
+    starts = [to_ms(pd.Timestamp(r["window_start"])) for r in records]
+    added = st.insert_results(conn, assay["id"], records, starts, stamp)
+    last = plan[-1]
+    nxt = last + interval + width
+    st.update_run(conn, assay["id"], cursor_ms=to_ms(last), last_run=stamp,
+                  next_run=iso(nxt) if run_until is None or nxt <= run_until else None,
+                  status=run_status(now, records), now=stamp)
+    conn.commit()
+    return added
+
+
+def _path(window: Window) -> tuple[str, str, int]:
+    from .assay_config import parse_path
+
+    return parse_path(window.path)
+
+
+class AssayScheduler:
+    """Runs ``run_once`` every ``tick`` seconds on a daemon thread until ``stop()``.
+
+    ``connect`` returns a new sqlite3 connection; ``log_source(conn, workspace_id)`` and
+    ``workspace_name(conn, workspace_id)`` come from the store.
+    """
+
+    def __init__(self, connect: Callable[[], Any], log_source: Callable, workspace_name: Callable,
+                 tick: float = 5.0, clock: Callable[[], pd.Timestamp] | None = None) -> None:
+        self.connect, self.log_source, self.workspace_name = connect, log_source, workspace_name
+        self.tick = float(tick)
+        self.clock = clock or (lambda: pd.Timestamp.now(tz="UTC"))
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self.errors: dict[int, str] = {}
+
+    def run_once(self, now: pd.Timestamp | None = None) -> int:
+        """One pass over all active assays; returns results added. Errors are logged per assay, never raised."""
+        now = now or self.clock()
+        added = 0
+        with self._lock:
+            conn = self.connect()
+            try:
+                st.ensure_schema(conn)
+                for assay in st.list_assays(conn, active_only=True):
+                    assay["workspace_name"] = self.workspace_name(conn, assay["workspace_id"])
+                    try:
+                        with warnings.catch_warnings():
+                            warnings.simplefilter("ignore")
+                            added += run_assay(conn, assay, now, self.log_source(conn, assay["workspace_id"]))
+                        self.errors.pop(assay["id"], None)
+                    except (BadRequest, ValueError, KeyError) as exc:
+                        conn.rollback()
+                        if self.errors.get(assay["id"]) != str(exc):
+                            log.warning("assay %s not run: %s", assay["id"], exc)
+                        self.errors[assay["id"]] = str(exc)
+            finally:
+                conn.close()
+        return added
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.run_once()
+            except Exception:  # noqa: BLE001 - the thread must survive a bad tick
+                log.exception("assay scheduler tick failed")
+            self._wake.wait(self.tick)
+            self._wake.clear()
+
+    def start(self) -> AssayScheduler:
+        if self._thread is None or not self._thread.is_alive():
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._loop, name="assay-scheduler", daemon=True)
+            self._thread.start()
+        return self
+
+    def wake(self) -> None:
+        """Run a pass now (after an assay was created or re-activated)."""
+        self._wake.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
