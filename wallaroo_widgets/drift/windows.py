@@ -46,7 +46,8 @@ def times_to_ns(times: Any, name: str = "times") -> np.ndarray:
             raise ValueError(f"{name} must not contain NaN")
         return np.round(arr * 1_000_000).astype(np.int64)
     try:
-        idx = pd.to_datetime(pd.Series(times) if not isinstance(times, pd.Series) else times, utc=True)
+        idx = pd.to_datetime(pd.Series(times) if not isinstance(times, pd.Series) else times, utc=True,
+                             format="mixed")
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{name} must be epoch milliseconds or date/times: {exc}") from None
     if idx.isna().any():

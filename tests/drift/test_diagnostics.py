@@ -1,0 +1,48 @@
+"""Diagnostics: tied edges, constant / tiny baselines, empty windows, outlier-bin share."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from wallaroo_widgets import drift
+
+
+def codes(found):
+    return [d.code for d in found]
+
+
+def test_tied_values_collapse_edges() -> None:
+    vals = np.array([0.0] * 80 + list(range(1, 21)), dtype=float)
+    base = drift.summarize(vals, {"num_bins": 5})
+    found = drift.baseline_diagnostics(vals, base, {"num_bins": 5})
+    assert codes(found) == ["tied_edges"]
+    assert "4 of 5 quantile edges" in found[0].message  # q_20..q_80 all equal the min 0
+
+
+def test_constant_and_too_small_baseline() -> None:
+    vals = np.array([3.0, 3.0, 3.0])
+    base = drift.summarize(vals, {"num_bins": 5})
+    assert codes(drift.baseline_diagnostics(vals, base, {"num_bins": 5})) == ["too_small", "constant"]
+
+
+def test_nan_share_is_info() -> None:
+    vals = np.r_[np.arange(20.0), np.nan]
+    found = drift.baseline_diagnostics(vals, drift.summarize(vals, {"num_bins": 5}), {"num_bins": 5})
+    assert [(d.code, d.level) for d in found] == [("nan_values", "info")]
+    assert "1 of 21" in found[0].message
+
+
+def test_healthy_baseline_has_no_findings() -> None:
+    vals = np.random.default_rng(0).normal(size=1000)
+    assert drift.baseline_diagnostics(vals, drift.summarize(vals, {"num_bins": 5}), {"num_bins": 5}) == []
+
+
+def test_outlier_share_and_results_diagnostics() -> None:
+    res = {"score": 1.0, "scores": [0.3, 0.1, 0.0, 0.0, 0.0, 0.0, 0.6]}
+    assert drift.outlier_share(res) == pytest.approx(0.9)
+    assert drift.outlier_share({"scores": None}) is None
+    assert drift.outlier_share({"scores": [0.0] * 7}) == 0.0
+    found = drift.results_diagnostics([res, {"score": None, "scores": None}, {"score": 0.0, "scores": [0.0] * 7}])
+    assert codes(found) == ["empty_windows", "outlier_driven"]
+    assert "1 of 3 windows" in found[0].message
