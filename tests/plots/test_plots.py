@@ -1,0 +1,204 @@
+"""Figures: traces, colours, bands, labels, from local results and server-shaped dicts."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from wallaroo_widgets import drift, plots
+
+T0 = pd.Timestamp("2024-01-01T00:00:00Z")
+SUMM = {"num_bins": 5}
+
+
+@pytest.fixture(scope="module")
+def local():
+    rng = np.random.default_rng(0)
+    base = drift.summarize(np.arange(1, 11.0), SUMM, start=T0 - pd.Timedelta(hours=1), end=T0)
+    ms = np.arange(0, 6 * 3_600_000, 60_000) + T0.value // 1_000_000
+    hour = (ms - ms[0]) // 3_600_000
+    vals = np.concatenate([rng.permutation(np.tile(np.arange(1, 11.0), 6)) for _ in range(6)])  # PSI 0
+    vals[hour == 3] += 3                      # shifted up: Alert
+    vals[(hour == 4) & (vals == 10)] = 10.5   # 10% right outliers: PSI ≈ 0.354, Warning
+    keep = hour != 5                          # last hour empty
+    res = drift.score_windows(ms[keep], vals[keep], base, SUMM, start=T0, width="1 hour",
+                              until=T0 + pd.Timedelta(hours=6), warning_threshold=0.05, alert_threshold=0.5,
+                              include_empty=True)
+    return base, res
+
+
+def server_shape(result: dict) -> dict:
+    """What the HTTP API returns: JSON round trip, score rounded to float32, ids filled."""
+    r = json.loads(json.dumps(result))
+    r.update(id=7, assay_id=3, created_at=r["analyzed_at"])
+    if r["score"] is not None:
+        r["score"] = float(np.float32(r["score"]))
+    return r
+
+
+def test_statuses_of_fixture(local) -> None:
+    _, res = local
+    assert [r["status"] for r in res] == ["Ok", "Ok", "Ok", "Alert", "Warning", "NoData"]
+
+
+def test_timeline_traces_colours_and_bands(local) -> None:
+    _, res = local
+    fig = plots.score_timeline(res)
+    assert isinstance(fig, go.Figure)
+    line, *markers = fig.data
+    assert line.mode == "lines" and len(line.x) == 5
+    assert [t.name for t in markers] == ["Ok", "Warning", "Alert", "NoData"]
+    assert [t.marker.color for t in markers] == ["green", "orange", "red", "grey"]
+    assert [len(t.x) for t in markers] == [3, 1, 1, 1]
+    assert [c[0] for c in markers[2].customdata] == [3]  # index into results for click handlers
+    assert markers[3].y == (0.0,)
+    rects = [s for s in fig.layout.shapes if s.type == "rect"]
+    assert [(r.y0, r.y1, r.fillcolor) for r in rects][0] == (0.05, 0.5, "orange")
+    assert rects[1].y0 == 0.5 and rects[1].fillcolor == "red"
+    assert {a.text for a in fig.layout.annotations} == {"warning 0.05", "alert 0.5"}
+    assert "window n=" in markers[0].hovertemplate and markers[0].customdata[0][1].endswith("01:00:00.000000Z")
+    assert fig.layout.title.text == "Model Insights Score"
+
+
+def test_timeline_server_dicts_and_explicit_thresholds(local) -> None:
+    _, res = local
+    served = [server_shape(r) for r in res if r["score"] is not None]
+    fig = plots.score_timeline(served, warning_threshold=None, alert_threshold=0.25)
+    assert [len(t.x) for t in fig.data[1:]] == [3, 1, 1, 0]
+    assert fig.layout.shapes[-1].y0 == 0.25
+
+
+def test_timeline_720_windows_readable() -> None:
+    rows = [{"window_start": (T0 + pd.Timedelta(hours=i)).isoformat(), "score": 0.01 * (i % 40),
+             "status": drift.status(0.01 * (i % 40), 0.1, 0.25), "window_summary": {"count": 10}}
+            for i in range(720)]
+    fig = plots.score_timeline(rows, 0.1, 0.25)
+    assert sum(len(t.x) for t in fig.data[1:]) == 720 and fig.data[1].marker.size == 5
+    assert all(t.type == "scatter" for t in fig.data)
+    big = plots.score_timeline(rows * 4, 0.1, 0.25)
+    assert all(t.type == "scattergl" for t in big.data)
+
+
+def test_timeline_from_window_scores() -> None:
+    ms = np.arange(0, 3 * 3_600_000, 60_000) + T0.value // 1_000_000
+    sc = drift.WindowScorer(ms, np.sin(np.arange(ms.size)), start=T0, width="1 hour",
+                            until=T0 + pd.Timedelta(hours=3), baseline_values=np.sin(np.arange(500)))
+    fig = plots.score_timeline(sc.score(SUMM, alert_threshold=0.25))
+    assert sum(len(t.x) for t in fig.data[1:]) == 3
+
+
+def test_bins_comparison(local) -> None:
+    base, res = local
+    alert = res[3]
+    fig = plots.bins_comparison(base, alert)
+    b, w = fig.data
+    assert fig.layout.barmode == "group"
+    assert b.marker.color == plots.BASELINE_COLOR and w.marker.color == plots.WINDOW_COLOR
+    assert b.name == "Baseline (10)" and w.name == f"Window ({alert['window_summary']['count']})"
+    assert list(b.y) == base["aggregated_values"] and list(w.y) == alert["window_summary"]["aggregated_values"]
+    assert b.x[0] == "left_outlier ⚠<br>< 1" and b.x[1] == "q_20<br>[1, 2]" and b.x[2] == "q_40<br>(2, 4]"
+    assert b.x[-1] == "right_outlier ⚠<br>> 10"
+    assert list(b.marker.pattern.shape) == ["/", "", "", "", "", "", "/"]
+    assert list(w.text) == [f"{s:.4f}" for s in alert["scores"]]
+    assert b.customdata[1] == "[1, 2]"
+    title = fig.layout.title.text
+    assert f"PSI={alert['score']:.3f}" in title and "Alert" in title and "5 Quantile Density" in title
+    assert alert["window_start"] in title
+    # the same from the server's dicts
+    served = server_shape(alert)
+    fig2 = plots.bins_comparison(served["baseline_summary"], served)
+    assert list(fig2.data[1].y) == list(w.y) and fig2.data[0].x == b.x
+
+
+def test_bins_comparison_window_summary_and_maxdiff() -> None:
+    s = drift.Summarizer(num_bins=5, metric="MaxDiff")
+    base = drift.summarize(np.arange(1, 11.0), s)
+    [res] = drift.score_windows(np.arange(10) + T0.value // 1_000_000, np.arange(3, 13.0), base, s,
+                                start=T0, width="1 minute", until=T0 + pd.Timedelta(minutes=1))
+    assert "bin#=1" in plots.bins_comparison(base, res).layout.title.text
+    fig = plots.bins_comparison(base, res["window_summary"])  # a bare Summary works too
+    assert fig.data[1].text is None and len(fig.data[1].y) == 7
+
+
+def test_bin_contributions(local) -> None:
+    _, res = local
+    r = res[3]
+    fig = plots.bin_contributions(r)
+    [bar] = fig.data
+    total = sum(r["scores"])
+    assert list(bar.y) == pytest.approx([100 * s / total for s in r["scores"]])
+    assert sum(bar.y) == pytest.approx(100)
+    assert bar.marker.color[0] == "indianred" and bar.marker.color[1] == "slategray"
+    share = 100 * drift.outlier_share(r)
+    assert f"outlier bins: {share:.1f}%" in fig.layout.title.text
+
+
+def test_compare_windows_and_against_baseline(local) -> None:
+    base, res = local
+    fig = plots.compare_windows(res[0], res[3], labels=("hour 0", "hour 3"))
+    a, b = fig.data
+    assert a.name.startswith("hour 0") and b.name.startswith("hour 3")
+    expected = drift.score(res[0]["window_summary"], res[3]["window_summary"], SUMM)
+    assert f"PSI={expected['score']:.3f}" in fig.layout.title.text
+    assert list(b.text) == [f"{v:.4f}" for v in expected["scores"]]
+    vs_base = plots.compare_windows(base, res[3], labels=("baseline", "window"))
+    assert f"PSI={res[3]['score']:.3f}" in vs_base.layout.title.text
+
+
+def test_stats_frame_and_table(local) -> None:
+    base, res = local
+    r = res[3]
+    df = plots.stats_frame(base, r)
+    assert list(df.index) == ["count", "min", "max", "mean", "median", "std"]
+    assert list(df.columns) == ["Baseline", "Window", "diff", "pct_diff"]
+    w = r["window_summary"]
+    assert df.loc["mean", "diff"] == pytest.approx(w["mean"] - 5.5)
+    assert df.loc["mean", "pct_diff"] == pytest.approx((w["mean"] - 5.5) / 5.5 * 100)
+    assert df.loc["count", "Window"] == 60
+    fig = plots.stats_comparison(base, r)
+    [table] = fig.data
+    assert table.type == "table" and list(table.header.values) == ["", "Baseline", "Window", "diff", "pct_diff"]
+    assert list(table.cells.values[0]) == ["count", "min", "max", "mean", "median", "std"]
+    assert table.cells.values[4][3] == f"{df.loc['mean', 'pct_diff']:+.2f}%"
+    zero = copy.deepcopy(base)
+    zero["min"] = 0.0
+    assert np.isnan(plots.stats_frame(zero, r).loc["min", "pct_diff"])
+
+
+def test_baseline_distribution_edges_drawn() -> None:
+    vals = np.random.default_rng(5).normal(size=1000)
+    base = drift.summarize(vals, SUMM)
+    fig = plots.baseline_distribution(base, vals)
+    assert fig.data[0].type == "histogram" and len(fig.data[0].x) == 1000
+    lines = [s for s in fig.layout.shapes if s.type == "line"]
+    assert [ln.x0 for ln in lines] == base["edges"][:-1]
+    texts = [a.text for a in fig.layout.annotations]
+    assert texts == ["e0 (min)", "q_20", "q_40", "q_60", "q_80", "q_100"]
+    assert "5 bins" in fig.layout.title.text
+    from_summary = plots.baseline_distribution(base)  # no raw values: bars over the bin ranges
+    bar = from_summary.data[0]
+    assert bar.type == "bar" and len(bar.x) == 5
+    assert sum(h * w for h, w in zip(bar.y, bar.width, strict=True)) == pytest.approx(1.0)
+
+
+def test_bad_input_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="window"):
+        plots.bins_comparison({"edges": [1, 2, None], "aggregated_values": [0, 1, 0]}, {"score": 1})
+    with pytest.raises(ValueError, match="baseline"):
+        plots.stats_comparison(None, {"aggregated_values": []})
+
+
+def test_png_render_when_kaleido_available(tmp_path, local) -> None:
+    pytest.importorskip("kaleido")
+    base, res = local
+    out = tmp_path / "bins.png"
+    try:
+        plots.bins_comparison(base, res[3]).write_image(out)
+    except Exception as exc:  # kaleido present but no browser to drive
+        pytest.skip(f"kaleido cannot render here: {exc}")
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -1,0 +1,72 @@
+"""Shared helpers: accept local engine results and server dicts alike; colours; bin labels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..drift.edges import finite_edges
+
+BASELINE_COLOR = "#1f77b4"   # Wallaroo's charts: baseline blue
+WINDOW_COLOR = "#ff7f0e"     # window orange
+STATUS_COLORS = {"Ok": "green", "Warning": "orange", "Alert": "red", "NoData": "grey", "BaselineRun": "steelblue"}
+OTHER_STATUS_COLOR = "red"   # V1 SDK: anything else is red
+OUTLIER_PATTERN = "/"
+
+
+def summary_of(item: dict[str, Any] | None, name: str = "window") -> dict[str, Any]:
+    """A Summary from a Summary dict or an AssayResult dict (its ``window_summary``)."""
+    if not isinstance(item, dict):
+        raise ValueError(f"{name} must be a Summary or an assay result dict, got {type(item).__name__}")
+    if "window_summary" in item and isinstance(item["window_summary"], dict):
+        return item["window_summary"]
+    if "aggregated_values" in item:
+        return item
+    raise ValueError(f"{name} has neither 'window_summary' nor 'aggregated_values'")
+
+
+def fmt(x: float) -> str:
+    """Compact number for labels."""
+    return f"{x:.3g}"
+
+
+def bin_ranges(summary: dict[str, Any]) -> list[str]:
+    """``< e0``, ``[e0, e1]``, ``(e1, e2]``, …, ``> en`` for each bin of a summary (right-closed bins)."""
+    edges = finite_edges(summary.get("edges") or [])
+    out = [f"< {fmt(edges[0])}", f"[{fmt(edges[0])}, {fmt(edges[1])}]"] if edges.size > 1 else [f"< {fmt(edges[0])}"]
+    out += [f"({fmt(a)}, {fmt(b)}]" for a, b in zip(edges[1:-1], edges[2:], strict=True)]
+    out.append(f"> {fmt(edges[-1])}")
+    return out
+
+
+def bin_names(summary: dict[str, Any]) -> list[str]:
+    """Edge names, or bin numbers when a summary has none."""
+    names = summary.get("edge_names") or summary.get("labels")
+    return list(names) if names else [f"bin {i}" for i in range(len(summary.get("aggregated_values") or []))]
+
+
+def outlier_flags(n: int) -> list[bool]:
+    """First and last bins are the outlier bins (V1 layout, K = n + 2)."""
+    return [i in (0, n - 1) for i in range(n)]
+
+
+def status_color(status: Any) -> str:
+    return STATUS_COLORS.get(status, OTHER_STATUS_COLOR)
+
+
+def as_float(value: Any) -> float:
+    """float or NaN (None, strings such as "INFINITY" -> inf/NaN)."""
+    if value is None:
+        return float("nan")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("inf") if str(value).upper().startswith("INF") else float("nan")
+
+
+def share(scores: list[float] | np.ndarray) -> np.ndarray:
+    """Each bin's share (0..1) of the summed per-bin scores (zeros when the sum is 0)."""
+    s = np.asarray([as_float(v) for v in scores], dtype=np.float64)
+    total = np.nansum(s)
+    return s / total if total > 0 else np.zeros_like(s)

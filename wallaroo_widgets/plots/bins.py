@@ -1,0 +1,128 @@
+"""Per-bin figures: baseline vs window bars, bin contributions, two windows compared."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+
+from ..drift import Summarizer, score
+from ._common import (
+    BASELINE_COLOR,
+    OUTLIER_PATTERN,
+    WINDOW_COLOR,
+    bin_names,
+    bin_ranges,
+    outlier_flags,
+    share,
+    summary_of,
+)
+
+
+def _ticks(summary: dict[str, Any]) -> tuple[list[str], list[str]]:
+    names, ranges = bin_names(summary), bin_ranges(summary)
+    if len(ranges) != len(names):
+        ranges = [""] * len(names)
+    flags = outlier_flags(len(names))
+    ticks = [f"{n}{' ⚠' if o else ''}<br>{r}" for n, r, o in zip(names, ranges, flags, strict=True)]
+    return ticks, ranges
+
+
+def _bar(summary: dict[str, Any], name: str, color: str, ticks: list[str], ranges: list[str],
+         text: list[str] | None = None) -> go.Bar:
+    vals = list(summary.get("aggregated_values") or [])
+    flags = outlier_flags(len(vals))
+    return go.Bar(x=ticks[:len(vals)], y=vals, name=f"{name} ({summary.get('count', 0)})", marker={
+        "color": color, "pattern": {"shape": [OUTLIER_PATTERN if f else "" for f in flags]}},
+        customdata=ranges[:len(vals)], text=text, textposition="outside" if text else None,
+        hovertemplate=f"{name}<br>bin %{{customdata}}<br>value=%{{y:.4f}}<extra></extra>")
+
+
+def _title(result: dict[str, Any], summ: dict[str, Any] | None, window: dict[str, Any]) -> str:
+    s = summ or {}
+    parts = [f"{s.get('num_bins', '')} {s.get('bin_mode', '')} {window.get('aggregation', '')}".strip()]
+    sc = result.get("score")
+    metric = s.get("metric", "score")
+    parts.append(f"{metric}={sc:.3f}" if isinstance(sc, int | float) else f"{metric}=n/a")
+    if result.get("bin_index") is not None:
+        parts.append(f"bin#={result['bin_index']}")
+    if result.get("status"):
+        parts.append(str(result["status"]))
+    if window.get("start"):
+        parts.append(str(window["start"]))
+    return " · ".join(p for p in parts if p)
+
+
+def bins_comparison(baseline: dict[str, Any], window: dict[str, Any], title: str | None = None) -> go.Figure:
+    """Grouped bars of baseline and window aggregated values per bin.
+
+    ``window`` is an AssayResult (local or server) or a window Summary. Ticks show the edge name and the
+    bin's range (outlier bins marked ⚠ and hatched); window bars carry the per-bin score; the title gives
+    metric, score, bin#, status and window start.
+    """
+    base = summary_of(baseline, "baseline")
+    win = summary_of(window, "window")
+    result = window if "window_summary" in window else {}
+    ticks, ranges = _ticks(base)
+    scores = result.get("scores") or []
+    text = [f"{s:.4f}" for s in scores] if scores else None
+    if base.get("aggregation") == "Edges":
+        return _edges_figure(base, win, title or _title(result, result.get("summarizer"), win))
+    fig = go.Figure([_bar(base, "Baseline", BASELINE_COLOR, ticks, ranges),
+                     _bar(win, "Window", WINDOW_COLOR, ticks, ranges, text)])
+    fig.update_layout(barmode="group", title=title or _title(result, result.get("summarizer"), win) or "Baseline vs window",
+                      yaxis_title=base.get("aggregation") or "", xaxis_title="bin",
+                      legend={"orientation": "h", "y": -0.25})
+    return fig
+
+
+def _edges_figure(base: dict[str, Any], win: dict[str, Any], title: str) -> go.Figure:
+    """Edges aggregation: each edge as a vertical line (baseline blue ``e<i>``, window orange)."""
+    fig = go.Figure()
+    for summary, color, label in ((base, BASELINE_COLOR, "Baseline"), (win, WINDOW_COLOR, "Window")):
+        xs = [v for v in summary.get("aggregated_values") or [] if v is not None]
+        fig.add_trace(go.Scatter(x=[x for v in xs for x in (v, v, None)], y=[y for _ in xs for y in (0, 1, None)],
+                                 mode="lines", name=label, line={"color": color},
+                                 hovertemplate=f"{label} edge %{{x:.4g}}<extra></extra>"))
+    fig.update_layout(title=title, yaxis={"visible": False}, xaxis_title="edge position")
+    return fig
+
+
+def bin_contributions(result: dict[str, Any], title: str | None = None) -> go.Figure:
+    """Each bin's share of the score (%), outlier bins hatched; title gives the outlier bins' share."""
+    win = summary_of(result, "result")
+    scores = result.get("scores") or []
+    ticks, ranges = _ticks(win)
+    pct = share(scores) * 100
+    flags = outlier_flags(len(pct))
+    out_share = float(pct[0] + pct[-1]) if len(pct) >= 2 else 0.0
+    fig = go.Figure([go.Bar(
+        x=ticks[:len(pct)], y=pct.tolist(), name="share of score", customdata=list(zip(ranges, scores, strict=False)),
+        marker={"color": ["indianred" if f else "slategray" for f in flags],
+                "pattern": {"shape": [OUTLIER_PATTERN if f else "" for f in flags]}},
+        text=[f"{p:.1f}%" for p in pct], textposition="outside",
+        hovertemplate="bin %{customdata[0]}<br>score=%{customdata[1]:.6g}<br>share=%{y:.1f}%<extra></extra>")])
+    fig.update_layout(title=title or f"Bin contributions (outlier bins: {out_share:.1f}% of the score)",
+                      yaxis_title="% of score", yaxis_range=[0, 110], showlegend=False)
+    return fig
+
+
+def compare_windows(first: dict[str, Any], second: dict[str, Any], labels: tuple[str, str] = ("A", "B"),
+                    summarizer: dict[str, Any] | Summarizer | None = None, title: str | None = None) -> go.Figure:
+    """Two windows (results or summaries; pass a baseline Summary as ``first`` for window vs baseline),
+    grouped per bin, scored against each other with the summarizer (from a result when not given)."""
+    a, b = summary_of(first, labels[0]), summary_of(second, labels[1])
+    summ = summarizer or first.get("summarizer") or second.get("summarizer")
+    ticks, ranges = _ticks(a)
+    head = title
+    text = None
+    if summ is not None and len(a.get("aggregated_values") or []) == len(b.get("aggregated_values") or []):
+        s = Summarizer.from_dict(summ)
+        out = score(a, b, s)
+        text = [f"{v:.4f}" for v in out["scores"]]
+        head = head or f"{labels[1]} vs {labels[0]}: {s.metric}={out['score']:.3f}"
+    fig = go.Figure([_bar(a, labels[0], BASELINE_COLOR, ticks, ranges),
+                     _bar(b, labels[1], WINDOW_COLOR, ticks, ranges, text)])
+    fig.update_layout(barmode="group", title=head or f"{labels[1]} vs {labels[0]}",
+                      yaxis_title=a.get("aggregation") or "", legend={"orientation": "h", "y": -0.25})
+    return fig

@@ -1,0 +1,91 @@
+"""Score timeline: one point per window coloured by status, threshold bands, rich hover."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ._common import STATUS_COLORS, as_float
+
+STATUS_ORDER = ("Ok", "Warning", "Alert", "NoData")
+WEBGL_ABOVE = 2000  # points; beyond this the markers use Scattergl
+
+
+def _rows(results: Any) -> list[dict[str, Any]]:
+    if hasattr(results, "starts") and hasattr(results, "score"):  # drift.WindowScores
+        return [{"window_start": s.isoformat(), "window_summary": {"end": e.isoformat(), "count": int(c)},
+                 "score": None if np.isnan(v) else float(v), "status": st, "bin_index": None}
+                for s, e, c, v, st in zip(results.starts, results.ends, results.count, results.score,
+                                          results.status, strict=True)]
+    if hasattr(results, "to_dict") and hasattr(results, "columns"):  # a DataFrame of results
+        return results.to_dict("records")
+    return list(results or [])
+
+
+def _threshold(value: Any, rows: list[dict[str, Any]], key: str) -> float | None:
+    if value is not None:
+        return float(value)
+    for r in rows:
+        if r.get(key) is not None:
+            return as_float(r[key])
+    return None
+
+
+def score_timeline(results: Any, warning_threshold: float | None = None, alert_threshold: float | None = None,
+                   title: str = "Model Insights Score") -> go.Figure:
+    """Scores over window starts (local or server results, or drift.WindowScores).
+
+    Traces, always in this order: a grey connecting line, then one marker trace per status Ok (green),
+    Warning (orange), Alert (red), NoData (grey, drawn at 0). ``customdata[0]`` of each point is its index
+    in ``results`` (for click/select handlers). Thresholds default to the results' own; the warning band
+    (orange) spans [warning, alert), the alert band (red) everything ≥ alert.
+    """
+    rows = _rows(results)
+    warn = _threshold(warning_threshold, rows, "warning_threshold")
+    alert = _threshold(alert_threshold, rows, "alert_threshold")
+    scatter = go.Scattergl if len(rows) > WEBGL_ABOVE else go.Scatter
+    groups: dict[str, list[int]] = {s: [] for s in STATUS_ORDER}
+    for i, r in enumerate(rows):
+        status = r.get("status") if r.get("score") is not None else "NoData"
+        groups["NoData" if status == "NoData" else status if status in groups else "Alert"].append(i)
+
+    def info(i: int) -> list[Any]:
+        r = rows[i]
+        win = r.get("window_summary") or {}
+        base = r.get("baseline_summary") or {}
+        return [i, str(win.get("end") or ""), win.get("count"), base.get("count"), r.get("bin_index"),
+                r.get("status") or "NoData"]
+
+    scored = [i for i in range(len(rows)) if rows[i].get("score") is not None]
+    traces = [scatter(x=[rows[i]["window_start"] for i in scored], y=[as_float(rows[i]["score"]) for i in scored],
+                      mode="lines", line={"color": "lightgrey", "width": 1}, hoverinfo="skip", showlegend=False,
+                      name="score")]
+    size = 8 if len(rows) <= 200 else 5
+    for status in STATUS_ORDER:
+        idx = groups[status]
+        traces.append(scatter(
+            x=[rows[i].get("window_start") for i in idx],
+            y=[0.0 if status == "NoData" else as_float(rows[i]["score"]) for i in idx],
+            mode="markers", name=status, marker={"color": STATUS_COLORS[status], "size": size},
+            customdata=[info(i) for i in idx],
+            hovertemplate=("%{x} → %{customdata[1]}<br>window n=%{customdata[2]}, baseline n=%{customdata[3]}"
+                           "<br>score=%{y:.6g} · %{customdata[5]} · bin#=%{customdata[4]}<extra></extra>")
+            if status != "NoData" else "%{x} → %{customdata[1]}<br>no data<extra></extra>"))
+    fig = go.Figure(traces)
+    scores = [as_float(rows[i]["score"]) for i in scored]
+    top = max([*scores, *(t for t in (warn, alert) if t is not None), 0.0]) * 1.15 or 1.0
+    if warn is not None:
+        upper = alert if alert is not None and alert > warn else top
+        fig.add_hrect(y0=warn, y1=upper, fillcolor="orange", opacity=0.12, line_width=0, layer="below")
+        fig.add_hline(y=warn, line_dash="dash", line_color="orange", annotation_text=f"warning {warn:g}",
+                      annotation_position="top left")
+    if alert is not None:
+        fig.add_hrect(y0=alert, y1=max(top, alert * 1.15), fillcolor="red", opacity=0.12, line_width=0,
+                      layer="below")
+        fig.add_hline(y=alert, line_dash="dash", line_color="red", annotation_text=f"alert {alert:g}",
+                      annotation_position="top left")
+    fig.update_layout(title=title, xaxis_title="window start", yaxis_title="score", yaxis_range=[0, top],
+                      clickmode="event+select", dragmode="select", legend={"orientation": "h", "y": -0.2})
+    return fig
