@@ -7,41 +7,16 @@ from typing import Any
 
 import ipywidgets as widgets
 import pandas as pd
-import plotly.graph_objects as go
 
 from . import validate as v
 from .base import Panel
 from .figures import figure_widget, sync_figure
 from .table import DataTable
-from .views import bins_figure, timeline_figure
+from .views import bins_figure, contribution_figure, on_point_click, stats_table, timeline_figure
 
 ASSAY_COLUMNS = ["id", "name", "active", "status", "warning_threshold", "alert_threshold", "last_run", "next_run",
                  "pipeline_name", "run_at", "num_ok", "num_warnings", "num_alerts"]
 RESULT_COLUMNS = ["window_start", "window_end", "score", "status", "window_count", "bin_index", "window_mean"]
-STATS = ["count", "min", "max", "mean", "median", "std", "start", "end"]
-
-
-def stats_comparison(baseline: dict[str, Any], window: dict[str, Any]) -> pd.DataFrame:
-    """Rows count/min/max/mean/median/std/start/end; columns Baseline, Window, diff, pct_diff (SDK's
-    ``compare_basic_stats``)."""
-    rows = []
-    for key in STATS:
-        b, w = baseline.get(key), window.get(key)
-        num = isinstance(b, int | float) and isinstance(w, int | float)
-        diff = (w - b) if num else None
-        pct = (diff / b * 100.0) if num and b else None
-        rows.append({"stat": key, "Baseline": b, "Window": w, "diff": diff, "pct_diff": pct})
-    return pd.DataFrame(rows, columns=["stat", "Baseline", "Window", "diff", "pct_diff"])
-
-
-def contribution_figure(result: dict[str, Any] | None) -> go.Figure:
-    """Per-bin score contribution (``scores``) of one window."""
-    names = list(((result or {}).get("window_summary") or {}).get("edge_names") or [])
-    scores = list((result or {}).get("scores") or [])
-    labels = [f"{i}: {n}" for i, n in enumerate(names[: len(scores)])] or list(range(len(scores)))
-    fig = go.Figure([go.Bar(x=labels, y=scores, marker={"color": "indianred"}, name="score")])
-    fig.update_layout(title="Bin contribution to the score", yaxis_title="score", showlegend=False)
-    return fig
 
 
 class AssaysPanel(Panel):
@@ -135,6 +110,7 @@ class AssaysPanel(Panel):
         warning = None if warning is None or pd.isna(warning) else float(warning)
         alert = None if alert is None or pd.isna(alert) else float(alert)
         sync_figure(self.timeline, timeline_figure(self.results, warning, alert))
+        on_point_click(self.timeline, self.results_table.select)
         from ..api import frames
 
         self.results_table.set_df(frames.results_frame(self.results))
@@ -146,5 +122,4 @@ class AssaysPanel(Panel):
         result = self.results[i] if i is not None and 0 <= i < len(self.results) else None
         sync_figure(self.bins, bins_figure((result or {}).get("baseline_summary"), result))
         sync_figure(self.contribution, contribution_figure(result))
-        if result:
-            self.stats.set_df(stats_comparison(result.get("baseline_summary") or {}, result.get("window_summary") or {}))
+        self.stats.set_df(stats_table((result or {}).get("baseline_summary"), result))

@@ -16,7 +16,7 @@ from .base import Panel
 from .builder_model import AGGREGATIONS, BIN_MODES, METRICS, AssayBuilderModel, default_baseline_range
 from .figures import figure_widget, sync_figure
 from .table import DataTable
-from .views import bins_figure, timeline_figure
+from .views import baseline_figure, bins_figure, on_point_click, timeline_figure
 
 _FIELDS = {  # widget attribute -> BuilderConfig field (text fields are parsed by the model)
     "name": "name", "iopath": "iopath", "baseline_kind": "baseline_kind", "baseline_start": "baseline_start",
@@ -72,6 +72,7 @@ class AssayBuilder(Panel):
         self.summary = widgets.HTML()
         self.timeline = figure_widget(timeline_figure([], None, 0.25))
         self.bins = figure_widget(bins_figure(None, None))
+        self.baseline_fig = figure_widget(baseline_figure(None), height=280)
         self.timeline_traces = self.timeline.data
         self.create_button = self.button("Create assay", self.create, icon="check", style="success")
         self.preview_button = self.button("Preview on server", self.preview_on_server, icon="cloud")
@@ -93,7 +94,7 @@ class AssayBuilder(Panel):
             widgets.HBox([self.run_until, self.bin_mode, self.num_bins]),
             widgets.HBox([self.provided_edges, self.aggregation, self.metric]),
             widgets.HBox([self.weights, self.warning_threshold, self.alert_threshold]),
-            self.summary, self.timeline, widgets.HBox([self.window_index]), self.bins,
+            self.baseline_fig, self.summary, self.timeline, widgets.HBox([self.window_index]), self.bins,
             widgets.HBox([self.name, self.create_button, self.preview_button]), self.diff,
         ]
 
@@ -191,6 +192,8 @@ class AssayBuilder(Panel):
         self.message = "; ".join(dict.fromkeys(str(w.message) for w in caught))
         warn, alert = self.model.thresholds()
         sync_figure(self.timeline, timeline_figure(results, warn, alert))
+        on_point_click(self.timeline, self._select_window)
+        self._update_baseline()
         counts = pd.Series([r["status"] for r in results]).value_counts().to_dict() if results else {}
         base = self.model.baseline()
         self.summary.value = (
@@ -202,6 +205,17 @@ class AssayBuilder(Panel):
             self.window_index.value = self.window_index.max
         self._update_bins()
         return results
+
+    def _select_window(self, index: int) -> None:
+        self.window_index.value = index
+
+    def _update_baseline(self) -> None:
+        base = self.model.last("baseline")
+        values = self.model.baseline_values()[0] if base else None
+        key = (id(base), self.model.config.iopath)
+        if key != getattr(self, "_baseline_key", None):  # only when the baseline changed
+            self._baseline_key = key
+            sync_figure(self.baseline_fig, baseline_figure(base, values))
 
     def _update_bins(self) -> None:
         results = self.model.last("results") or []

@@ -1,57 +1,62 @@
-"""Figures for the assay panels with a fixed trace layout (so live widgets can be restyled in place).
-
-Timeline: one scatter trace (markers coloured by status, Wallaroo's Ok green / Warning orange / Alert red)
-plus threshold lines. Bins: baseline and window bars (alpha 0.5, blue / orange) with per-bin scores.
-"""
+"""The assay panels' figures: thin adapters over :mod:`wallaroo_widgets.plots` that also cover the
+"nothing selected yet" states with a placeholder, and click-to-select wiring for the score timeline."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
 import plotly.graph_objects as go
 
-STATUS_COLORS = {"Ok": "green", "Warning": "orange", "Alert": "red"}
+from .. import plots
+from .figures import empty_figure
 
 
 def timeline_figure(results: list[dict[str, Any]], warning: float | None, alert: float | None,
                     title: str = "Model Insights Score") -> go.Figure:
-    """Score per window start, one marker per window coloured by status; dashed threshold lines."""
-    xs = [r.get("window_start") for r in results]
-    ys = [r.get("score") for r in results]
-    colors = [STATUS_COLORS.get(r.get("status"), "red") for r in results]
-    text = [f"{r.get('status')}<br>bin#={r.get('bin_index')}" for r in results]
-    fig = go.Figure([go.Scatter(x=xs, y=ys, mode="markers+lines", name="score", text=text,
-                                line={"color": "lightgrey", "width": 1},
-                                marker={"color": colors, "size": 8},
-                                hovertemplate="%{x}<br>score=%{y:.6g}<br>%{text}<extra></extra>")])
-    for value, color, label in ((warning, "orange", "warning"), (alert, "red", "alert")):
-        if value is not None:
-            fig.add_hline(y=value, line_dash="dash", line_color=color, annotation_text=label,
-                          annotation_position="top left")
-    fig.update_layout(title=title, xaxis_title="window start", yaxis_title="score", showlegend=False)
-    return fig
+    """Score per window (plots.score_timeline: line + one marker trace per status, threshold bands)."""
+    return plots.score_timeline(list(results or []), warning, alert, title=title)
 
 
-def bins_figure(baseline: dict[str, Any] | None, result: dict[str, Any] | None,
-                title: str = "Baseline vs window") -> go.Figure:
-    """Overlaid bars of the baseline and (when given) one window's aggregated values per bin."""
-    names = list((baseline or {}).get("edge_names") or [])
-    base_vals = list((baseline or {}).get("aggregated_values") or [])
-    win = (result or {}).get("window_summary") or {}
-    win_vals = list(win.get("aggregated_values") or [])
-    scores = list((result or {}).get("scores") or [])
-    labels = [f"{i}: {n}" for i, n in enumerate(names)]
-    fig = go.Figure([
-        go.Bar(x=labels, y=base_vals, name=f"Baseline ({(baseline or {}).get('count', 0)})",
-               marker={"color": "steelblue"}, opacity=0.5),
-        go.Bar(x=labels[: len(win_vals)], y=win_vals, name=f"Window ({win.get('count', 0)})",
-               marker={"color": "darkorange"}, opacity=0.5,
-               text=[f"{s:.4f}" for s in scores] if scores else None, textposition="outside"),
-    ])
-    head = title
-    if result:
-        head = (f"{title}: score={result.get('score', 0):.5g} status={result.get('status')} "
-                f"window {win.get('start')}")
-    fig.update_layout(barmode="overlay", title=head, yaxis_title=(baseline or {}).get("aggregation") or "",
-                      legend={"orientation": "h", "y": -0.2})
-    return fig
+def bins_figure(baseline: dict[str, Any] | None, result: dict[str, Any] | None) -> go.Figure:
+    """Baseline vs one window's bins (plots.bins_comparison); the baseline alone when no window."""
+    if not baseline:
+        return empty_figure("Baseline vs window", "no baseline yet")
+    return plots.bins_comparison(baseline, result if result else baseline)
+
+
+def contribution_figure(result: dict[str, Any] | None) -> go.Figure:
+    """Per-bin share of one window's score (plots.bin_contributions)."""
+    if not result or not result.get("scores"):
+        return empty_figure("Bin contributions", "select a window")
+    return plots.bin_contributions(result)
+
+
+def baseline_figure(baseline: dict[str, Any] | None, values: Any = None) -> go.Figure:
+    """Preview histogram of the baseline values with its edges (plots.baseline_distribution)."""
+    if not baseline:
+        return empty_figure("Baseline distribution", "pick a baseline")
+    return plots.baseline_distribution(baseline, values)
+
+
+def stats_table(baseline: dict[str, Any] | None, window: dict[str, Any] | None) -> pd.DataFrame:
+    """count/min/max/mean/median/std of baseline vs window with diff and pct_diff (plots.stats_frame)."""
+    if not baseline or not window:
+        return pd.DataFrame(columns=["stat", "Baseline", "Window", "diff", "pct_diff"])
+    return plots.stats_frame(baseline, window).rename_axis("stat").reset_index()
+
+
+def on_point_click(widget: go.FigureWidget, handler: Callable[[int], Any]) -> None:
+    """Call ``handler(result index)`` when a timeline marker is clicked (customdata[0] = index); traces
+    added later get the handler on the next call."""
+    for trace in widget.data:
+        if getattr(trace, "_ww_click", False) or trace.mode != "markers":
+            continue
+
+        def clicked(tr: Any, points: Any, _state: Any) -> None:
+            if points.point_inds:
+                handler(int(tr.customdata[points.point_inds[0]][0]))
+
+        trace.on_click(clicked)
+        trace._ww_click = True
