@@ -129,3 +129,17 @@ def test_segment_counts_match_direct_counts() -> None:
     for a in range(bounds.size):
         for b in range(a, bounds.size):
             assert (cum[b] - cum[a]).tolist() == bin_counts(vals[bounds[a]:bounds[b]], edges).tolist()
+
+
+@pytest.mark.parametrize("n_edges", [2, 6, 101, 300])
+def test_both_binning_paths_agree(n_edges: int, monkeypatch) -> None:
+    from wallaroo_widgets.drift import binning
+
+    rng = np.random.default_rng(n_edges)
+    edges = np.sort(rng.integers(0, 50, n_edges).astype(float))  # ties included
+    x = np.r_[rng.integers(-5, 55, 3000).astype(float), np.nan, -np.inf, np.inf, edges]
+    fast = binning.bin_indices(x, edges).astype(np.int64)
+    monkeypatch.setattr(binning, "SMALL_EDGES", 0)
+    slow = binning.bin_indices(x, edges)
+    ref = [0 if not (v >= edges[0]) else 1 + int(np.sum(edges[1:] < v)) for v in x]
+    assert fast.tolist() == slow.tolist() == ref
