@@ -164,3 +164,17 @@ def test_clicking_a_timeline_point_selects_that_window(builder):
     assert builder.window_index.value == index
     assert list(builder.bins.data[1].y) == builder.model.last("results")[index]["window_summary"]["aggregated_values"]
     assert builder.baseline_fig.data[0].type == "histogram"  # the baseline preview
+
+
+def test_vector_baseline(builder):
+    vector = np.random.default_rng(5).normal(1.0, 0.3, 500).round(6).tolist()
+    builder.baseline_kind.value = "vector"
+    builder.baseline_vector.value = ", ".join(map(str, vector))
+    assert builder.error == "", builder.error
+    base = builder.model.baseline()
+    assert base["count"] == 500 and base["start"] is None
+    assert base == drift.summarize(np.array(vector), builder.model.summarizer())
+    first = builder.model.results()[0]
+    assert pd.Timestamp(first["window_start"]) == pd.Timestamp(builder.model.time_range()[0])  # starts at the logs
+    builder.baseline_vector.value = "1, 2, x"
+    assert builder.error == "Baseline vector entry must be a number, got 'x'"

@@ -158,3 +158,23 @@ def test_large_tables_are_not_downsampled_after_an_update():
     table.set_df(df)
     assert "downsampling_warning" not in table.table._dt_args or not table.table._dt_args["downsampling_warning"]
     assert table.table._dt_args["data_json"].count("xxxxxxxxxxxxxxxxxxxx") == 5000
+
+
+def test_inference_files_json_records_and_arrow():
+    import io
+
+    import pyarrow as pa
+
+    from wallaroo_widgets.panels.pipelines import read_inference_file
+
+    df = read_inference_file("rows.json", b'[{"tensor": [1.0, 2.0]}, {"tensor": [3.0, 4.0]}]')
+    assert df["tensor"].tolist() == [[1.0, 2.0], [3.0, 4.0]]
+    table = pa.table({"tensor": [[1.0, 2.0]]})
+    sink = io.BytesIO()
+    with pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+    assert read_inference_file("rows.arrow", sink.getvalue()).equals(table)
+    with pytest.raises(InputError, match="not valid JSON"):
+        read_inference_file("rows.json", b"{nope")
+    with pytest.raises(InputError, match="list of row objects"):
+        read_inference_file("rows.json", b"[1, 2]")
