@@ -196,7 +196,7 @@ def setup_evidently() -> None:
     venv = RESULTS / "evidently-venv"
     if not EVIDENTLY_PY.exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run([str(EVIDENTLY_PY), "-m", "pip", "install", "-q", "evidently"], check=True)
+    subprocess.run([str(EVIDENTLY_PY), "-m", "pip", "install", "-q", "evidently", "pandas<3"], check=True)
 
 
 if __name__ == "__main__":

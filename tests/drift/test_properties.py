@@ -72,3 +72,29 @@ def test_matrix_scoring_equals_one_by_one(base_vals, windows, summ) -> None:
         one = drift.score(base, win, s)
         assert one["score"] == total[i] and one["scores"] == scores[i].tolist()
         assert one["bin_index"] == (None if idx is None else idx[i])
+
+
+@FAST
+@given(samples, st.integers(1, 14))
+def test_edges_and_stats_match_numpy(vals, n) -> None:
+    base = drift.summarize(vals, {"num_bins": n})
+    finite = np.array([x for x in vals if x == x])
+    p = np.arange(1, n + 1) / n
+    assert base["edges"][:-1] == [finite.min(), *np.quantile(finite, p, method="closest_observation").tolist()]
+    assert base["median"] == np.median(finite) and base["std"] == np.std(finite) and base["mean"] == np.mean(finite)
+    assert base["count"] == len(vals)
+
+
+ties = st.lists(st.one_of(st.integers(-3, 3).map(float), st.just(float("nan"))), min_size=1, max_size=120).filter(
+    lambda xs: any(x == x for x in xs))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(ties, samples), st.integers(1, 14))
+def test_baseline_counts_from_selection_equal_binning(vals, n) -> None:
+    from wallaroo_widgets.drift.binning import bin_counts
+
+    base = drift.summarize(vals, {"num_bins": n})
+    arr = np.asarray(vals, dtype=float)
+    counts = bin_counts(arr, np.asarray(base["edges"][:-1]))
+    assert base["aggregated_values"] == (counts / arr.size).tolist()

@@ -9,23 +9,50 @@ import numpy as np
 import pandas as pd
 
 from .binning import bin_counts
-from .edges import baseline_edge_names, compute_edges, edges_to_list, finite_edges, window_edge_names
+from .edges import (
+    baseline_edge_names,
+    compute_edges,
+    counts_from_selection,
+    edges_to_list,
+    finite_edges,
+    quantile_ks,
+    select,
+    window_edge_names,
+)
 from .summarizer import Summarizer
 from .validate import as_values
 
 STAT_KEYS = ("count", "min", "max", "mean", "median", "std")
 
 
-def basic_stats(values: np.ndarray) -> dict[str, Any]:
+def median_ks(n_obs: int) -> list[int]:
+    """0-based positions the median needs (one for odd N, the two middle ones for even N)."""
+    return [n_obs // 2] if n_obs % 2 else [n_obs // 2 - 1, n_obs // 2]
+
+
+def non_nan(values: np.ndarray) -> np.ndarray:
+    """The non-NaN values (no copy when there is no NaN)."""
+    nan = np.isnan(values)
+    return values[~nan] if nan.any() else values
+
+
+def basic_stats(values: np.ndarray, finite: np.ndarray | None = None,
+                selected: np.ndarray | None = None) -> dict[str, Any]:
     """count (NaN included), min, max, mean, median, population std of the non-NaN values.
 
-    All-NaN (or empty) input gives zeros, as the server does.
+    All-NaN (or empty) input gives zeros, as the server does. ``finite``/``selected`` let callers reuse work.
     """
-    finite = values[~np.isnan(values)]
-    if finite.size == 0:
+    finite = non_nan(values) if finite is None else finite
+    m = finite.size
+    if m == 0:
         return {"count": int(values.size), "min": 0.0, "max": 0.0, "mean": 0.0, "median": 0.0, "std": 0.0}
+    if selected is not None:
+        median = selected[m // 2] if m % 2 else (selected[m // 2 - 1] + selected[m // 2]) / 2
+    else:  # one partition; for even N the lower middle value is the largest of the lower half
+        part = select(finite, [m // 2])
+        median = part[m // 2] if m % 2 else (part[:m // 2].max() + part[m // 2]) / 2
     return {"count": int(values.size), "min": float(finite.min()), "max": float(finite.max()),
-            "mean": float(np.mean(finite)), "median": float(np.median(finite)), "std": float(np.std(finite))}
+            "mean": float(np.mean(finite)), "median": float(median), "std": float(np.std(finite))}
 
 
 def aggregate(counts: np.ndarray, total: int | np.ndarray, aggregation: str) -> np.ndarray:
@@ -59,23 +86,33 @@ def summarize(values: Any, summarizer: Summarizer | dict | None = None, start: A
     """Baseline Summary of ``values`` (NaN allowed, counted in bin 0); edges from the non-NaN values."""
     summ = Summarizer.from_dict(summarizer)
     vals = as_values(values, "values")
-    finite = vals[~np.isnan(vals)]
+    finite = non_nan(vals)
     if finite.size == 0:
         raise ValueError("values must contain at least one non-NaN number for a baseline")
-    edges = compute_edges(finite, summ)
+    ks = median_ks(finite.size)
+    if summ.bin_mode == "Quantile":
+        ks = [*ks, *quantile_ks(finite.size, summ.num_bins).tolist()]
+    selected = select(finite, ks)  # one selection pass serves the median and the quantile edges
+    edges = compute_edges(finite, summ, selected)
     if summ.aggregation == "Edges":
         agg = [float(e) for e in edges]
     else:
-        agg = aggregate(bin_counts(vals, edges), vals.size, summ.aggregation).tolist()
-    return _summary(basic_stats(vals), edges_to_list(edges), baseline_edge_names(edges, summ), agg,
-                    summ.aggregation, start, end)
+        if summ.bin_mode == "Quantile":  # counts read off the selection: no binning pass
+            qk = quantile_ks(finite.size, summ.num_bins)
+            le = counts_from_selection(selected, qk, ks)
+            counts = np.concatenate([[vals.size - finite.size, le[0]], np.diff(le), [finite.size - le[-1]]])
+        else:
+            counts = bin_counts(vals, edges)
+        agg = aggregate(counts, vals.size, summ.aggregation).tolist()
+    return _summary(basic_stats(vals, finite, selected), edges_to_list(edges), baseline_edge_names(edges, summ),
+                    agg, summ.aggregation, start, end)
 
 
 def window_aggregate(vals: np.ndarray, edges: np.ndarray, summ: Summarizer) -> list[float]:
     """A window's aggregated values: baseline-edge bins, or (Edges) its own edges under the same mode."""
     if summ.aggregation != "Edges":
         return aggregate(bin_counts(vals, edges), vals.size, summ.aggregation).tolist()
-    finite = vals[~np.isnan(vals)]
+    finite = non_nan(vals)
     if finite.size == 0:
         return [0.0] * edges.size
     return [float(e) for e in compute_edges(finite, summ)]
