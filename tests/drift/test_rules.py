@@ -143,3 +143,12 @@ def test_both_binning_paths_agree(n_edges: int, monkeypatch) -> None:
     slow = binning.bin_indices(x, edges)
     ref = [0 if not (v >= edges[0]) else 1 + int(np.sum(edges[1:] < v)) for v in x]
     assert fast.tolist() == slow.tolist() == ref
+
+
+def test_bin_counts_equal_bincount_of_indices() -> None:
+    rng = np.random.default_rng(9)
+    for _ in range(20):
+        edges = np.sort(rng.integers(0, 20, rng.integers(2, 12)).astype(float))
+        x = np.r_[rng.integers(-3, 23, 500).astype(float), np.nan, np.inf, -np.inf]
+        expected = np.bincount(bin_indices(x, edges), minlength=edges.size + 1)
+        assert bin_counts(x, edges).tolist() == expected.tolist()

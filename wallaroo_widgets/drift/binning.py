@@ -32,8 +32,21 @@ def bin_indices(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
 
 
 def bin_counts(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
-    """Counts per bin (length n + 2); NaN counted in bin 0."""
-    return np.bincount(bin_indices(values, edges), minlength=edges.size + 1)
+    """Counts per bin (length n + 2); NaN counted in bin 0.
+
+    From cumulative counts #(x ≤ e_i), #(x < e0) and #NaN: one comparison pass per edge, no index array.
+    """
+    buf = np.empty(values.shape, dtype=bool)
+
+    def count(op, value) -> int:
+        op(values, value, out=buf)
+        return int(np.count_nonzero(buf))
+
+    le = np.array([count(np.less_equal, e) for e in edges[1:]], dtype=np.int64)
+    below = count(np.less, edges[0])
+    np.isnan(values, out=buf)
+    nan = int(np.count_nonzero(buf))
+    return np.concatenate([[below + nan, le[0] - below], np.diff(le), [values.size - nan - le[-1]]])
 
 
 def segment_counts(values: np.ndarray, edges: np.ndarray, bounds: np.ndarray) -> np.ndarray:
