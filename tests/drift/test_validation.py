@@ -33,7 +33,7 @@ def test_summarizer_case_insensitive_and_echo() -> None:
         drift.Summarizer(num_bins=20)
 
 
-@pytest.mark.parametrize("values", [[], np.array([]), "1,2,3", None, ["a", "b"], [[1, 2], [3, 4]],
+@pytest.mark.parametrize("values", [[], np.array([]), "1,2,3", None, ["a", "b"], [[1, 2], [3, 4]], [1.0, np.inf],
                                     [np.nan, np.nan]])
 def test_bad_values(values) -> None:
     with pytest.raises(ValueError, match="values"):

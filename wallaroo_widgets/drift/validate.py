@@ -28,6 +28,8 @@ def as_values(values: Any, name: str = "values", allow_empty: bool = False) -> n
         raise ValueError(f"{name} must be 1-D, got shape {arr.shape}")
     if not allow_empty and arr.size == 0:
         raise ValueError(f"{name} must not be empty")
+    if np.isinf(arr).any():
+        raise ValueError(f"{name} must not contain infinite values (NaN is allowed)")
     return arr
 
 
