@@ -154,3 +154,22 @@ def test_window_scorer_rescoring_reuses_binning() -> None:
 def test_no_values_gives_no_results() -> None:
     base = drift.summarize([1.0, 2.0, 3.0, 4.0, 5.0], {"num_bins": 5})
     assert drift.score_windows([], [], base, {"num_bins": 5}, start=T0, width="1 hour") == []
+
+
+def test_windows_after_the_first_rows_and_none_at_all() -> None:
+    ms, vals = make_data(3000, 10)
+    base = drift.summarize(vals[:500], {"num_bins": 5})
+    start = T0 + pd.Timedelta(hours=5)
+    until = T0 + pd.Timedelta(hours=8)
+    res = drift.score_windows(ms, vals, base, {"num_bins": 5}, start=start, width="1 hour", until=until)
+    ref = reference(ms, vals, base, drift.Summarizer(), drift.plan_windows(start, "1 hour", until=until),
+                    pd.Timedelta(hours=1))
+    assert [r["window_summary"]["count"] for r in res] == [w["count"] for w, _ in ref]
+    assert [r["score"] for r in res] == pytest.approx([s["score"] for _, s in ref], rel=REL)
+    late = T0 + pd.Timedelta(days=30)
+    assert drift.score_windows(ms, vals, base, {"num_bins": 5}, start=late, width="1 hour",
+                               until=late + pd.Timedelta(hours=3)) == []
+    scorer = drift.WindowScorer(ms, vals, start=late, width="1 hour", until=late + pd.Timedelta(hours=3),
+                                include_empty=True)
+    ws = scorer.score({"num_bins": 5}, baseline=base)
+    assert len(scorer) == 3 and list(ws.status) == ["NoData"] * 3 and np.isnan(ws.score).all()

@@ -50,7 +50,7 @@ def bin_counts(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
 
 
 def segment_counts(values: np.ndarray, edges: np.ndarray, bounds: np.ndarray) -> np.ndarray:
-    """Cumulative bin counts at row positions ``bounds`` (sorted, from 0): shape (len(bounds), K).
+    """Cumulative bin counts at row positions ``bounds`` (sorted): shape (len(bounds), K), counted from bounds[0].
 
     Rows ``bounds[s]:bounds[s+1]`` form segment s; one binning pass and one ``bincount`` over all rows.
     Counts of any row range [bounds[a], bounds[b]) are ``out[b] - out[a]``.

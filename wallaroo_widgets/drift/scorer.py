@@ -97,7 +97,7 @@ class WindowScorer:
         lo = np.searchsorted(ns, self.starts.asi8, side="left")
         hi = np.searchsorted(ns, self.ends.asi8, side="left")
         self.include_empty = include_empty
-        self.bounds = np.unique(np.concatenate([[0], lo, hi]))
+        self.bounds = np.unique(np.concatenate([lo, hi]))  # rows outside every window are never binned
         self._lo, self._hi = np.searchsorted(self.bounds, lo), np.searchsorted(self.bounds, hi)
         self.lo, self.hi = lo, hi
         self.count = hi - lo
@@ -129,6 +129,8 @@ class WindowScorer:
     def bin_counts(self, edges: np.ndarray) -> np.ndarray:
         """(W, K) bin counts of every window for these edges: one binning pass, cached per edge set."""
         key = edges.tobytes()
+        if not len(self):
+            return np.zeros((0, edges.size + 1), dtype=np.int64)
         if key not in self._counts:
             cum = segment_counts(self.values, edges, self.bounds)
             self._counts[key] = cum[self._hi] - cum[self._lo]
