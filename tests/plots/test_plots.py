@@ -202,3 +202,11 @@ def test_png_render_when_kaleido_available(tmp_path, local) -> None:
     except Exception as exc:  # kaleido present but no browser to drive
         pytest.skip(f"kaleido cannot render here: {exc}")
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_bins_comparison_baseline_alone_and_empty_window(local) -> None:
+    base, res = local
+    fig = plots.bins_comparison(base, base)
+    assert len(fig.data) == 1 and fig.layout.title.text == "Baseline (5 bins, Density)"
+    empty = plots.bins_comparison(base, res[5])  # NoData window
+    assert "PSI=n/a (no data)" in empty.layout.title.text and "NoData" in empty.layout.title.text

@@ -43,7 +43,10 @@ def _title(result: dict[str, Any], summ: dict[str, Any] | None, window: dict[str
     parts = [f"{s.get('num_bins', '')} {s.get('bin_mode', '')} {window.get('aggregation', '')}".strip()]
     sc = result.get("score")
     metric = s.get("metric", "score")
-    parts.append(f"{metric}={sc:.3f}" if isinstance(sc, int | float) else f"{metric}=n/a")
+    if isinstance(sc, int | float):
+        parts.append(f"{metric}={sc:.3f}")
+    elif result:
+        parts.append(f"{metric}=n/a (no data)")
     if result.get("bin_index") is not None:
         parts.append(f"bin#={result['bin_index']}")
     if result.get("status"):
@@ -64,6 +67,11 @@ def bins_comparison(baseline: dict[str, Any], window: dict[str, Any], title: str
     win = summary_of(window, "window")
     result = window if "window_summary" in window else {}
     ticks, ranges = _ticks(base)
+    if win is base:  # nothing to compare yet: the baseline alone
+        fig = go.Figure([_bar(base, "Baseline", BASELINE_COLOR, ticks, ranges)])
+        fig.update_layout(title=title or f"Baseline ({len(ticks) - 2} bins, {base.get('aggregation', '')})",
+                          yaxis_title=base.get("aggregation") or "", xaxis_title="bin")
+        return fig
     scores = result.get("scores") or []
     text = [f"{s:.4f}" for s in scores] if scores else None
     if base.get("aggregation") == "Edges":
