@@ -101,3 +101,13 @@ def test_output_dtype_detection() -> None:
     assert il.output_dtypes(f32, "float64") == {"out.a": "float64", "out.b": "float64"}
     assert il.is_float32_shortest([1.0, 718445.6, float("nan")])
     assert not il.is_float32_shortest([0.1 + 0.2])
+
+
+def test_cli_reports_bad_files_without_touching_the_store(tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("time,in.x\n1,[1]\n")
+    code = il.main(["--data-dir", str(tmp_path / "d"), "--workspace", "w", "--pipeline", "p", "--model", "m",
+                    str(bad)])
+    assert code == 2
+    assert "no out.<field>" in capsys.readouterr().err
+    assert not (tmp_path / "d").exists()

@@ -260,6 +260,13 @@ def parse_summarizer(s: Any, name: str = "summarizer") -> drift.Summarizer:
         raise BadRequest(f"{name}: {exc}") from None
 
 
+def stored_config(window: Window, baseline: Baseline, summ: drift.Summarizer, alert: float | None,
+                  warning: float | None) -> dict:
+    """What an assay row keeps: baseline as received, window in the newer names, summarizer echo, thresholds."""
+    return {"baseline": baseline.raw, "window": window.to_dict(), "summarizer": summ.to_dict(),
+            "alert_threshold": alert, "warning_threshold": warning}
+
+
 def parse_threshold(value: Any, name: str) -> float | None:
     if value is None:
         return None

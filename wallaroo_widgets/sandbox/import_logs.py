@@ -16,6 +16,7 @@ import argparse
 import datetime as dt
 import json
 import math
+import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -225,3 +226,41 @@ def build_parser() -> argparse.ArgumentParser:
                    help="storage type of out.* values (auto: float32 when the values are float32 decimals)")
     p.add_argument("file", help="JSON lines, JSON array, CSV or Parquet file")
     return p
+
+
+def import_records(store: Any, records: list[dict[str, Any]], *, workspace: str, pipeline: str, model: str,
+                   owner: str | None = None, output_dtype: str = "auto") -> dict[str, Any]:
+    """Import normalised records; returns ``{"records", "workspace_id", "pipeline_id", "output_dtypes"}``."""
+    if not records:
+        raise ImportError_("no records to import")
+    dtypes = output_dtypes(records, output_dtype)
+    from . import assay_env
+
+    target = assay_env.ensure_target(store, workspace=workspace, pipeline=pipeline, model=model, owner=owner)
+    last_model = json.dumps({"model_name": model, "model_sha": target.get("model_sha") or ""}, separators=(",", ":"))
+    for r in records:
+        r.setdefault("metadata.last_model", last_model)
+    n = assay_env.insert_logs(store, target["pipeline_id"], records, dtypes)
+    return {"records": n, "workspace_id": target["workspace_id"], "pipeline_id": target["pipeline_id"],
+            "output_dtypes": dtypes}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """CLI entry: prints a one-line summary; errors go to stderr with exit status 2."""
+    args = build_parser().parse_args(argv)
+    try:
+        records = normalize(read_records(args.file))
+        if not records:
+            raise ImportError_(f"{args.file}: no records")
+        from . import assay_env
+
+        store = assay_env.open_store(args.data_dir)
+        out = import_records(store, records, workspace=args.workspace, pipeline=args.pipeline, model=args.model,
+                             owner=args.owner, output_dtype=args.output_dtype)
+    except (ImportError_, ValueError) as exc:
+        print(f"import-logs: error: {exc}", file=sys.stderr)
+        return 2
+    dtypes = ", ".join(f"{k} {v}" for k, v in out["output_dtypes"].items())
+    print(f"imported {out['records']} records into workspace {args.workspace!r} (id {out['workspace_id']}), "
+          f"pipeline {args.pipeline!r} (id {out['pipeline_id']}); {dtypes}")
+    return 0

@@ -109,6 +109,13 @@ class AssayScheduler:
         self._thread: threading.Thread | None = None
         self.errors: dict[int, str] = {}
 
+    @classmethod
+    def for_store(cls, store: Any, tick: float = 5.0) -> AssayScheduler:
+        """A scheduler reading and writing through sandbox-core's store."""
+        from . import assay_env
+
+        return cls(store.connect, assay_env.log_source, assay_env.workspace_name, tick=tick)
+
     def run_once(self, now: pd.Timestamp | None = None) -> int:
         """One pass over all active assays; returns results added. Errors are logged per assay, never raised."""
         now = now or self.clock()
