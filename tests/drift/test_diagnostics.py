@@ -14,7 +14,8 @@ def codes(found):
 
 def test_tied_values_collapse_edges() -> None:
     vals = np.array([0.0] * 80 + list(range(1, 21)), dtype=float)
-    base = drift.summarize(vals, {"num_bins": 5})
+    with pytest.warns(drift.DriftWarning, match="4 of 5 quantile edges coincide"):
+        base = drift.summarize(vals, {"num_bins": 5})
     found = drift.baseline_diagnostics(vals, base, {"num_bins": 5})
     assert codes(found) == ["tied_edges"]
     assert "4 of 5 quantile edges" in found[0].message  # q_20..q_80 all equal the min 0
@@ -22,7 +23,12 @@ def test_tied_values_collapse_edges() -> None:
 
 def test_constant_and_too_small_baseline() -> None:
     vals = np.array([3.0, 3.0, 3.0])
-    base = drift.summarize(vals, {"num_bins": 5})
+    with pytest.warns(drift.DriftWarning) as caught:
+        base = drift.summarize(vals, {"num_bins": 5})
+    messages = [str(w.message) for w in caught]
+    assert len(messages) == 2
+    assert messages[0].startswith("the baseline has 3 values for 5 bins")
+    assert messages[1].startswith("the baseline is constant (3)")
     assert codes(drift.baseline_diagnostics(vals, base, {"num_bins": 5})) == ["too_small", "constant"]
 
 

@@ -51,7 +51,8 @@ def test_synthetic_edges_1_to_10() -> None:
 
 def test_edges_on_ties_collapse() -> None:
     vals = np.array([1.0] * 6 + [2.0, 3.0, 4.0, 5.0])  # x(2), x(4), x(6) and min are all 1
-    base = drift.summarize(vals, {"num_bins": 5})
+    with pytest.warns(drift.DriftWarning, match="3 of 5 quantile edges coincide"):
+        base = drift.summarize(vals, {"num_bins": 5})
     assert base["edges"] == [1.0, 1.0, 1.0, 1.0, 3.0, 5.0, None]
     # bin 1 = [1, 1] holds all six 1s; bins 2, 3 = (1, 1] are empty; (1, 3] = {2, 3}; (3, 5] = {4, 5}
     assert base["aggregated_values"] == pytest.approx([0, 0.6, 0, 0, 0.2, 0.2, 0], rel=REL)
@@ -69,7 +70,8 @@ def test_equal_edges() -> None:
     assert equal_edges(0.0, 10.0, 5).tolist() == [0.0, 2.0, 4.0, 6.0, 8.0, 10.0]
     e = equal_edges(0.1, 0.7, 3)
     assert e[-1] == 0.7 and e[0] == 0.1
-    base = drift.summarize(np.array([0.0, 1.0, 2.5, 10.0]), {"bin_mode": "Equal", "num_bins": 5})
+    with pytest.warns(drift.DriftWarning, match="4 values for 5 bins"):
+        base = drift.summarize(np.array([0.0, 1.0, 2.5, 10.0]), {"bin_mode": "Equal", "num_bins": 5})
     assert base["edges"] == [0.0, 2.0, 4.0, 6.0, 8.0, 10.0, None]
     assert base["edge_names"] == ["left_outlier", "p_2.00e0", "p_4.00e0", "p_6.00e0", "p_8.00e0", "p_1.00e1",
                                   "right_outlier"]

@@ -105,6 +105,7 @@ def test_result_record_shape() -> None:
     assert first["summarizer"]["num_bins"] == 5 and "add_outlier_edges" not in first["summarizer"]
 
 
+@pytest.mark.filterwarnings("ignore::wallaroo_widgets.drift.DriftWarning")  # 5 values, 5 bins: tied edges
 def test_empty_windows_skipped_or_nodata() -> None:
     ms = np.array([0, 1, 2, 7_200_000, 7_200_001]) + T0.value // 1_000_000
     vals = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
@@ -151,6 +152,7 @@ def test_window_scorer_rescoring_reuses_binning() -> None:
     assert np.allclose(t.score[~has_zero], c.score[~has_zero], rtol=REL)
 
 
+@pytest.mark.filterwarnings("ignore::wallaroo_widgets.drift.DriftWarning")
 def test_no_values_gives_no_results() -> None:
     base = drift.summarize([1.0, 2.0, 3.0, 4.0, 5.0], {"num_bins": 5})
     assert drift.score_windows([], [], base, {"num_bins": 5}, start=T0, width="1 hour") == []

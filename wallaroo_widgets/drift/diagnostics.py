@@ -22,30 +22,35 @@ class Diagnostic:
     level: str = "warning"
 
 
+def baseline_findings(n_values: int, n_finite: int, edges: np.ndarray, summ: Summarizer) -> list[Diagnostic]:
+    """Findings from a baseline's sizes and edges (what ``summarize`` already knows)."""
+    out: list[Diagnostic] = []
+    n = summ.num_bins
+    if n_finite < n:
+        out.append(Diagnostic("too_small", f"the baseline has {n_finite} values for {n} bins; "
+                                           "some bins cannot hold any value"))
+    constant = bool(edges.size and edges[0] == edges[-1])
+    if constant:
+        out.append(Diagnostic("constant", f"the baseline is constant ({edges[0]:g}): every bin but one is "
+                                          "empty and any change scores near the PSI ceiling"))
+    dupes = int(np.sum(np.diff(edges) == 0))
+    if dupes and summ.bin_mode == "Quantile" and not constant:
+        out.append(Diagnostic("tied_edges", f"{dupes} of {n} quantile edges coincide with the previous edge "
+                                            "(tied values): those bins are always empty"))
+    nans = n_values - n_finite
+    if nans:
+        out.append(Diagnostic("nan_values", f"{nans} of {n_values} baseline values are NaN (counted in the "
+                                            "left_outlier bin)", "info"))
+    return out
+
+
 def baseline_diagnostics(values: Any, baseline: dict[str, Any],
                          summarizer: Summarizer | dict | None = None) -> list[Diagnostic]:
     """Findings about a baseline: too small, constant, collapsed (tied) edges, NaN share."""
     summ = Summarizer.from_dict(summarizer)
     vals = as_values(values, "values")
-    finite = vals[~np.isnan(vals)]
-    out: list[Diagnostic] = []
-    n = summ.num_bins
-    if finite.size < n:
-        out.append(Diagnostic("too_small", f"the baseline has {finite.size} values for {n} bins; "
-                                           "some bins cannot hold any value"))
-    if finite.size and finite.min() == finite.max():
-        out.append(Diagnostic("constant", f"the baseline is constant ({finite.min():g}): every bin but one is "
-                                          "empty and any change scores near the PSI ceiling"))
-    edges = finite_edges(baseline["edges"])
-    dupes = int(np.sum(np.diff(edges) == 0))
-    if dupes and summ.bin_mode == "Quantile" and not (finite.size and finite.min() == finite.max()):
-        out.append(Diagnostic("tied_edges", f"{dupes} of {n} quantile edges coincide with the previous edge "
-                                            "(tied values): those bins are always empty"))
-    nans = int(np.isnan(vals).sum())
-    if nans:
-        out.append(Diagnostic("nan_values", f"{nans} of {vals.size} baseline values are NaN (counted in the "
-                                            "left_outlier bin)", "info"))
-    return out
+    n_finite = int(vals.size - np.isnan(vals).sum())
+    return baseline_findings(vals.size, n_finite, finite_edges(baseline["edges"]), summ)
 
 
 def outlier_share(result: dict[str, Any]) -> float | None:

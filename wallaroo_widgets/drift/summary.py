@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as _dt
+import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .binning import bin_counts
+from .diagnostics import baseline_findings
 from .edges import (
     baseline_edge_names,
     compute_edges,
@@ -19,7 +21,7 @@ from .edges import (
     select,
     window_edge_names,
 )
-from .summarizer import Summarizer
+from .summarizer import DriftWarning, Summarizer
 from .validate import as_values
 
 STAT_KEYS = ("count", "min", "max", "mean", "median", "std")
@@ -104,6 +106,9 @@ def summarize(values: Any, summarizer: Summarizer | dict | None = None, start: A
         else:
             counts = bin_counts(vals, edges)
         agg = aggregate(counts, vals.size, summ.aggregation).tolist()
+    for finding in baseline_findings(vals.size, finite.size, edges, summ):
+        if finding.level == "warning":
+            warnings.warn(finding.message, DriftWarning, stacklevel=2)
     return _summary(basic_stats(vals, finite, selected), edges_to_list(edges), baseline_edge_names(edges, summ),
                     agg, summ.aggregation, start, end)
 
