@@ -210,3 +210,16 @@ def test_bins_comparison_baseline_alone_and_empty_window(local) -> None:
     assert len(fig.data) == 1 and fig.layout.title.text == "Baseline (5 bins, Density)"
     empty = plots.bins_comparison(base, res[5])  # NoData window
     assert "PSI=n/a (no data)" in empty.layout.title.text and "NoData" in empty.layout.title.text
+
+
+def test_textbook_psi_is_labelled() -> None:
+    base = drift.summarize(np.arange(1, 11.0), SUMM)
+    ms = np.arange(10) + T0.value // 1_000_000
+    kw = {"start": T0, "width": "1 minute", "until": T0 + pd.Timedelta(minutes=1)}
+    [wall] = drift.score_windows(ms, np.arange(3, 13.0), base, SUMM, **kw)
+    [text] = drift.score_windows(ms, np.arange(3, 13.0), base, SUMM, textbook_psi=True, **kw)
+    assert "psi_variant" not in wall and text["psi_variant"] == "textbook"
+    assert text["score"] > wall["score"]
+    assert "textbook PSI" in plots.bins_comparison(base, text).layout.title.text
+    assert "textbook" not in plots.bins_comparison(base, wall).layout.title.text
+    assert "textbook PSI" in plots.score_timeline([text]).layout.title.text

@@ -4,14 +4,14 @@ from .diagnostics import Diagnostic, baseline_diagnostics, outlier_share, result
 from .durations import parse_duration
 from .edges import closest_observation_index, finite_edges, fmt_edge
 from .metrics import PSI_FLOOR, TEXTBOOK_EPSILON, psi_terms, score, score_matrix, status
-from .scorer import NO_DATA, WindowScorer, WindowScores, score_windows
+from .scorer import NO_DATA, TEXTBOOK, WindowScorer, WindowScores, score_windows
 from .summarizer import AGGREGATIONS, BIN_MODES, METRICS, DriftWarning, Summarizer
 from .summary import basic_stats, summarize, summarize_window
 from .windows import plan_windows
 
 __all__ = [
     "Summarizer", "summarize", "summarize_window", "score", "status", "parse_duration", "plan_windows",
-    "score_windows", "WindowScorer", "WindowScores", "NO_DATA", "DriftWarning", "Diagnostic",
+    "score_windows", "WindowScorer", "WindowScores", "NO_DATA", "TEXTBOOK", "DriftWarning", "Diagnostic",
     "baseline_diagnostics", "results_diagnostics", "outlier_share", "basic_stats", "score_matrix", "psi_terms",
     "closest_observation_index", "finite_edges", "fmt_edge", "PSI_FLOOR", "TEXTBOOK_EPSILON", "BIN_MODES",
     "AGGREGATIONS", "METRICS",

@@ -70,7 +70,10 @@ def score(baseline: dict[str, Any], window: dict[str, Any], summarizer: Summariz
     b = as_values(_agg(baseline, "baseline"), "baseline aggregated_values")
     w = as_values(_agg(window, "window"), "window aggregated_values")
     s, total, idx = score_matrix(b, w[None, :], summ, textbook_psi)
-    return {"score": float(total[0]), "scores": s[0].tolist(), "bin_index": None if idx is None else int(idx[0])}
+    out = {"score": float(total[0]), "scores": s[0].tolist(), "bin_index": None if idx is None else int(idx[0])}
+    if textbook_psi:
+        out["psi_variant"] = "textbook"  # not Wallaroo's rule
+    return out
 
 
 def _agg(summary: Any, name: str) -> Any:

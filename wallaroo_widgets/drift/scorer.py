@@ -32,6 +32,7 @@ from .validate import as_number, as_values
 from .windows import plan_windows, times_to_ns, to_timestamp
 
 NO_DATA = "NoData"
+TEXTBOOK = "textbook"  # "psi_variant" of results computed with textbook_psi=True
 
 
 @dataclasses.dataclass
@@ -207,6 +208,8 @@ def result_records(ws: WindowScores, stats: list[dict[str, Any]], include_empty:
             "bin_index": None if empty or ws.bin_index is None else int(ws.bin_index[i]),
             "summarizer": summ_dict, "status": NO_DATA if empty else str(ws.status[i]), "created_at": None,
         })
+        if ws.textbook_psi:  # never Wallaroo's numbers: say so in the record itself
+            out[-1]["psi_variant"] = TEXTBOOK
     return out
 
 

@@ -44,7 +44,8 @@ def _title(result: dict[str, Any], summ: dict[str, Any] | None, window: dict[str
     sc = result.get("score")
     metric = s.get("metric", "score")
     if isinstance(sc, int | float):
-        parts.append(f"{metric}={sc:.3f}")
+        textbook = " (textbook PSI, not Wallaroo's)" if result.get("psi_variant") == "textbook" else ""
+        parts.append(f"{metric}={sc:.3f}{textbook}")
     elif result:
         parts.append(f"{metric}=n/a (no data)")
     if result.get("bin_index") is not None:

@@ -86,6 +86,8 @@ def score_timeline(results: Any, warning_threshold: float | None = None, alert_t
                       layer="below")
         fig.add_hline(y=alert, line_dash="dash", line_color="red", annotation_text=f"alert {alert:g}",
                       annotation_position="top left")
+    if any(r.get("psi_variant") == "textbook" for r in rows):
+        title = f"{title} (textbook PSI, not Wallaroo's)"
     fig.update_layout(title=title, xaxis_title="window start", yaxis_title="score", yaxis_range=[0, top],
                       clickmode="event+select", dragmode="select", legend={"orientation": "h", "y": -0.2})
     return fig
