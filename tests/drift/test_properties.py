@@ -98,3 +98,20 @@ def test_baseline_counts_from_selection_equal_binning(vals, n) -> None:
     arr = np.asarray(vals, dtype=float)
     counts = bin_counts(arr, np.asarray(base["edges"][:-1]))
     assert base["aggregated_values"] == (counts / arr.size).tolist()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(ties, samples), st.one_of(ties, samples), st.integers(1, 14))
+def test_window_counts_and_stats_match_plain_numpy(base_vals, win_vals, n) -> None:
+    from wallaroo_widgets.drift.binning import bin_counts
+
+    base = drift.summarize(base_vals, {"num_bins": n})
+    win = drift.summarize_window(win_vals, base, {"num_bins": n})
+    arr = np.asarray(win_vals, dtype=float)
+    assert win["aggregated_values"] == (bin_counts(arr, np.asarray(base["edges"][:-1])) / arr.size).tolist()
+    finite = arr[~np.isnan(arr)]
+    if finite.size:
+        assert (win["min"], win["max"], win["mean"], win["median"], win["std"]) == (
+            finite.min(), finite.max(), np.mean(finite), np.median(finite), np.std(finite))
+    else:
+        assert (win["min"], win["max"], win["mean"], win["median"], win["std"]) == (0.0,) * 5

@@ -49,6 +49,25 @@ def bin_counts(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
     return np.concatenate([[below + nan, le[0] - below], np.diff(le), [values.size - nan - le[-1]]])
 
 
+def counts_partitioned(part: np.ndarray, h: int, edges: np.ndarray, n_values: int) -> np.ndarray:
+    """``bin_counts`` of non-NaN values ``part`` partitioned at position ``h`` (left ≤ part[h] ≤ right), with
+    ``n_values − part.size`` NaN in bin 0. Each edge is compared with one side only."""
+    pivot, left, right = part[h], part[:h], part[h + 1:]
+    buf_l, buf_r = np.empty(left.shape, dtype=bool), np.empty(right.shape, dtype=bool)
+
+    def count(op, e) -> int:
+        if op(pivot, e):  # the pivot and everything left of it qualify; count on the right
+            op(right, e, out=buf_r)
+            return h + 1 + int(np.count_nonzero(buf_r))
+        op(left, e, out=buf_l)  # nothing right of the pivot qualifies
+        return int(np.count_nonzero(buf_l))
+
+    le = np.array([count(np.less_equal, e) for e in edges[1:]], dtype=np.int64)
+    below = count(np.less, edges[0])
+    nan = n_values - part.size
+    return np.concatenate([[below + nan, le[0] - below], np.diff(le), [part.size - le[-1]]])
+
+
 def segment_counts(values: np.ndarray, edges: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     """Cumulative bin counts at row positions ``bounds`` (sorted): shape (len(bounds), K), counted from bounds[0].
 

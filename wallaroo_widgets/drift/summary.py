@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .binning import bin_counts
+from .binning import bin_counts, counts_partitioned
 from .diagnostics import baseline_findings
 from .edges import (
     baseline_edge_names,
@@ -27,11 +27,6 @@ from .validate import as_values
 STAT_KEYS = ("count", "min", "max", "mean", "median", "std")
 
 
-def median_ks(n_obs: int) -> list[int]:
-    """0-based positions the median needs (one for odd N, the two middle ones for even N)."""
-    return [n_obs // 2] if n_obs % 2 else [n_obs // 2 - 1, n_obs // 2]
-
-
 def non_nan(values: np.ndarray) -> np.ndarray:
     """The non-NaN values (no copy when there is no NaN)."""
     nan = np.isnan(values)
@@ -42,19 +37,28 @@ def basic_stats(values: np.ndarray, finite: np.ndarray | None = None,
                 selected: np.ndarray | None = None) -> dict[str, Any]:
     """count (NaN included), min, max, mean, median, population std of the non-NaN values.
 
-    All-NaN (or empty) input gives zeros, as the server does. ``finite``/``selected`` let callers reuse work.
+    All-NaN (or empty) input gives zeros, as the server does. ``finite`` (the non-NaN values) and
+    ``selected`` (a ``select()`` copy partitioned at N // 2) reuse a caller's work; ``selected`` is then used
+    as scratch space and overwritten.
     """
     finite = non_nan(values) if finite is None else finite
     m = finite.size
     if m == 0:
         return {"count": int(values.size), "min": 0.0, "max": 0.0, "mean": 0.0, "median": 0.0, "std": 0.0}
-    if selected is not None:
-        median = selected[m // 2] if m % 2 else (selected[m // 2 - 1] + selected[m // 2]) / 2
-    else:  # one partition; for even N the lower middle value is the largest of the lower half
-        part = select(finite, [m // 2])
-        median = part[m // 2] if m % 2 else (part[:m // 2].max() + part[m // 2]) / 2
+    h = m // 2
+    part = selected if selected is not None else select(finite, [h])
+    # even N: the lower middle value is the largest of the lower half (np.median's mean of the two)
+    median = float(part[h] if m % 2 else (part[:h].max() + part[h]) / 2)
+    mean = np.mean(finite)
     return {"count": int(values.size), "min": float(finite.min()), "max": float(finite.max()),
-            "mean": float(np.mean(finite)), "median": float(median), "std": float(np.std(finite))}
+            "mean": float(mean), "median": median, "std": population_std(finite, mean, part)}
+
+
+def population_std(finite: np.ndarray, mean: float, scratch: np.ndarray) -> float:
+    """``np.std(finite)`` bit for bit (same subtract, square, pairwise sum), computed in ``scratch``."""
+    np.subtract(finite, mean, out=scratch)
+    np.multiply(scratch, scratch, out=scratch)
+    return float(np.sqrt(np.add.reduce(scratch) / finite.size))
 
 
 def aggregate(counts: np.ndarray, total: int | np.ndarray, aggregation: str) -> np.ndarray:
@@ -91,7 +95,7 @@ def summarize(values: Any, summarizer: Summarizer | dict | None = None, start: A
     finite = non_nan(vals)
     if finite.size == 0:
         raise ValueError("values must contain at least one non-NaN number for a baseline")
-    ks = median_ks(finite.size)
+    ks = [finite.size // 2]
     if summ.bin_mode == "Quantile":
         ks = [*ks, *quantile_ks(finite.size, summ.num_bins).tolist()]
     selected = select(finite, ks)  # one selection pass serves the median and the quantile edges
@@ -129,8 +133,17 @@ def summarize_window(values: Any, baseline: dict[str, Any], summarizer: Summariz
     summ = Summarizer.from_dict(summarizer)
     vals = as_values(values, "values")
     edges = baseline_edges(baseline, summ)
-    return _summary(basic_stats(vals), edges_to_list(edges), window_edge_names(baseline["edges"]),
-                    window_aggregate(vals, edges, summ), summ.aggregation, start, end)
+    finite = non_nan(vals)
+    if summ.aggregation == "Edges" or finite.size == 0:
+        agg = window_aggregate(vals, edges, summ)
+        stats = basic_stats(vals, finite)
+    else:  # one partition at the median serves the median and halves the binning work
+        part = select(finite, [finite.size // 2])
+        counts = counts_partitioned(part, finite.size // 2, edges, vals.size)
+        agg = aggregate(counts, vals.size, summ.aggregation).tolist()
+        stats = basic_stats(vals, finite, part)
+    return _summary(stats, edges_to_list(edges), window_edge_names(baseline["edges"]), agg, summ.aggregation,
+                    start, end)
 
 
 def baseline_edges(baseline: dict[str, Any], summ: Summarizer) -> np.ndarray:
