@@ -293,7 +293,7 @@ def summarize(base: Baseline, summ: drift.Summarizer, logs: LogSource) -> dict:
                              f"in [{iso(start)}, {iso(end)})")
     try:
         return jsonable(drift.summarize(values, summ, start=start, end=end))
-    except ValueError as exc:
+    except (ValueError, TypeError) as exc:
         raise BadRequest(f"baseline: {exc}") from None
 
 
@@ -307,6 +307,6 @@ def score_range(window: Window, base_summary: dict, summ: drift.Summarizer, logs
         results = drift.score_windows(times, values, base_summary, summ, start=start, width=window.width_td,
                                       interval=window.interval_td, until=until, warning_threshold=warning,
                                       alert_threshold=alert, include_empty=False)
-    except ValueError as exc:
-        raise BadRequest(f"window: {exc}") from None
+    except (ValueError, TypeError, KeyError) as exc:
+        raise BadRequest(f"baseline/window: {exc}") from None
     return [jsonable(r) for r in results]

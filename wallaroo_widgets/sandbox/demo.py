@@ -23,6 +23,7 @@ DEMO_SEED = 20231031
 DAYS = 30
 PER_HOUR = 12
 DRIFT_DAYS = (13, 18)  # days [13, 18) of the month price bigger houses
+LEAD_IN = 0.25  # day 12: slightly bigger houses
 MODEL_NAME = "housepricemodel"
 PIPELINE_NAME = "housepricepipe"
 WORKSPACE_NAME = "housepricesaga"
@@ -92,8 +93,9 @@ def history(seed: int = DEMO_SEED, days: int = DAYS, per_hour: int = PER_HOUR,
     offsets.sort()
     day = offsets // 86_400_000
     lo, hi = drift_days
-    # ramp in over the first day of the episode, full strength after
+    # a mild lead-in day (a Warning), then ramp in over the first day of the episode, full strength after
     big = np.where((day >= lo) & (day < hi), np.clip((offsets - lo * 86_400_000) / 86_400_000 + 0.5, 0, 1), 0.0)
+    big = np.where(day == lo - 1, LEAD_IN, big)
     inputs = np.empty((offsets.size, len(HOUSE_FEATURES)))
     for level in np.unique(big):
         mask = big == level
@@ -150,3 +152,50 @@ def assay_config(pipeline_id: int, workspace_id: int, start: dt.datetime) -> dic
     return {"name": ASSAY_NAME, "pipeline_id": pipeline_id, "pipeline_name": PIPELINE_NAME, "active": True,
             "status": "created", "baseline": baseline, "window": window, "summarizer": SUMMARIZER,
             "warning_threshold": 0.1, "alert_threshold": 0.25, "run_until": None, "workspace_id": workspace_id}
+
+
+def seed(store, now: dt.datetime | None = None, run_assays: bool = True) -> dict:
+    """Seed demo users, workspaces, a deployed ``housepricepipe`` with a month of logs and an active assay.
+
+    Idempotent: returns ``{"seeded": False}`` when the ``housepricesaga`` workspace already exists.
+    """
+    import pandas as pd
+
+    from . import assay_env, assay_store
+    from .assay_config import Baseline, Window, parse_summarizer, stored_config
+    from .onnx_models import ccfraud_onnx, house_price_onnx
+    from .scheduler import run_assay
+
+    if assay_env.workspace_exists(store, WORKSPACE_NAME):
+        return {"seeded": False}
+    now = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
+    users = {email: assay_env.ensure_user(store, email, password) for email, password in DEMO_USERS}
+    alice, bob = (users[e] for e, _ in DEMO_USERS)
+    target = assay_env.ensure_target(store, workspace=WORKSPACE_NAME, pipeline=PIPELINE_NAME, model=MODEL_NAME,
+                                     owner=alice, model_bytes=house_price_onnx(), deploy=True)
+    assay_env.add_member(store, target["workspace_id"], bob, "collaborator")
+    fraud = assay_env.ensure_target(store, workspace="ccfraud-demo", pipeline="ccfraudpipe", model="ccfraud",
+                                    owner=bob, model_bytes=ccfraud_onnx(), deploy=False)
+    records = demo_records(now, model_sha=target.get("model_sha") or "")
+    n = assay_env.insert_logs(store, target["pipeline_id"], records, {"out.variable": "float32"})
+    start = month_start(now)
+    cfg = assay_config(target["pipeline_id"], target["workspace_id"], start)
+    window = Window.parse(cfg["window"])
+    baseline = Baseline.parse(cfg["baseline"], window=window)
+    config = stored_config(window, baseline, parse_summarizer(cfg["summarizer"]), cfg["alert_threshold"],
+                           cfg["warning_threshold"])
+    stamp = pd.Timestamp(now)
+    added = 0
+    with assay_env.store_connection(store) as conn:
+        assay_store.ensure_schema(conn)
+        aid = assay_store.insert_assay(conn, name=ASSAY_NAME, workspace_id=target["workspace_id"],
+                                       pipeline_id=target["pipeline_id"], pipeline_name=PIPELINE_NAME, active=True,
+                                       config=config, run_until=None, next_run=None, now=stamp.isoformat())
+        conn.commit()
+        if run_assays:
+            assay = assay_store.get_assay(conn, aid)
+            assay["workspace_name"] = WORKSPACE_NAME
+            added = run_assay(conn, assay, stamp, assay_env.log_source(conn, target["workspace_id"]))
+    return {"seeded": True, "users": list(users), "workspace_id": target["workspace_id"],
+            "pipeline_id": target["pipeline_id"], "ccfraud_workspace_id": fraud["workspace_id"], "logs": n,
+            "assay_id": aid, "results": added}

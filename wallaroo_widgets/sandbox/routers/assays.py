@@ -1,0 +1,376 @@
+"""V1 assay endpoints ``/v1/api/assays/*`` (summarize, create, list, set_active, get_baseline,
+run_interactive_baseline, run_interactive, get_assay_results / get_results).
+
+Config parsing is in ``sandbox.assay_config``, persistence in ``sandbox.assay_store``, math in
+``wallaroo_widgets.drift``. Only members of an assay's workspace see or change it; others get 404.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pandas as pd
+from fastapi import APIRouter, Body, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
+
+from .. import assay_env as env
+from .. import assay_store as st
+from ..assay_config import (
+    BadRequest,
+    Baseline,
+    LogSource,
+    Window,
+    iso,
+    parse_dt,
+    parse_summarizer,
+    parse_threshold,
+    score_range,
+    stored_config,
+    summarize,
+    to_ms,
+)
+from ..assay_config import _int as as_int
+
+router = APIRouter(prefix="/v1/api/assays", tags=["assays"])
+
+
+class ApiError(Exception):
+    """Answered as ``{"msg", "code"}`` with ``status``."""
+
+    def __init__(self, status: int, msg: str) -> None:
+        super().__init__(msg)
+        self.status, self.msg = status, msg
+
+
+def _err(status: int, msg: str) -> JSONResponse:
+    return JSONResponse({"msg": msg, "code": status}, status_code=status)
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class SummarizeBody(_Body):
+    summarizer: Any = None
+    baseline: Any = None
+
+
+class AssayConfigBody(_Body):
+    """Full V1 assay config (as create; run_interactive* also take ``id``). Fields are checked by the
+    handler so that every error names its field (``window.width``, ``baseline.vector``, ...)."""
+
+    name: Any = None
+    pipeline_id: Any = None
+    pipeline_name: Any = None
+    active: Any = True
+    status: Any = None
+    baseline: Any = None
+    window: Any = None
+    summarizer: Any = None
+    alert_threshold: Any = None
+    warning_threshold: Any = None
+    run_until: Any = None
+    workspace_id: Any = None
+    id: Any = None
+    iopath: Any = None
+
+
+def _handle(fn):
+    """Run a handler body; BadRequest -> 400, ApiError -> its status, with the ``{"msg","code"}`` body."""
+    try:
+        return fn()
+    except BadRequest as exc:
+        return _err(400, str(exc))
+    except ApiError as exc:
+        return _err(exc.status, exc.msg)
+    except (ValueError, TypeError, KeyError) as exc:  # malformed nested content (e.g. a static summary)
+        return _err(400, f"invalid request: {exc}")
+
+
+def _body(raw: Any) -> dict:
+    if not isinstance(raw, dict):
+        raise BadRequest("body: expected a JSON object")
+    return raw
+
+
+# --- config resolution -------------------------------------------------------------------------------------
+
+class Resolved:
+    """A parsed, authorised assay config."""
+
+    def __init__(self, request: Request, conn, body: dict, *, need_name: bool) -> None:
+        user = env.caller(request)
+        self.raw = body
+        if need_name:
+            name = body.get("name")
+            if not isinstance(name, str) or not name.strip():
+                raise BadRequest("name: expected a non-empty string")
+            self.name = name
+        self.summarizer = parse_summarizer(body.get("summarizer"))
+        self.window = Window.parse(body.get("window"), "window", body.get("iopath"))
+        self.baseline = Baseline.parse(body.get("baseline"), "baseline", body.get("iopath"), self.window)
+        self.alert = parse_threshold(body.get("alert_threshold"), "alert_threshold")
+        self.warning = parse_threshold(body.get("warning_threshold"), "warning_threshold")
+        self.run_until = parse_dt(body.get("run_until"), "run_until")
+        pid = as_int(body.get("pipeline_id"), "pipeline_id", required=False)
+        wid = as_int(body.get("workspace_id"), "workspace_id", required=False)
+        wid = wid if wid is not None else self.window.workspace_id
+        pipe = None
+        if pid is not None:
+            pipe = env.pipeline_by_id(conn, pid)
+            if pipe is None:
+                raise ApiError(404, f"pipeline_id: pipeline {pid} not found")
+        else:
+            if wid is None:
+                raise BadRequest("pipeline_id: missing (or give workspace_id and window.pipeline_name)")
+            pipe = env.pipeline_by_name(conn, wid, body.get("pipeline_name") or self.window.pipeline_name)
+            if pipe is None:
+                raise ApiError(404, f"pipeline_name: pipeline {self.window.pipeline_name!r} not found")
+        if wid is not None and wid != pipe["workspace_id"]:
+            raise BadRequest(f"workspace_id: pipeline {pipe['id']} is not in workspace {wid}")
+        if not env.can_access(conn, user, pipe["workspace_id"]):
+            raise ApiError(404, f"pipeline {pipe['id']} not found")
+        self.pipeline = pipe
+        self.workspace_id = pipe["workspace_id"]
+        if self.window.workspace_id is None:
+            self.window.workspace_id = self.workspace_id
+        self.logs: LogSource = env.log_source(conn, self.workspace_id)
+
+    def base_summary(self) -> dict:
+        return summarize(self.baseline, self.summarizer, self.logs)
+
+    def first_start(self) -> pd.Timestamp | None:
+        """window.start, else the baseline end, else the first logged time of the pipeline."""
+        if self.window.start is not None:
+            return self.window.start
+        if self.baseline.end is not None:
+            return self.baseline.end
+        first = env.first_log_ms(self.logs, self.window)
+        return None if first is None else pd.Timestamp(first, unit="ms", tz="UTC")
+
+    def stored_config(self) -> dict:
+        return stored_config(self.window, self.baseline, self.summarizer, self.alert, self.warning)
+
+
+def finish_results(results: list[dict], *, assay_id: int | None, pipeline: dict | None,
+                   workspace_name: str | None, elapsed_ms: int, analyzed_at: str) -> list[dict]:
+    """Engine results -> V1 AssayResult records (every documented key present)."""
+    out = []
+    for r in results:
+        out.append({
+            "id": None, "assay_id": assay_id, "window_start": r.get("window_start"), "analyzed_at": analyzed_at,
+            "elapsed_millis": elapsed_ms, "pipeline_id": pipeline["id"] if pipeline else None,
+            "workspace_id": pipeline["workspace_id"] if pipeline else None, "workspace_name": workspace_name,
+            "baseline_summary": r.get("baseline_summary"), "window_summary": r.get("window_summary"),
+            "warning_threshold": r.get("warning_threshold"), "alert_threshold": r.get("alert_threshold"),
+            "score": r.get("score"), "scores": r.get("scores"), "bin_index": r.get("bin_index"),
+            "summarizer": r.get("summarizer"), "status": r.get("status"), "created_at": None,
+        })
+    return out
+
+
+# --- endpoints -----------------------------------------------------------------------------------------------
+
+@router.post("/summarize")
+def summarize_endpoint(request: Request, body: SummarizeBody = Body(...)):  # noqa: B008
+    """Summarize a ``vector`` or ``fixed_window`` baseline (Summary dict)."""
+    def run():
+        raw = body.model_dump()
+        summ = parse_summarizer(raw.get("summarizer"))
+        b = raw.get("baseline")
+        if not isinstance(b, dict) or len(b) != 1 or str(next(iter(b))).lower() not in {"vector", "fixed_window"}:
+            raise BadRequest("baseline: expected {\"vector\": [...]} or {\"fixed_window\": {...}}")
+        base = Baseline.parse(b, "baseline")
+        with env.connection(request) as conn:
+            user = env.caller(request)
+            logs = None
+            if base.kind == "logs":
+                wid = base.window.workspace_id
+                if wid is None:
+                    raise BadRequest("baseline.fixed_window.workspace_id: missing")
+                if not env.can_access(conn, user, wid):
+                    raise ApiError(404, f"workspace {wid} not found")
+                if env.pipeline_by_name(conn, wid, base.window.pipeline_name) is None:
+                    raise ApiError(404, f"baseline.fixed_window.pipeline_name: pipeline "
+                                        f"{base.window.pipeline_name!r} not found")
+                logs = env.log_source(conn, wid)
+            return summarize(base, summ, logs)
+    return _handle(run)
+
+
+@router.post("/create")
+def create(request: Request, body: AssayConfigBody = Body(...)):  # noqa: B008
+    """Create an assay -> ``{"assay_id": id}``."""
+    def run():
+        with env.connection(request) as conn:
+            if body.active is not None and not isinstance(body.active, bool):
+                raise BadRequest(f"active: expected true or false, got {body.active!r}")
+            cfg = Resolved(request, conn, body.model_dump(), need_name=True)
+            cfg.base_summary()  # validates a baseline that reads logs or a static summary now
+            start = cfg.first_start()
+            next_run = None if start is None else iso(start + cfg.window.width_td)
+            now = iso(pd.Timestamp.now(tz="UTC"))
+            try:
+                aid = st.insert_assay(conn, name=cfg.name, workspace_id=cfg.workspace_id,
+                                      pipeline_id=cfg.pipeline["id"], pipeline_name=cfg.pipeline["name"],
+                                      active=bool(body.active if body.active is not None else True),
+                                      config=cfg.stored_config(), run_until=iso(cfg.run_until),
+                                      next_run=next_run, now=now)
+            except ValueError as exc:
+                raise BadRequest(str(exc)) from None
+        env.wake_scheduler(request)
+        return {"assay_id": aid}
+    return _handle(run)
+
+
+def assay_record(a: dict, workspace_name: str | None) -> dict:
+    """The assays/list item for a stored assay."""
+    c = a["config"]
+    return {"id": a["id"], "name": a["name"], "active": bool(a["active"]), "status": a["status"],
+            "warning_threshold": c.get("warning_threshold"), "alert_threshold": c.get("alert_threshold"),
+            "pipeline_id": a["pipeline_id"], "pipeline_name": a["pipeline_name"], "last_run": a["last_run"],
+            "next_run": a["next_run"], "run_until": a["run_until"], "updated_at": a["updated_at"],
+            "created_at": a["created_at"], "baseline": c["baseline"], "window": c["window"],
+            "summarizer": c["summarizer"], "workspace_id": a["workspace_id"], "workspace_name": workspace_name}
+
+
+@router.post("/list")
+def list_assays(request: Request, body: dict = Body(default_factory=dict)):  # noqa: B008
+    """Bare list of assays, newest first (by ``pipeline_id``, or ``workspace_id``/``workspace_name``, or all visible)."""
+    def run():
+        b = _body(body)
+        with env.connection(request) as conn:
+            user = env.caller(request)
+            visible = env.visible_workspaces(conn, user)
+            pid = as_int(b.get("pipeline_id"), "pipeline_id", required=False)
+            wid = as_int(b.get("workspace_id"), "workspace_id", required=False)
+            if wid is None and b.get("workspace_name") is not None:
+                wid = env.workspace_id_by_name(conn, b["workspace_name"])
+                if wid is None:
+                    raise ApiError(404, f"workspace_name: workspace {b['workspace_name']!r} not found")
+            if pid is not None and env.pipeline_by_id(conn, pid) is None:
+                raise ApiError(404, f"pipeline_id: pipeline {pid} not found")
+            ws = [w for w in visible if wid is None or w == wid]
+            rows = st.list_assays(conn, pipeline_id=pid, workspace_ids=ws)
+            names = {w: env.workspace_name(conn, w) for w in {r["workspace_id"] for r in rows}}
+            return [assay_record(r, names[r["workspace_id"]]) for r in rows]
+    return _handle(run)
+
+
+def _owned_assay(conn, request: Request, assay_id: Any, name: str = "id") -> dict:
+    aid = as_int(assay_id, name)
+    a = st.get_assay(conn, aid)
+    if a is None or not env.can_access(conn, env.caller(request), a["workspace_id"]):
+        raise ApiError(404, f"{name}: assay {aid} not found")
+    return a
+
+
+@router.post("/set_active")
+def set_active(request: Request, body: dict = Body(...)):  # noqa: B008
+    """``{"id", "active"}`` -> the same."""
+    def run():
+        b = _body(body)
+        active = b.get("active")
+        if not isinstance(active, bool):
+            raise BadRequest(f"active: expected true or false, got {active!r}")
+        with env.connection(request) as conn:
+            a = _owned_assay(conn, request, b.get("id"))
+            st.set_active(conn, a["id"], active, iso(pd.Timestamp.now(tz="UTC")))
+        env.wake_scheduler(request)
+        return {"id": a["id"], "active": active}
+    return _handle(run)
+
+
+@router.post("/get_baseline")
+def get_baseline(request: Request, body: dict = Body(...)):  # noqa: B008
+    """Raw inference logs of a pipeline, flattened, oldest first."""
+    def run():
+        b = _body(body)
+        wid = as_int(b.get("workspace_id"), "workspace_id")
+        pname = b.get("pipeline_name")
+        if not isinstance(pname, str) or not pname:
+            raise BadRequest("pipeline_name: expected a non-empty string")
+        model = b.get("model_name")
+        if model is not None and not isinstance(model, str):
+            raise BadRequest("model_name: expected a string")
+        start = parse_dt(b.get("start"), "start")
+        end = parse_dt(b.get("end"), "end")
+        limit = as_int(b.get("limit"), "limit", required=False)
+        if limit is not None and limit < 0:
+            raise BadRequest("limit: must be >= 0")
+        with env.connection(request) as conn:
+            if not env.can_access(conn, env.caller(request), wid):
+                raise ApiError(404, f"workspace_id: workspace {wid} not found")
+            pipe = env.pipeline_by_name(conn, wid, pname)
+            if pipe is None:
+                raise ApiError(404, f"pipeline_name: pipeline {pname!r} not found in workspace {wid}")
+            return env.get_logs(conn, pipe["id"], to_ms(start), to_ms(end), model, limit)
+    return _handle(run)
+
+
+@router.post("/run_interactive_baseline")
+def run_interactive_baseline(request: Request, body: AssayConfigBody = Body(...)):  # noqa: B008
+    """One ``BaselineRun`` result whose window is the baseline itself."""
+    def run():
+        t0 = time.perf_counter()
+        with env.connection(request) as conn:
+            cfg = Resolved(request, conn, body.model_dump(), need_name=False)
+            base = cfg.base_summary()
+            ws_name = env.workspace_name(conn, cfg.workspace_id)
+        k = len(base.get("aggregated_values") or [])
+        res = {"window_start": base.get("start"), "baseline_summary": base, "window_summary": base,
+               "warning_threshold": cfg.warning, "alert_threshold": cfg.alert, "score": 0.0, "scores": [0.0] * k,
+               "bin_index": None, "summarizer": cfg.summarizer.to_dict(), "status": "BaselineRun"}
+        return finish_results([res], assay_id=as_int(body.id, "id", required=False), pipeline=cfg.pipeline, workspace_name=ws_name,
+                              elapsed_ms=int((time.perf_counter() - t0) * 1000),
+                              analyzed_at=iso(pd.Timestamp.now(tz="UTC")))[0]
+    return _handle(run)
+
+
+@router.post("/run_interactive")
+def run_interactive(request: Request, body: AssayConfigBody = Body(...)):  # noqa: B008
+    """Preview: one result per window from the start up to min(run_until, now); nothing stored."""
+    def run():
+        t0 = time.perf_counter()
+        now = pd.Timestamp.now(tz="UTC")
+        with env.connection(request) as conn:
+            cfg = Resolved(request, conn, body.model_dump(), need_name=False)
+            base = cfg.base_summary()
+            start = cfg.first_start()
+            if start is None:
+                return []
+            until = min(cfg.run_until, now) if cfg.run_until is not None else now
+            results = score_range(cfg.window, base, cfg.summarizer, cfg.logs, start=start, until=until,
+                                  warning=cfg.warning, alert=cfg.alert)
+        out = finish_results(results, assay_id=as_int(body.id, "id", required=False), pipeline=None, workspace_name=None,
+                             elapsed_ms=int((time.perf_counter() - t0) * 1000), analyzed_at=iso(now))
+        return out
+    return _handle(run)
+
+
+def _results(request: Request, body: Any):
+    def run():
+        b = _body(body)
+        start = parse_dt(b.get("start"), "start")
+        end = parse_dt(b.get("end"), "end")
+        limit = as_int(b.get("limit"), "limit", required=False)
+        if limit is not None and limit < 0:
+            raise BadRequest("limit: must be >= 0")
+        with env.connection(request) as conn:
+            a = _owned_assay(conn, request, b.get("assay_id"), "assay_id")
+            return st.get_results(conn, a["id"], to_ms(start), to_ms(end), limit)
+    return _handle(run)
+
+
+@router.post("/get_assay_results")
+def get_assay_results(request: Request, body: dict = Body(...)):  # noqa: B008
+    """Stored results of an assay, ascending by window start (``start`` inclusive, ``end`` exclusive)."""
+    return _results(request, body)
+
+
+@router.post("/get_results")
+def get_results(request: Request, body: dict = Body(...)):  # noqa: B008
+    """Seed 000 name of ``get_assay_results`` (same handler)."""
+    return _results(request, body)
