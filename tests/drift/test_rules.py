@@ -152,3 +152,26 @@ def test_bin_counts_equal_bincount_of_indices() -> None:
         x = np.r_[rng.integers(-3, 23, 500).astype(float), np.nan, np.inf, -np.inf]
         expected = np.bincount(bin_indices(x, edges), minlength=edges.size + 1)
         assert bin_counts(x, edges).tolist() == expected.tolist()
+
+
+def test_add_outlier_edges_false_still_has_outlier_bins() -> None:
+    on = drift.summarize(np.arange(1, 11.0), {"num_bins": 5})
+    off = drift.summarize(np.arange(1, 11.0), {"num_bins": 5, "add_outlier_edges": False})
+    assert off == on and len(off["edges"]) == 7
+    assert "add_outlier_edges" not in drift.Summarizer(add_outlier_edges=False).to_dict()
+
+
+def test_provided_and_equal_windows_score_outliers() -> None:
+    s = drift.Summarizer(bin_mode="Provided", num_bins=5, provided_edges=[0, 2, 4, 6, 8, 10])
+    base = drift.summarize(np.arange(1, 11.0), s)
+    assert base["edges"] == [0.0, 2.0, 4.0, 6.0, 8.0, 10.0, None]
+    win = drift.summarize_window([-1.0, 1.0, 11.0, 12.0], base, s)
+    assert win["aggregated_values"] == [0.25, 0.25, 0, 0, 0, 0, 0.5]
+    assert win["edge_names"][1:-1] == ["e_2.00e0", "e_4.00e0", "e_6.00e0", "e_8.00e0", "e_1.00e1"]
+    out = drift.score(base, win, s.replace(metric="SumDiff"))
+    # b = [0, .2, .2, .2, .2, .2, 0]; |Δ| = [.25, .05, .2, .2, .2, .2, .5] -> ½Σ = 0.8
+    assert out["score"] == pytest.approx(0.8, rel=REL)
+    e = drift.Summarizer(bin_mode="Equal", num_bins=5)
+    ebase = drift.summarize([0.0, 10.0, 5.0, 5.0], e)
+    assert ebase["edges"] == [0.0, 2.0, 4.0, 6.0, 8.0, 10.0, None]
+    assert drift.summarize_window([12.0], ebase, e)["aggregated_values"] == [0, 0, 0, 0, 0, 0, 1.0]
