@@ -60,11 +60,12 @@ def read_records(path: str | Path) -> list[dict[str, Any]]:
 
 
 def _csv_cell(value: str) -> Any:
-    """CSV cells are strings: decode JSON-looking ones (lists, numbers), keep the rest."""
+    """CSV cells are strings: decode JSON lists and numbers; keep the rest (``{...}`` stays a JSON string,
+    as ``metadata.last_model`` is one)."""
     v = value.strip()
     if v == "":
         return None
-    if v[0] in "[{" or v[0].isdigit() or v[0] in "-+." or v in {"true", "false", "null", "NaN"}:
+    if v[0] == "[" or v[0].isdigit() or v[0] in "-+." or v in {"true", "false", "null", "NaN"}:
         try:
             return json.loads(v.replace("NaN", "null")) if v != "NaN" else float("nan")
         except json.JSONDecodeError:
