@@ -48,9 +48,19 @@ def connection(request: Request) -> Iterator[Any]:
         yield conn
 
 
+def authenticated(request: Request) -> Any:
+    """Router dependency: the caller, authenticated once per request (401/403 as sandbox-core answers)."""
+    user = getattr(request.state, "user", None)
+    if user is not None:
+        return user
+    from .deps import require_user
+
+    return require_user(request)
+
+
 def caller(request: Request) -> Any:
-    """The authenticated user of this request (set by sandbox-core's auth dependency)."""
-    return request.state.user
+    """The authenticated user of this request (``deps.Caller``)."""
+    return authenticated(request)
 
 
 def wake_scheduler(request: Request) -> None:

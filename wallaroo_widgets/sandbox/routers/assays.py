@@ -11,7 +11,7 @@ import time
 from typing import Any
 
 import pandas as pd
-from fastapi import APIRouter, Body, Request
+from fastapi import APIRouter, Body, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
@@ -32,16 +32,9 @@ from ..assay_config import (
     to_ms,
 )
 from ..assay_config import _int as as_int
+from ..errors import ApiError
 
-router = APIRouter(prefix="/v1/api/assays", tags=["assays"])
-
-
-class ApiError(Exception):
-    """Answered as ``{"msg", "code"}`` with ``status``."""
-
-    def __init__(self, status: int, msg: str) -> None:
-        super().__init__(msg)
-        self.status, self.msg = status, msg
+router = APIRouter(prefix="/v1/api/assays", tags=["assays"], dependencies=[Depends(env.authenticated)])
 
 
 def _err(status: int, msg: str) -> JSONResponse:
@@ -128,10 +121,11 @@ class Resolved:
             pipe = env.pipeline_by_name(conn, wid, body.get("pipeline_name") or self.window.pipeline_name)
             if pipe is None:
                 raise ApiError(404, f"pipeline_name: pipeline {self.window.pipeline_name!r} not found")
+        if not env.can_access(conn, user, pipe["workspace_id"]):  # same answer as a missing pipeline
+            raise ApiError(404, f"pipeline_id: pipeline {pid} not found" if pid is not None else
+                           f"pipeline_name: pipeline {self.window.pipeline_name!r} not found")
         if wid is not None and wid != pipe["workspace_id"]:
             raise BadRequest(f"workspace_id: pipeline {pipe['id']} is not in workspace {wid}")
-        if not env.can_access(conn, user, pipe["workspace_id"]):
-            raise ApiError(404, f"pipeline {pipe['id']} not found")
         self.pipeline = pipe
         self.workspace_id = pipe["workspace_id"]
         if self.window.workspace_id is None:
@@ -247,11 +241,15 @@ def list_assays(request: Request, body: dict = Body(default_factory=dict)):  # n
             pid = as_int(b.get("pipeline_id"), "pipeline_id", required=False)
             wid = as_int(b.get("workspace_id"), "workspace_id", required=False)
             if wid is None and b.get("workspace_name") is not None:
-                wid = env.workspace_id_by_name(conn, b["workspace_name"])
-                if wid is None:
+                wid = env.workspace_id_by_name(conn, str(b["workspace_name"]))
+                if wid is None or wid not in visible:
                     raise ApiError(404, f"workspace_name: workspace {b['workspace_name']!r} not found")
-            if pid is not None and env.pipeline_by_id(conn, pid) is None:
-                raise ApiError(404, f"pipeline_id: pipeline {pid} not found")
+            elif wid is not None and wid not in visible:
+                raise ApiError(404, f"workspace_id: workspace {wid} not found")
+            if pid is not None:
+                pipe = env.pipeline_by_id(conn, pid)
+                if pipe is None or pipe["workspace_id"] not in visible:
+                    raise ApiError(404, f"pipeline_id: pipeline {pid} not found")
             ws = [w for w in visible if wid is None or w == wid]
             rows = st.list_assays(conn, pipeline_id=pid, workspace_ids=ws)
             names = {w: env.workspace_name(conn, w) for w in {r["workspace_id"] for r in rows}}
