@@ -1,0 +1,30 @@
+"""Shared fixtures: a real sandbox server on loopback (session-scoped) and an admin ``Session`` against it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "wallaroo_tutorials"
+
+
+@pytest.fixture(scope="session")
+def sandbox(tmp_path_factory):
+    """A started ``SandboxServer`` on a fresh data dir (free port, 0.3 s deploy delay, 0.2 s assay tick)."""
+    pytest.importorskip("fastapi")
+    from wallaroo_widgets.sandbox import SandboxServer
+
+    srv = SandboxServer(tmp_path_factory.mktemp("sandbox-data"), port=0, deploy_delay=0.3, assay_tick=0.2)
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def session(sandbox):
+    """An admin ``wallaroo_widgets.Session`` (Keycloak password grant) against the shared sandbox."""
+    from wallaroo_widgets import Session
+
+    return Session.password(sandbox.url, sandbox.admin_email, sandbox.admin_password,
+                            client_secret=sandbox.client_secret)

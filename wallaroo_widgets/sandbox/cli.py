@@ -1,0 +1,73 @@
+"""``wallaroo-widgets sandbox [...]`` and ``wallaroo-widgets sandbox import-logs [...]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .config import (
+    DEFAULT_ADMIN_EMAIL,
+    DEFAULT_ADMIN_PASSWORD,
+    DEFAULT_CLIENT_SECRET,
+    DEFAULT_DATA_DIR,
+    SandboxConfig,
+)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="wallaroo-widgets sandbox",
+                                description="Run the local Wallaroo-compatible MLOps sandbox "
+                                            "(subcommand: import-logs).")
+    p.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1; non-loopback hosts "
+                                                       "need a non-default password and client secret)")
+    p.add_argument("--port", type=int, default=8080, help="port (default 8080; 0 = any free port)")
+    p.add_argument("--data-dir", default=DEFAULT_DATA_DIR, help=f"SQLite + model files (default {DEFAULT_DATA_DIR})")
+    p.add_argument("--admin-email", default=DEFAULT_ADMIN_EMAIL, help=f"admin user (default {DEFAULT_ADMIN_EMAIL})")
+    p.add_argument("--admin-password", default=DEFAULT_ADMIN_PASSWORD,
+                   help="admin password on first start (default 'admin', loopback only)")
+    p.add_argument("--client-secret", default=DEFAULT_CLIENT_SECRET,
+                   help="secret of the confidential client api-client (default 'sandbox-secret', loopback only)")
+    p.add_argument("--access-token-lifetime", type=int, default=3600, help="seconds (default 3600)")
+    p.add_argument("--refresh-token-lifetime", type=int, default=1800, help="seconds (default 1800)")
+    p.add_argument("--deploy-delay", type=float, default=2.0,
+                   help="seconds a deployment stays Starting before Running (default 2)")
+    p.add_argument("--assay-tick", type=float, default=5.0, help="assay scheduler period in seconds (default 5)")
+    p.add_argument("--max-request-bytes", type=int, default=None, help="larger requests get 413 (default 256 MiB)")
+    p.add_argument("--demo", action=argparse.BooleanOptionalAction, default=False,
+                   help="seed demo users, a deployed housepricepipe, a month of logs and an assay")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "import-logs":
+        try:
+            from .import_logs import main as import_main
+        except ImportError as exc:
+            print(f"import-logs is not available: {exc}", file=sys.stderr)
+            return 2
+        return import_main(argv[1:])
+    args = parser().parse_args(argv)
+    extra = {} if args.max_request_bytes is None else {"max_request_bytes": args.max_request_bytes}
+    try:
+        config = SandboxConfig(data_dir=args.data_dir, host=args.host, port=args.port, admin_email=args.admin_email,
+                               admin_password=args.admin_password, client_secret=args.client_secret,
+                               access_token_lifetime=args.access_token_lifetime,
+                               refresh_token_lifetime=args.refresh_token_lifetime, deploy_delay=args.deploy_delay,
+                               demo=args.demo, assay_tick=args.assay_tick, **extra)
+    except ValueError as exc:
+        print(f"wallaroo-widgets sandbox: {exc}", file=sys.stderr)
+        return 2
+    import uvicorn
+
+    from .app import create_app
+
+    app = create_app(config)
+    print(f"Wallaroo sandbox on http://{config.host}:{config.port}  (API docs: /v1/api/docs, "
+          f"data: {config.data_dir}, admin: {config.admin_email})", flush=True)
+    uvicorn.run(app, host=config.host, port=config.port, log_level="info", access_log=False)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

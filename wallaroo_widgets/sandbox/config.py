@@ -1,0 +1,65 @@
+"""Sandbox settings (CLI flags and ``SandboxServer`` arguments)."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_ADMIN_EMAIL = "admin@wallaroo.local"
+DEFAULT_ADMIN_PASSWORD = "admin"
+DEFAULT_CLIENT_SECRET = "sandbox-secret"
+DEFAULT_DATA_DIR = "~/.wallaroo-widgets/sandbox"
+DEFAULT_MAX_REQUEST_BYTES = 256 * 1024 * 1024
+
+
+def is_loopback(host: str) -> bool:
+    if host in {"localhost", ""}:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass
+class SandboxConfig:
+    """Everything the app factory needs. ``deploy_delay``: seconds a deployment stays ``Starting``."""
+
+    data_dir: str | Path = DEFAULT_DATA_DIR
+    host: str = "127.0.0.1"
+    port: int = 8080
+    admin_email: str = DEFAULT_ADMIN_EMAIL
+    admin_password: str = DEFAULT_ADMIN_PASSWORD
+    client_secret: str = DEFAULT_CLIENT_SECRET
+    access_token_lifetime: int = 3600
+    refresh_token_lifetime: int = 1800
+    deploy_delay: float = 2.0
+    demo: bool = False
+    assay_tick: float = 5.0
+    max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
+
+    def __post_init__(self) -> None:
+        self.data_dir = Path(self.data_dir).expanduser()
+        self.validate()
+
+    def validate(self) -> None:
+        """Raise ValueError for unusable settings (including default credentials on a non-loopback host)."""
+        if self.access_token_lifetime < 1 or self.refresh_token_lifetime < 1:
+            raise ValueError("token lifetimes must be at least 1 second")
+        if self.deploy_delay < 0:
+            raise ValueError("deploy_delay must be >= 0")
+        if not self.admin_email or "@" not in self.admin_email:
+            raise ValueError(f"admin email must be an email address, got {self.admin_email!r}")
+        if not self.admin_password or not self.client_secret:
+            raise ValueError("admin password and client secret must not be empty")
+        if self.max_request_bytes < 1024:
+            raise ValueError("max_request_bytes must be at least 1024")
+        if not is_loopback(self.host) and (self.admin_password == DEFAULT_ADMIN_PASSWORD
+                                           or self.client_secret == DEFAULT_CLIENT_SECRET):
+            raise ValueError(f"refusing to bind non-loopback host {self.host!r} with the default admin password "
+                             "or client secret: pass --admin-password and --client-secret")
+
+    def __repr__(self) -> str:  # never show the password or secret
+        return (f"SandboxConfig(data_dir={str(self.data_dir)!r}, host={self.host!r}, port={self.port}, "
+                f"admin_email={self.admin_email!r}, demo={self.demo})")

@@ -1,0 +1,133 @@
+"""Sandbox error bodies ``{"msg", "code"}``: the exception type, handlers and the request-size limit."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("wallaroo_widgets.sandbox")
+
+
+class ApiError(Exception):
+    """An API error answered as ``{"msg": msg, "code": status}`` with HTTP ``status``."""
+
+    def __init__(self, status: int, msg: str) -> None:
+        super().__init__(msg)
+        self.status, self.msg = status, msg
+
+
+def bad_request(msg: str) -> ApiError:
+    return ApiError(400, msg)
+
+
+def not_found(msg: str) -> ApiError:
+    return ApiError(404, msg)
+
+
+def error_response(status: int, msg: str) -> JSONResponse:
+    return JSONResponse({"msg": msg, "code": status}, status_code=status)
+
+
+def _field(loc: tuple | list) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query")]
+    return ".".join(parts) or "body"
+
+
+def describe_validation(errors: list[dict[str, Any]]) -> str:
+    """One line naming every bad field: ``"field 'workspace_id': Input should be a valid integer"``."""
+    out = []
+    for e in errors[:5]:
+        if e.get("type") == "json_invalid":
+            out.append(f"malformed JSON body: {e.get('msg', '')}".strip())
+        elif e.get("type") == "missing":
+            out.append(f"missing field '{_field(e.get('loc', ()))}'")
+        else:
+            out.append(f"field '{_field(e.get('loc', ()))}': {e.get('msg', 'invalid')}")
+    return "; ".join(out) or "invalid request body"
+
+
+def install_handlers(app: FastAPI) -> None:
+    """422 -> 400 naming the field; HTTPException -> ``{"msg","code"}``; anything else -> logged 500."""
+
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc.status, exc.msg)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(400, describe_validation(list(exc.errors())))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        msg = exc.detail if isinstance(exc.detail, str) else "request failed"
+        if exc.status_code == 405:
+            msg = f"method {request.method} not allowed (MLOps calls are POST)"
+        elif exc.status_code == 404 and msg == "Not Found":
+            msg = f"no such endpoint: {request.url.path}"
+        return JSONResponse({"msg": msg, "code": exc.status_code}, status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(TooLarge)
+    async def _too_large(request: Request, exc: Exception) -> JSONResponse:
+        return error_response(413, "request body too large")
+
+    @app.exception_handler(Exception)
+    async def _bug(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("internal error on %s", request.url.path)
+        return error_response(500, f"internal error ({type(exc).__name__})")
+
+
+class BodyLimit:
+    """ASGI middleware: requests larger than ``max_bytes`` get 413 ``{"msg","code"}`` (header or streamed)."""
+
+    def __init__(self, app: Any, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, int(max_bytes)
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length")
+        too_big = JSONResponse({"msg": f"request body larger than {self.max_bytes} bytes", "code": 413},
+                               status_code=413)
+        if length is not None:
+            try:
+                if int(length) > self.max_bytes:
+                    await too_big(scope, receive, send)
+                    return
+            except ValueError:
+                await error_response(400, "invalid Content-Length")(scope, receive, send)
+                return
+        seen = 0
+        started = False
+
+        async def limited_receive() -> dict:
+            nonlocal seen
+            msg = await receive()
+            if msg["type"] == "http.request":
+                seen += len(msg.get("body", b""))
+                if seen > self.max_bytes:
+                    raise TooLarge()
+            return msg
+
+        async def tracking_send(msg: dict) -> None:
+            nonlocal started
+            if msg["type"] == "http.response.start":
+                started = True
+            await send(msg)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except TooLarge:
+            if not started:
+                await too_big(scope, receive, send)
+
+
+class TooLarge(Exception):
+    """The streamed body passed the limit."""

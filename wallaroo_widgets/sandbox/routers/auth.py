@@ -1,0 +1,85 @@
+"""Keycloak-compatible realm ``master``: token endpoint (password, refresh_token, client_credentials) and JWKS."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import secrets
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from .. import db
+from ..tokens import CLIENT_ID, SDK_CLIENT_ID, TokenError
+
+REALM = "/auth/realms/master"
+router = APIRouter(prefix=f"{REALM}/protocol/openid-connect", tags=["auth"])
+
+
+def oauth_error(status: int, error: str, description: str) -> JSONResponse:
+    return JSONResponse({"error": error, "error_description": description}, status_code=status)
+
+
+def _client(request: Request, form: dict) -> tuple[str | None, str | None]:
+    header = request.headers.get("authorization") or ""
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "basic" and value:
+        try:
+            cid, _, secret = base64.b64decode(value.strip()).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            return None, None
+        return cid, secret
+    return form.get("client_id"), form.get("client_secret")
+
+
+@router.post("/token", summary="Keycloak token endpoint (form-encoded)")
+async def token(request: Request) -> JSONResponse:
+    try:
+        form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    except Exception:  # noqa: BLE001 - any unparsable body is an OAuth error, not a 500
+        return oauth_error(400, "invalid_request", "body must be application/x-www-form-urlencoded")
+    state = request.app.state
+    cid, secret = _client(request, form)
+    if cid == CLIENT_ID:
+        if not secret or not secrets.compare_digest(secret, state.config.client_secret):
+            return oauth_error(401, "unauthorized_client", "Invalid client or Invalid client credentials")
+    elif cid != SDK_CLIENT_ID:
+        return oauth_error(401, "invalid_client", "Invalid client or Invalid client credentials")
+    grant = form.get("grant_type")
+    realm = state.realm
+    if grant == "password":
+        username, password = form.get("username"), form.get("password")
+        if not username or password is None:
+            return oauth_error(400, "invalid_request", "Missing parameter: username and password")
+        with state.store.tx() as conn:
+            user = db.get_user(conn, email=username)
+        if user is None or not db.check_password(password, user["password_hash"]):
+            return oauth_error(401, "invalid_grant", "Invalid user credentials")
+        if not user["enabled"]:
+            return oauth_error(400, "invalid_grant", "Account disabled")
+        return JSONResponse(realm.issue(user, cid))
+    if grant == "refresh_token":
+        raw = form.get("refresh_token")
+        if not raw:
+            return oauth_error(400, "invalid_request", "Missing parameter: refresh_token")
+        try:
+            claims = realm.verify(raw, typ="Refresh")
+        except TokenError as exc:
+            return oauth_error(400, "invalid_grant", f"Invalid refresh token ({exc})")
+        if claims.get("azp") != cid:
+            return oauth_error(400, "invalid_grant", "Invalid refresh token (issued to another client)")
+        with state.store.tx() as conn:
+            user = db.get_user(conn, user_id=claims["sub"])
+        if user is None or not user["enabled"]:
+            return oauth_error(400, "invalid_grant", "Account disabled")
+        return JSONResponse(realm.issue(user, cid, session_state=claims.get("session_state")))
+    if grant == "client_credentials":
+        if cid != CLIENT_ID:
+            return oauth_error(401, "unauthorized_client", "Client not enabled to retrieve service account")
+        return JSONResponse(realm.issue(None, cid))
+    return oauth_error(400, "unsupported_grant_type", f"Unsupported grant_type: {grant!r}")
+
+
+@router.get("/certs", summary="JSON Web Key Set of the realm")
+def certs(request: Request) -> dict:
+    return {"keys": [request.app.state.realm.jwk]}

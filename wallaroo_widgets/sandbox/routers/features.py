@@ -1,0 +1,15 @@
+"""``/v1/api/features/list``: the instance's feature flags (string values)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from ..deps import Caller, require_user
+
+router = APIRouter(prefix="/v1/api/features", tags=["features"])
+
+
+@router.post("/list", summary="Feature flags ({} body or none)")
+def list_features(caller: Caller = Depends(require_user)) -> dict:  # noqa: B008
+    return {"features": {"plateau": "true", "assays_v2": "false"}, "name": "Wallaroo Sandbox",
+            "is_auth_enabled": True}

@@ -1,0 +1,64 @@
+"""Pipeline inference at ``/v1/api/pipelines/infer/{deploy_id}-{deployment id}[/{pipeline_name}]``; every call is logged."""
+
+from __future__ import annotations
+
+import time
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from .. import db, engine
+from ..deps import authenticate, member_type
+from ..errors import ApiError
+from .pipelines import find_deployment
+
+router = APIRouter(prefix="/v1/api/pipelines/infer", tags=["inference"])
+ARROW = "application/vnd.apache.arrow.file"
+
+
+def _infer(request: Request, name: str, pipeline_name: str | None, body: bytes, ctype: str) -> tuple[list, bool]:
+    caller = request.state.user
+    st = request.app.state.store
+    with st.tx() as conn:
+        dep = find_deployment(conn, name)
+        pipe = None if dep is None else conn.execute(
+            "SELECT id, name, workspace_id FROM pipelines WHERE id = ?", (dep["pipeline_id"],)).fetchone()
+        if pipe is None or (not caller.service and member_type(conn, caller, pipe[2]) is None):
+            raise ApiError(404, f"no deployed pipeline at {name!r} (undeployed or unknown)")
+        if pipeline_name is not None and pipeline_name != pipe[1]:
+            raise ApiError(404, f"deployment {name!r} does not serve pipeline {pipeline_name!r}")
+        version = conn.execute("SELECT version FROM pipeline_versions WHERE id = ?",
+                               (dep["pipeline_version_id"],)).fetchone()[0]
+        refs = [(db.version_ref(conn, v), v) for v in dep["model_version_ids"]]
+    if time.time() < dep["deployed_at"] + request.app.state.config.deploy_delay:
+        raise ApiError(503, f"deployment {name!r} is still Starting")
+    rows = engine.decode_body(body, ctype)
+    cache: engine.ModelCache = request.app.state.models
+    steps = [(ref, cache.get(ref["sha"], lambda sha=ref["sha"]: st.model_path(sha).read_bytes())) for ref, _ in refs]
+    records, dtypes = engine.run_pipeline(rows, steps, pipeline_version=version, partition=f"engine-{name}")
+    with st.tx(write=True) as conn:
+        db.insert_logs(conn, pipe[0], [engine.flatten(r) for r in records], dtypes)
+    return records, "arrow" in ctype.lower()
+
+
+async def _handle(request: Request, name: str, pipeline_name: str | None) -> Response:
+    authenticate(request)
+    body = await request.body()
+    records, arrow = await run_in_threadpool(_infer, request, name, pipeline_name, body,
+                                             request.headers.get("content-type", ""))
+    if arrow:
+        data = engine.arrow_bytes(records)
+        if data is not None:
+            return Response(data, media_type=ARROW)
+    return JSONResponse(records)
+
+
+@router.post("/{name}/{pipeline_name}", summary="Run inference (pandas-records JSON, Arrow IPC file, column dict)")
+async def infer(request: Request, name: str, pipeline_name: str) -> Response:
+    return await _handle(request, name, pipeline_name)
+
+
+@router.post("/{name}", summary="Run inference (older URL form without the pipeline name)")
+async def infer_short(request: Request, name: str) -> Response:
+    return await _handle(request, name, None)

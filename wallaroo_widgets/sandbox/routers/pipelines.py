@@ -1,0 +1,247 @@
+"""Pipelines: create, deploy, undeploy, copy; ``status/get_deployment``; ``admin/get_pipeline_external_url``."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import Field
+
+from .. import db
+from ..deps import Caller, pipeline, require_user, store, workspace
+from ..errors import ApiError
+from . import Body
+
+router = APIRouter(prefix="/v1/api", tags=["pipelines"])
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+
+
+class CreateBody(Body):
+    pipeline_id: str = Field(description="the pipeline name")
+    workspace_id: int
+    definition: dict | str | None = None
+
+
+class DeployBody(Body):
+    deploy_id: str
+    pipeline_version_pk_id: int | None = None
+    pipeline_id: int
+    engine_config: dict | None = None
+    model_configs: list[int] | None = None
+    model_ids: list[int] | None = None
+    models: list[dict] | None = None
+    pipeline_version: str | None = None
+
+
+class UndeployBody(Body):
+    pipeline_id: int | None = None
+    deployment_id: int
+
+
+class CopyBody(Body):
+    name: str
+    workspace_id: int
+    source_pipeline: int
+    deploy: str | None = None
+    engine_config: dict | None = None
+    pipeline_version: str | None = None
+
+
+class StatusBody(Body):
+    name: str
+
+
+class ExternalUrlBody(Body):
+    workspace_id: int
+    pipeline_name: str
+
+
+def check_name(value: str, field: str) -> str:
+    if not NAME.match(value or ""):
+        raise ApiError(400, f"field '{field}': use letters, digits, '-', '_' or '.' (1-100 characters), "
+                            f"got {value!r}")
+    return value
+
+
+def parse_steps(conn, workspace_id: int, definition: Any) -> dict:
+    """Validate a pipeline ``definition`` (``{}`` or ``{"steps": [{"ModelInference": {"models": [...]}}]}``)."""
+    if definition is None or definition == "":
+        return {"steps": []}
+    if isinstance(definition, str):
+        try:
+            definition = json.loads(definition)
+        except ValueError:
+            raise ApiError(400, "field 'definition': not a JSON object") from None
+    if not isinstance(definition, dict):
+        raise ApiError(400, "field 'definition': must be an object")
+    steps = definition.get("steps", [])
+    if not isinstance(steps, list):
+        raise ApiError(400, "field 'definition.steps': must be a list")
+    for i, step in enumerate(steps):
+        if not isinstance(step, dict) or len(step) != 1:
+            raise ApiError(400, f"field 'definition.steps.{i}': must be an object with one step type")
+        (kind, spec), = step.items()
+        if kind != "ModelInference":
+            continue
+        models = spec.get("models") if isinstance(spec, dict) else None
+        if not isinstance(models, list) or not models:
+            raise ApiError(400, f"field 'definition.steps.{i}.ModelInference.models': must be a non-empty list")
+        for j, ref in enumerate(models):
+            where = f"definition.steps.{i}.ModelInference.models.{j}"
+            if not isinstance(ref, dict) or not isinstance(ref.get("name"), str) or not ref.get("version"):
+                raise ApiError(400, f"field '{where}': needs name, version and sha")
+            row = conn.execute("SELECT v.id, v.sha FROM model_versions v JOIN models m ON m.id = v.model_id "
+                               "WHERE m.workspace_id = ? AND m.name = ? AND v.model_version = ?",
+                               (workspace_id, ref["name"], str(ref["version"]))).fetchone()
+            if row is None:
+                raise ApiError(404, f"field '{where}': model {ref['name']!r} version {ref['version']} not found "
+                                    "in this workspace")
+            if ref.get("sha") and ref["sha"] != row[1]:
+                raise ApiError(400, f"field '{where}.sha': does not match the model version's sha")
+    return {**definition, "steps": steps}
+
+
+def step_versions(conn, definition: dict) -> list[int]:
+    """Model version ids of the definition's ModelInference steps, in order."""
+    ids = []
+    for step in definition.get("steps", []):
+        for ref in (step.get("ModelInference") or {}).get("models", []):
+            row = conn.execute("SELECT id FROM model_versions WHERE model_version = ?", (str(ref["version"]),))
+            ids.append(row.fetchone()[0])
+    return ids
+
+
+@router.post("/pipelines/create", summary="Create a pipeline (or a new version of it) with definition steps")
+def create(request: Request, body: CreateBody, caller: Caller = Depends(require_user)) -> dict:  # noqa: B008
+    name = check_name(body.pipeline_id, "pipeline_id")
+    with store(request).tx(write=True) as conn:
+        workspace(conn, caller, body.workspace_id)
+        definition = parse_steps(conn, body.workspace_id, body.definition)
+        pid, pvid, version = db.create_pipeline(conn, body.workspace_id, name, caller.id, definition)
+    return {"pipeline_pk_id": pid, "pipeline_variant_pk_id": pvid, "pipeline_variant_version": version}
+
+
+def _deploy(conn, request: Request, caller: Caller, pipe: dict, deploy_id: str, version_id: int | None,
+            model_ids: list[int] | None) -> int:
+    if version_id is None:
+        version_id = conn.execute("SELECT MAX(id) FROM pipeline_versions WHERE pipeline_id = ?",
+                                  (pipe["id"],)).fetchone()[0]
+    row = conn.execute("SELECT definition FROM pipeline_versions WHERE id = ? AND pipeline_id = ?",
+                       (version_id, pipe["id"])).fetchone()
+    if row is None:
+        raise ApiError(404, f"pipeline version {version_id} of pipeline {pipe['id']} not found")
+    for mid in model_ids or []:
+        hit = conn.execute("SELECT 1 FROM models WHERE id = ? AND workspace_id = ? UNION SELECT 1 FROM model_versions v"
+                           " JOIN models m ON m.id = v.model_id WHERE v.id = ? AND m.workspace_id = ?",
+                           (mid, pipe["workspace_id"], mid, pipe["workspace_id"])).fetchone()
+        if hit is None:
+            raise ApiError(404, f"field 'model_ids': model {mid} not found in the pipeline's workspace")
+    versions = step_versions(conn, json.loads(row[0]))
+    return db.create_deployment(conn, deploy_id, pipe["id"], version_id, versions, time.time())
+
+
+@router.post("/pipelines/deploy", summary="Deploy a pipeline version (Starting, then Running)")
+def deploy(request: Request, body: DeployBody, caller: Caller = Depends(require_user)) -> dict:  # noqa: B008
+    check_name(body.deploy_id, "deploy_id")
+    with store(request).tx(write=True) as conn:
+        pipe = pipeline(conn, caller, body.pipeline_id)
+        ids = list(body.model_ids or []) + list(body.model_configs or [])
+        return {"id": _deploy(conn, request, caller, pipe, body.deploy_id, body.pipeline_version_pk_id, ids)}
+
+
+@router.post("/pipelines/undeploy", summary="Stop a deployment")
+def undeploy(request: Request, body: UndeployBody, caller: Caller = Depends(require_user)) -> None:  # noqa: B008
+    with store(request).tx(write=True) as conn:
+        row = conn.execute("SELECT pipeline_id, active FROM deployments WHERE id = ?", (body.deployment_id,)).fetchone()
+        if row is None or (body.pipeline_id is not None and row[0] != body.pipeline_id):
+            raise ApiError(404, f"deployment {body.deployment_id} not found")
+        pipeline(conn, caller, row[0])
+        conn.execute("UPDATE deployments SET active = 0 WHERE id = ?", (body.deployment_id,))
+    return None
+
+
+@router.post("/pipelines/copy", summary="Copy a pipeline's latest version into a new pipeline (optionally deploy)")
+def copy(request: Request, body: CopyBody, caller: Caller = Depends(require_user)) -> dict:  # noqa: B008
+    name = check_name(body.name, "name")
+    with store(request).tx(write=True) as conn:
+        src = pipeline(conn, caller, body.source_pipeline)
+        workspace(conn, caller, body.workspace_id)
+        if conn.execute("SELECT 1 FROM pipelines WHERE workspace_id = ? AND name = ?",
+                        (body.workspace_id, name)).fetchone():
+            raise ApiError(409, f"pipeline name already exists in workspace {body.workspace_id}: {name!r}")
+        q = "SELECT definition, version FROM pipeline_versions WHERE pipeline_id = ?"
+        args: list[Any] = [src["id"]]
+        if body.pipeline_version:
+            q += " AND version = ?"
+            args.append(body.pipeline_version)
+        row = conn.execute(q + " ORDER BY id DESC LIMIT 1", args).fetchone()
+        if row is None:
+            raise ApiError(404, f"pipeline version {body.pipeline_version} not found")
+        definition = json.loads(row[0])
+        if body.workspace_id != src["workspace_id"]:
+            parse_steps(conn, body.workspace_id, definition)
+        pid, pvid, version = db.create_pipeline(conn, body.workspace_id, name, caller.id, definition)
+        deployment = None
+        if body.deploy:
+            check_name(body.deploy, "deploy")
+            dep = _deploy(conn, request, caller, {"id": pid, "workspace_id": body.workspace_id}, body.deploy, pvid, None)
+            deployment = {"id": dep}
+    return {"pipeline_pk_id": pid, "pipeline_variant_pk_id": pvid, "pipeline_version": version,
+            "deployment": deployment}
+
+
+def find_deployment(conn, name: str) -> dict | None:
+    """The active deployment called ``<deploy_id>-<deployment id>``."""
+    deploy_id, _, num = name.rpartition("-")
+    if not deploy_id or not num.isdigit():
+        return None
+    row = conn.execute("SELECT id, deploy_id, pipeline_id, pipeline_version_id, model_version_ids, deployed_at "
+                       "FROM deployments WHERE id = ? AND deploy_id = ? AND active = 1", (int(num), deploy_id)).fetchone()
+    if row is None:
+        return None
+    return {"id": row[0], "deploy_id": row[1], "pipeline_id": row[2], "pipeline_version_id": row[3],
+            "model_version_ids": json.loads(row[4]), "deployed_at": row[5]}
+
+
+def _pod(name: str, running: bool, ip: str, **extra: Any) -> dict:
+    info = {"name": name, "status": "Running" if running else "Pending",
+            "details": [] if running else ["containers with unready status: [engine]"], "labels": {},
+            "health": "Running" if running else "Starting", "ip": ip if running else None, "reason": None,
+            "required_cpu": "1", "required_memory": "512Mi"}
+    return {"ip": info["ip"], "name": name, "status": info["status"], "reason": None, "details": info["details"],
+            **extra, "info": info}
+
+
+@router.post("/status/get_deployment", summary="Deployment status by '<deploy_id>-<deployment id>'")
+def get_deployment(request: Request, body: StatusBody, caller: Caller = Depends(require_user)) -> dict:  # noqa: B008
+    with store(request).tx() as conn:
+        dep = find_deployment(conn, body.name)
+        if dep is None:
+            raise ApiError(404, f"deployment {body.name!r} not found")
+        pipe = pipeline(conn, caller, dep["pipeline_id"])
+        models = [db.version_ref(conn, v) for v in dep["model_version_ids"]]
+    delay = request.app.state.config.deploy_delay
+    running = time.time() >= dep["deployed_at"] + delay
+    tag = f"{dep['deploy_id']}-{dep['id']}"
+    engine = _pod(f"engine-{tag}", running, "127.0.0.1",
+                  pipeline_statuses={"pipelines": [{"id": pipe["name"], "status": "Running"}]} if running else None,
+                  model_statuses={"models": [{**m, "status": "Running"} for m in models]} if running else None)
+    return {"status": "Running" if running else "Starting", "details": [], "engines": [engine],
+            "engine_lbs": [_pod(f"engine-lb-{tag}", running, "127.0.0.1")], "sidekicks": [], "helm": []}
+
+
+@router.post("/admin/get_pipeline_external_url", summary="Inference URL of a deployed pipeline")
+def external_url(request: Request, body: ExternalUrlBody, caller: Caller = Depends(require_user)) -> dict:  # noqa: B008
+    with store(request).tx() as conn:
+        workspace(conn, caller, body.workspace_id)
+        row = conn.execute("SELECT d.id, d.deploy_id, p.name FROM deployments d JOIN pipelines p ON p.id = d.pipeline_id"
+                           " WHERE p.workspace_id = ? AND d.active = 1 AND (p.name = ? OR d.deploy_id = ?)"
+                           " ORDER BY (p.name = ?) DESC, d.id DESC LIMIT 1",
+                           (body.workspace_id, body.pipeline_name, body.pipeline_name, body.pipeline_name)).fetchone()
+        if row is None:
+            raise ApiError(404, f"pipeline {body.pipeline_name!r} is not deployed in workspace {body.workspace_id}")
+    base = str(request.base_url).rstrip("/")
+    return {"url": f"{base}/v1/api/pipelines/infer/{row[1]}-{row[0]}/{row[2]}"}

@@ -1,0 +1,119 @@
+"""``/v1/api/workspaces/*``: list, create, add_user, list_users, remove_user."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import Field
+
+from .. import db
+from ..deps import Caller, require_user, store, workspace
+from ..errors import ApiError
+from . import Body
+
+router = APIRouter(prefix="/v1/api/workspaces", tags=["workspaces"])
+
+USER_TYPES = {"OWNER", "COLLABORATOR"}
+
+
+class ListBody(Body):
+    user_id: str | None = None
+
+
+class CreateBody(Body):
+    workspace_name: str = Field(min_length=1, max_length=200)
+
+
+class AddUserBody(Body):
+    workspace_id: int
+    email: str | None = None
+    user_id: str | None = None
+    user_type: str | None = None
+    url: str | None = None
+
+
+class WorkspaceBody(Body):
+    workspace_id: int
+
+
+class RemoveUserBody(Body):
+    workspace_id: int
+    email: str | None = None
+    user_id: str | None = None
+
+
+def workspace_item(conn, row: tuple) -> dict:
+    wid = row[0]
+    models = [r[0] for r in conn.execute("SELECT id FROM models WHERE workspace_id = ? ORDER BY id", (wid,))]
+    pipes = [r[0] for r in conn.execute("SELECT id FROM pipelines WHERE workspace_id = ? ORDER BY id", (wid,))]
+    return {"id": wid, "name": row[1], "created_at": row[2], "created_by": row[3], "archived": bool(row[4]),
+            "models": models, "pipelines": pipes}
+
+
+@router.post("/list", summary="Workspaces the caller (or, for admins, user_id) belongs to")
+def list_workspaces(request: Request, body: ListBody | None = None,
+                    caller: Caller = Depends(require_user)) -> dict:  # noqa: B008
+    uid = (body.user_id if body else None) or caller.id
+    if uid != caller.id and not caller.is_admin:
+        raise ApiError(403, "only administrators can list another user's workspaces")
+    with store(request).tx() as conn:
+        rows = conn.execute("SELECT w.id, w.name, w.created_at, w.created_by, w.archived FROM workspaces w JOIN "
+                            "workspace_members m ON m.workspace_id = w.id WHERE m.user_id = ? ORDER BY w.id",
+                            (uid,)).fetchall()
+        return {"workspaces": [workspace_item(conn, r) for r in rows]}
+
+
+@router.post("/create", summary="Create a workspace owned by the caller")
+def create(request: Request, body: CreateBody, caller: Caller = Depends(require_user)) -> dict:  # noqa: B008
+    name = body.workspace_name.strip()
+    if not name:
+        raise ApiError(400, "field 'workspace_name': must not be blank")
+    with store(request).tx(write=True) as conn:
+        try:
+            return {"workspace_id": db.create_workspace(conn, name, caller.id)}
+        except ValueError as exc:
+            raise ApiError(409, str(exc)) from None
+
+
+def _target_user(conn, email: str | None, user_id: str | None) -> dict:
+    if not email and not user_id:
+        raise ApiError(400, "missing field 'email' (or 'user_id')")
+    user = db.get_user(conn, email=email) if email else db.get_user(conn, user_id=user_id)
+    if user is None:
+        raise ApiError(404, f"no user {email or user_id!r}")
+    return user
+
+
+@router.post("/add_user", summary="Add a user to a workspace (default collaborator)")
+def add_user(request: Request, body: AddUserBody, caller: Caller = Depends(require_user)) -> dict:  # noqa: B008
+    user_type = (body.user_type or "collaborator").upper()
+    if user_type not in USER_TYPES:
+        raise ApiError(400, f"field 'user_type': must be owner or collaborator, got {body.user_type!r}")
+    with store(request).tx(write=True) as conn:
+        workspace(conn, caller, body.workspace_id)
+        user = _target_user(conn, body.email, body.user_id)
+        conn.execute("INSERT OR REPLACE INTO workspace_members VALUES (?, ?, ?)",
+                     (body.workspace_id, user["id"], user_type))
+    return {}
+
+
+@router.post("/list_users", summary="Members of a workspace")
+def list_users(request: Request, body: WorkspaceBody, caller: Caller = Depends(require_user)) -> dict:  # noqa: B008
+    with store(request).tx() as conn:
+        workspace(conn, caller, body.workspace_id)
+        rows = conn.execute("SELECT user_id, user_type FROM workspace_members WHERE workspace_id = ? "
+                            "ORDER BY rowid", (body.workspace_id,)).fetchall()
+    return {"users": [{"user_id": r[0], "user_type": r[1]} for r in rows]}
+
+
+@router.post("/remove_user", summary="Remove a member from a workspace")
+def remove_user(request: Request, body: RemoveUserBody, caller: Caller = Depends(require_user)) -> dict:  # noqa: B008
+    with store(request).tx(write=True) as conn:
+        workspace(conn, caller, body.workspace_id)
+        user = _target_user(conn, body.email, body.user_id)
+        owners = conn.execute("SELECT user_id FROM workspace_members WHERE workspace_id = ? AND user_type = 'OWNER'",
+                              (body.workspace_id,)).fetchall()
+        if [r[0] for r in owners] == [user["id"]]:
+            raise ApiError(400, "cannot remove the last owner of a workspace")
+        cur = conn.execute("DELETE FROM workspace_members WHERE workspace_id = ? AND user_id = ?",
+                           (body.workspace_id, user["id"]))
+    return {"affected_rows": cur.rowcount}
