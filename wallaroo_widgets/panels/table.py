@@ -15,10 +15,12 @@ MAX_CELL = 80
 
 
 def display_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy safe to render: nested values as short JSON text, timestamps kept (sortable)."""
+    """A copy safe to render: nested values as short JSON text, timestamps as naive UTC (still sortable)."""
     out = df.copy()
     for col in out.columns:
-        if out[col].dtype == object:
+        if isinstance(out[col].dtype, pd.DatetimeTZDtype):
+            out[col] = out[col].dt.tz_convert("UTC").dt.tz_localize(None)
+        elif out[col].dtype == object:
             sample = out[col].dropna()
             if len(sample) and sample.map(lambda v: isinstance(v, list | dict | tuple)).any():
                 out[col] = out[col].map(_cell)
