@@ -1,4 +1,5 @@
-"""V1 assay endpoints over real HTTP against the sandbox: shapes, float32 artefact, scheduler, authorization."""
+"""V1 assay endpoints over real HTTP against the shared ``sandbox`` fixture (tests/conftest.py; assay tick
+0.2 s): shapes, float32 artefact, scheduler, authorization, import-logs on the live data dir."""
 
 from __future__ import annotations
 
@@ -42,15 +43,6 @@ def raw_post(s: Session, verb: str, body) -> requests.Response:
     """A POST with the session's token but no client-side checks (for bad-input tests)."""
     return requests.post(f"{s.url}/v1/api/assays/{verb}", json=body, timeout=30,
                          headers=s.provider.auth_header())
-
-
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory):
-    """Own server: the scheduler ticks every 0.2 s so scheduled results show up within the test."""
-    from wallaroo_widgets.sandbox import SandboxServer
-
-    with SandboxServer(tmp_path_factory.mktemp("assays-sandbox"), assay_tick=0.2, deploy_delay=0.1) as srv:
-        yield srv
 
 
 @pytest.fixture(scope="module")

@@ -155,6 +155,10 @@ def ensure_user(store: Any, email: str, password: str) -> Any:
     return store.ensure_user(email, password)
 
 
+def admin_user(store: Any) -> Any:
+    return store.admin_user()
+
+
 def add_member(store: Any, workspace_id: int, user: Any, user_type: str) -> None:
     store.add_member(workspace_id, _uid(user), user_type)
 

@@ -157,6 +157,9 @@ def assay_config(pipeline_id: int, workspace_id: int, start: dt.datetime) -> dic
 def seed(store, now: dt.datetime | None = None, run_assays: bool = True) -> dict:
     """Seed demo users, workspaces, a deployed ``housepricepipe`` with a month of logs and an active assay.
 
+    The store's admin owns ``housepricesaga`` (alice owner, bob collaborator) and collaborates on bob's
+    ``ccfraud-demo`` (an undeployed ccfraud-style pipeline).
+
     Idempotent: returns ``{"seeded": False}`` when the ``housepricesaga`` workspace already exists.
     """
     import pandas as pd
@@ -171,11 +174,16 @@ def seed(store, now: dt.datetime | None = None, run_assays: bool = True) -> dict
     now = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
     users = {email: assay_env.ensure_user(store, email, password) for email, password in DEMO_USERS}
     alice, bob = (users[e] for e, _ in DEMO_USERS)
+    # the admin (the notebook user of `make lab`) owns the house-price workspace; alice and bob collaborate
     target = assay_env.ensure_target(store, workspace=WORKSPACE_NAME, pipeline=PIPELINE_NAME, model=MODEL_NAME,
-                                     owner=alice, model_bytes=house_price_onnx(), deploy=True)
+                                     owner=None, model_bytes=house_price_onnx(), deploy=True)
+    assay_env.add_member(store, target["workspace_id"], alice, "owner")
     assay_env.add_member(store, target["workspace_id"], bob, "collaborator")
     fraud = assay_env.ensure_target(store, workspace="ccfraud-demo", pipeline="ccfraudpipe", model="ccfraud",
                                     owner=bob, model_bytes=ccfraud_onnx(), deploy=False)
+    admin = assay_env.admin_user(store)
+    if admin is not None:
+        assay_env.add_member(store, fraud["workspace_id"], admin, "collaborator")
     records = demo_records(now, model_sha=target.get("model_sha") or "")
     n = assay_env.insert_logs(store, target["pipeline_id"], records, {"out.variable": "float32"})
     start = month_start(now)
