@@ -175,3 +175,16 @@ def test_windows_after_the_first_rows_and_none_at_all() -> None:
                                 include_empty=True)
     ws = scorer.score({"num_bins": 5}, baseline=base)
     assert len(scorer) == 3 and list(ws.status) == ["NoData"] * 3 and np.isnan(ws.score).all()
+
+
+def test_records_are_strict_json() -> None:
+    import json
+
+    ms, vals = make_data(2000, 6)
+    base = drift.summarize(vals[:300], {"num_bins": 5, "metric": "MaxDiff"})
+    res = drift.score_windows(ms, vals, base, {"num_bins": 5, "metric": "MaxDiff"}, start=T0, width="1 hour",
+                              until=T0 + pd.Timedelta(hours=8), include_empty=True)
+    assert len(res) == 8 and [r["status"] for r in res][-2:] == ["NoData", "NoData"]
+    back = json.loads(json.dumps(res, allow_nan=False))
+    assert back[0]["bin_index"] == res[0]["bin_index"] and isinstance(back[0]["bin_index"], int)
+    assert back[0]["window_summary"]["edges"][-1] is None
