@@ -1,0 +1,95 @@
+"""Assay builder and assays panel against the real sandbox: logs imported with ``import-logs``, the
+server preview agrees with the local scores, "Create assay" posts exactly the previewed config."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pandas as pd
+import pytest
+
+from wallaroo_widgets.panels import AssayBuilder, AssaysPanel, ConsoleState
+
+from .test_builder import T0, synthetic_logs
+
+
+@pytest.fixture(scope="module")
+def logged_pipeline(sandbox, tmp_path_factory):
+    """A workspace + pipeline holding 72 h of synthetic logs, imported through the CLI entry point."""
+    from wallaroo_widgets.sandbox import import_logs
+
+    tag = uuid.uuid4().hex[:8]
+    ws_name, pipe = f"builder-{tag}", f"builderpipe-{tag}"
+    logs = synthetic_logs()
+    path = tmp_path_factory.mktemp("logs") / "logs.jsonl"
+    with path.open("w") as fh:
+        for t, x, y in zip(logs["time"], logs["in.tensor"], logs["out.variable"], strict=True):
+            fh.write(json.dumps({"time": int(t.value // 10**6), "in.tensor": x, "out.variable": y}) + "\n")
+    data_dir = getattr(sandbox, "data_dir", None)
+    assert data_dir is not None, "the sandbox fixture must expose its data_dir"
+    rc = import_logs.main(["--data-dir", str(data_dir), "--workspace", ws_name, "--pipeline", pipe,
+                           "--model", "m", str(path)])
+    assert rc == 0
+    return {"workspace": ws_name, "pipeline": pipe, "rows": len(logs)}
+
+
+def _pipeline_record(session, logged) -> dict:
+    ws = next(w for w in session.workspaces.list() if w["name"] == logged["workspace"])
+    assert len(ws["pipelines"]) == 1
+    return {"id": ws["pipelines"][0], "name": logged["pipeline"], "workspace_id": ws["id"]}
+
+
+def test_builder_loads_logs_previews_on_server_and_creates(session, logged_pipeline):
+    state = ConsoleState(session=session)
+    rec = state.remember_pipeline(_pipeline_record(session, logged_pipeline))
+    state.pipeline = rec
+    builder = AssayBuilder(state=state)
+    assert builder.pipeline.value == rec["id"]
+    builder.load_button.click()
+    assert builder.error == "", builder.error
+    assert len(builder.model.logs) == logged_pipeline["rows"]
+    builder.baseline_start.value = T0.isoformat()
+    builder.baseline_end.value = (T0 + pd.Timedelta(hours=24)).isoformat()
+    builder.width.value = "6 hours"
+    builder.num_bins.value = 6
+    builder.warning_threshold.value = "0.1"
+    assert builder.error == ""
+    local = builder.model.results()
+    assert len(local) == len(builder.timeline.data[0].y) > 0
+
+    builder.preview_button.click()
+    assert builder.error == "", builder.error
+    diff = builder.diff.df
+    assert len(diff) == len(local) and diff["match"].all(), diff
+    assert "all match" in builder.message
+
+    builder.name.value = f"assay-{uuid.uuid4().hex[:6]}"
+    builder.create_button.click()
+    assert builder.error == "", builder.error
+    created = next(a for a in session.assays.list(rec["id"]) if a["id"] == builder.created["assay_id"])
+    body = builder.created["config"]
+    assert created["summarizer"]["num_bins"] == 6 and created["window"]["width"] == "6 hours"
+    assert created["window"]["path"] == "output variable 0"
+    assert created["warning_threshold"] == 0.1 and created["alert_threshold"] == 0.25
+    static = created["baseline"].get("static") or created["baseline"].get("Static")
+    assert static["edges"] == body["baseline"]["static"]["edges"]
+
+    # the assays panel lists it, (de)activates it and shows a window's details
+    panel = AssaysPanel(state=state)
+    assert panel.error == "", panel.error
+    assert panel.table.select_where("id", created["id"])
+    panel.deactivate_button.click()
+    assert panel.error == "" and not next(a for a in session.assays.list(rec["id"]) if a["id"] == created["id"])["active"]
+    panel.activate_button.click()
+    assert next(a for a in session.assays.list(rec["id"]) if a["id"] == created["id"])["active"]
+    server = list(session.assays.run_interactive(body))
+    panel.show_results(server, 0.1, 0.25)
+    assert list(panel.timeline.data[0].y) == [r["score"] for r in sorted(server, key=lambda r: r["window_start"])]
+    assert panel.results_table.selected_index == len(server) - 1
+    last = panel.results[-1]
+    share = [100 * x / sum(last["scores"]) for x in last["scores"]]
+    assert list(panel.contribution.data[0].y) == pytest.approx(share)
+    stats = panel.stats.df.set_index("stat")
+    assert stats.loc["count", "Window"] == last["window_summary"]["count"]
+    assert stats.loc["mean", "diff"] == pytest.approx(last["window_summary"]["mean"] - last["baseline_summary"]["mean"])
