@@ -65,6 +65,12 @@ def test_seed_content(two_stores) -> None:
     assert assay["active"] == 1 and json.loads(assay["status"])["num_alerts"] == hi - lo
     assert {"alice@wallaroo.local", "bob@wallaroo.local"} <= users
     assert {"housepricesaga", "ccfraud-demo"} <= ws and deployed == 1
+    with store.tx() as conn:
+        members = set(conn.execute(
+            "SELECT u.email, m.user_type FROM workspace_members m JOIN users u ON u.id = m.user_id "
+            "WHERE m.workspace_id = ?", (info["workspace_id"],)).fetchall())
+    assert members == {("admin@wallaroo.local", "OWNER"), ("alice@wallaroo.local", "OWNER"),
+                       ("bob@wallaroo.local", "COLLABORATOR")}
 
 
 def test_seed_is_idempotent(two_stores) -> None:

@@ -54,9 +54,10 @@ def run_assay(conn, assay: dict, now: pd.Timestamp, logs) -> int:
     stamp = iso(now)
     if len(plan) == 0:
         nxt = start + width
-        st.update_run(conn, assay["id"], cursor_ms=None, last_run=None,
-                      next_run=iso(nxt) if run_until is None or nxt <= run_until else None, status=None, now=stamp)
-        conn.commit()
+        next_run = iso(nxt) if run_until is None or nxt <= run_until else None
+        if next_run != assay["next_run"]:  # write only on change: ticks are frequent
+            st.update_run(conn, assay["id"], cursor_ms=None, last_run=None, next_run=next_run, status=None, now=stamp)
+            conn.commit()
         return 0
     base = summarize(baseline, summ, logs)
     t0 = pd.Timestamp.now(tz="UTC")
