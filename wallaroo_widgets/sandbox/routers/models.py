@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -64,6 +65,9 @@ def _store_upload(request: Request, caller: Caller, *, name: Any, workspace_id: 
     st = store(request)
     with st.tx() as conn:
         workspace(conn, caller, wid)
+    if ((conversion or {}).get("framework") or "onnx") == "onnx":
+        # ONNX models must load in onnxruntime (the loaded session is cached for inference)
+        request.app.state.models.get(hashlib.sha256(data).hexdigest(), lambda: data)
     sha = st.write_model_file(data)
     with st.tx(write=True) as conn:
         workspace(conn, caller, wid)

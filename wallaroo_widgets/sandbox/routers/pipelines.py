@@ -171,7 +171,7 @@ def copy(request: Request, body: CopyBody, caller: Caller = Depends(require_user
         workspace(conn, caller, body.workspace_id)
         if conn.execute("SELECT 1 FROM pipelines WHERE workspace_id = ? AND name = ?",
                         (body.workspace_id, name)).fetchone():
-            raise ApiError(409, f"pipeline name already exists in workspace {body.workspace_id}: {name!r}")
+            raise ApiError(400, f"pipeline name already exists in workspace {body.workspace_id}: {name!r}")
         q = "SELECT definition, version FROM pipeline_versions WHERE pipeline_id = ?"
         args: list[Any] = [src["id"]]
         if body.pipeline_version:

@@ -79,7 +79,7 @@ def invite(request: Request, body: InviteBody, caller: Caller = Depends(require_
         try:
             user = db.create_user(conn, email, password, admin="admin" in (body.roles or []))
         except ValueError as exc:
-            raise ApiError(409, str(exc)) from None
+            raise ApiError(400, str(exc)) from None
     return {"id": user["id"], "password": password}
 
 

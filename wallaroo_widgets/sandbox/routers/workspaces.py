@@ -71,7 +71,7 @@ def create(request: Request, body: CreateBody, caller: Caller = Depends(require_
         try:
             return {"workspace_id": db.create_workspace(conn, name, caller.id)}
         except ValueError as exc:
-            raise ApiError(409, str(exc)) from None
+            raise ApiError(400, str(exc)) from None
 
 
 def _target_user(conn, email: str | None, user_id: str | None) -> dict:
