@@ -93,7 +93,7 @@ class WindowScorer:
             self.starts = plan_windows(start, width, interval, until, last_time=last)
         else:  # no rows: every window would be empty
             self.starts = pd.DatetimeIndex([], tz="UTC")
-        w = pd.Timedelta(_width(width))
+        w = pd.Timedelta(parse_duration(width, "width"))
         self.ends = self.starts + w
         lo = np.searchsorted(ns, self.starts.asi8, side="left")
         hi = np.searchsorted(ns, self.ends.asi8, side="left")
@@ -178,10 +178,6 @@ class WindowScorer:
         ws = self.score(summarizer, baseline, warning_threshold, alert_threshold, textbook_psi)
         return result_records(ws, self.window_stats(), self.include_empty if include_empty is None else include_empty,
                               started)
-
-
-def _width(width: str | _dt.timedelta) -> _dt.timedelta:
-    return parse_duration(width, "width")
 
 
 def result_records(ws: WindowScores, stats: list[dict[str, Any]], include_empty: bool,
