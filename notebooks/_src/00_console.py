@@ -45,13 +45,18 @@ app
 
 # %% [markdown]
 # The console is an ordinary widget, so its panels are reachable from Python too. Select the demo
-# workspace (as a click in its table would): the Models, Pipelines and Assays tabs follow.
+# workspace (as a click in its table would) — the Models, Pipelines and Assays tabs follow — and load
+# the demo assay's results into the Assays tab's score timeline.
 
 # %%
 print("tabs:", ", ".join(app.panels))
 workspaces_tab = app.panel("Workspaces")
 if workspaces_tab.table.select_where("name", "housepricesaga"):
     print("selected workspace:", app.state.workspace["name"])
+assays_tab = app.panel("Assays")
+if assays_tab.table.select_where("name", "house price drift"):  # the demo assay: load its score timeline
+    assays_tab.results_button.click()
+    print("Assays tab:", assays_tab.message)
 errors = {title: panel.error for title, panel in app.panels.items() if panel.error}
 assert not errors, errors
 workspaces_tab.table.df[["id", "name", "num_models", "num_pipelines"]]

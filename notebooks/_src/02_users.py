@@ -74,15 +74,18 @@ except ValidationError as err:
 session.users.deactivate(email)
 print("enabled after deactivate:", [u["enabled"] for u in session.users.query() if u.get("email") == email])
 session.users.activate(email)
+activate_call = session.last_call  # kept for "show code" below
 print("enabled after activate:  ", [u["enabled"] for u in session.users.query() if u.get("email") == email])
 
 # %% [markdown]
 # ## 4. Show code
 #
-# The last call as a `curl` command (token masked):
+# Every call is recorded (`session.last_call`, `session.history`). The `activate` call as `curl` and
+# as `requests` (token masked):
 
 # %%
-print(session.last_call.to_curl())
+print(activate_call.to_curl())
+print(activate_call.to_requests())
 
 # %% [markdown]
 # ## 5. The Users panel

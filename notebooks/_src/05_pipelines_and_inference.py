@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 from onnx import TensorProto, helper, numpy_helper
 
-from wallaroo_widgets import Session
+from wallaroo_widgets import NotFoundError, Session
 
 session = Session.from_env()
 SUFFIX = secrets.token_hex(3)
@@ -158,8 +158,8 @@ copy
 session.pipelines.undeploy(created["pipeline_pk_id"], deployment["id"])
 try:
     print("status after undeploy:", session.pipelines.status(deploy_name)["status"])
-except Exception as err:  # some servers forget an undeployed deployment entirely (404)
-    print("status after undeploy:", type(err).__name__, getattr(err, "msg", ""))
+except NotFoundError as err:  # the deployment is gone entirely
+    print("status after undeploy: 404 -", err.msg)
 
 # %% [markdown]
 # ## 7. The Pipelines panel
