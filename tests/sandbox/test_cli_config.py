@@ -1,0 +1,50 @@
+"""CLI parsing and config validation (no server started except where stated)."""
+
+from __future__ import annotations
+
+import pytest
+
+from wallaroo_widgets.sandbox import cli
+from wallaroo_widgets.sandbox.config import SandboxConfig, is_loopback
+
+
+def test_loopback_detection():
+    assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1")
+    assert not is_loopback("0.0.0.0") and not is_loopback("10.1.2.3") and not is_loopback("example.com")
+
+
+def test_refuses_public_host_with_default_credentials(capsys):
+    assert cli.main(["--host", "0.0.0.0", "--port", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "refusing" in err and "--admin-password" in err
+    with pytest.raises(ValueError, match="refusing"):
+        SandboxConfig(host="0.0.0.0", admin_password="long-and-custom")   # default client secret
+    SandboxConfig(host="0.0.0.0", admin_password="long-and-custom", client_secret="custom-secret")
+
+
+def test_bad_settings_are_clear():
+    with pytest.raises(ValueError, match="lifetimes"):
+        SandboxConfig(access_token_lifetime=0)
+    with pytest.raises(ValueError, match="email"):
+        SandboxConfig(admin_email="admin")
+
+
+def test_repr_hides_secrets():
+    cfg = SandboxConfig(admin_password="pw-visible-123", client_secret="secret-visible-456")
+    assert "pw-visible-123" not in repr(cfg) and "secret-visible-456" not in repr(cfg)
+
+
+def test_help_lists_the_documented_flags(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    out = capsys.readouterr().out
+    for flag in ("--host", "--port", "--data-dir", "--admin-email", "--admin-password", "--client-secret",
+                 "--access-token-lifetime", "--deploy-delay", "--demo", "--no-demo"):
+        assert flag in out
+
+
+def test_import_logs_is_dispatched(capsys, tmp_path):
+    code = cli.main(["import-logs", "--data-dir", str(tmp_path), "--workspace", "w", "--pipeline", "p",
+                     "--model", "m", str(tmp_path / "missing.jsonl")])
+    assert code != 0
+    assert "missing.jsonl" in capsys.readouterr().err
