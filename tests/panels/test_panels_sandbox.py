@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import uuid
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from wallaroo_widgets import errors
@@ -138,6 +141,21 @@ def test_models_and_pipelines_panels_upload_deploy_infer(session, tmp_path):
     pipes.infer_button.click()
     assert pipes.error == "", pipes.error
     assert len(pipes.result.df) == 5 and "out.dense_1" in pipes.result.df
+
+    arrow = io.BytesIO()
+    table = pa.table({"dense_input": pa.array(rows["dense_input"].tolist(), type=pa.list_(pa.float32(), 29))})
+    with pa.ipc.new_file(arrow, table.schema) as writer:
+        writer.write_table(table)
+    from_frame = pipes.result.df["out.dense_1"].tolist()
+    for fname, content in (("rows.json", rows.to_json(orient="records").encode()), ("rows.arrow", arrow.getvalue())):
+        pipes.infer_data = None
+        pipes.infer_file.value = ({"name": fname, "type": "", "size": len(content), "content": memoryview(content),
+                                   "last_modified": dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)},)
+        pipes.infer_button.click()
+        assert pipes.error == "", (fname, pipes.error)
+        assert pipes.result.df["out.dense_1"].tolist() == from_frame
+        assert len(pipes.result.df) == 5
+    pipes.infer_file.value = ()
 
     pipes.infer_data = pd.DataFrame({"dense_input": [[1.0, 2.0]]})  # wrong shape: server message inline
     pipes.infer_button.click()
