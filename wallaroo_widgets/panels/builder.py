@@ -18,12 +18,9 @@ from .figures import figure_widget, sync_figure
 from .table import DataTable
 from .views import baseline_figure, bins_figure, on_point_click, timeline_figure
 
-_FIELDS = {  # widget attribute -> BuilderConfig field (text fields are parsed by the model)
-    "name": "name", "iopath": "iopath", "baseline_kind": "baseline_kind", "baseline_start": "baseline_start",
-    "baseline_end": "baseline_end", "window_start": "window_start", "width": "width", "interval": "interval",
-    "run_until": "run_until", "bin_mode": "bin_mode", "num_bins": "num_bins", "aggregation": "aggregation",
-    "metric": "metric", "warning_threshold": "warning_threshold", "alert_threshold": "alert_threshold",
-}
+#: widgets whose value is copied to the BuilderConfig field of the same name (text is parsed by the model)
+_FIELDS = ("name", "iopath", "baseline_kind", "baseline_start", "baseline_end", "window_start", "width", "interval",
+           "run_until", "bin_mode", "num_bins", "aggregation", "metric", "warning_threshold", "alert_threshold")
 
 
 def _text(value: Any) -> str:
@@ -162,8 +159,8 @@ class AssayBuilder(Panel):
     def apply_widgets(self) -> None:
         """Copy widget values into the model's config (validating the list fields)."""
         cfg = self.model.config
-        for attr, field in _FIELDS.items():
-            value = getattr(self, attr).value
+        for field in _FIELDS:
+            value = getattr(self, field).value
             setattr(cfg, field, value if not isinstance(value, str) else value.strip())
         cfg.interval = cfg.interval or None
         cfg.window_start = cfg.window_start or None

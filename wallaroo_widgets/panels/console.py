@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import ipywidgets as widgets
@@ -60,12 +61,7 @@ def console(session: Any = None) -> Console:
             session.identity()  # logs in now so bad credentials are reported here
         except Exception as exc:
             notice = ("<div style='color:#b00020'>Not connected: "
-                      f"{_escape(describe_error(exc))}. Use the Connect tab.</div>")
+                      f"{html.escape(describe_error(exc))}. Use the Connect tab.</div>")
             session = None
     return Console(session, notice=notice)
 
-
-def _escape(text: str) -> str:
-    import html
-
-    return html.escape(text)

@@ -9,8 +9,6 @@ from typing import Any
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _DNS_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,62}$")
-_DURATION = re.compile(r"^\s*\d+\s*(ms|milliseconds?|seconds?|secs?|s|minutes?|mins?|hours?|h|days?|d|weeks?|w)\s*$",
-                       re.IGNORECASE)
 
 
 class InputError(ValueError):
@@ -83,10 +81,14 @@ def numbers(value: Any, label: str, *, length: int | None = None) -> list[float]
 
 
 def duration(value: Any, label: str) -> str:
-    """A V1 duration string such as ``"24 hours"`` or ``"1 minute"``."""
+    """A V1 duration string such as ``"24 hours"`` or ``"1 minute"`` (the drift engine's parser decides)."""
+    from ..drift import parse_duration
+
     text = required(value, label)
-    if not _DURATION.match(text):
-        raise InputError(f"{label} {text!r} is not a duration like '1 minute', '24 hours' or '2 days'")
+    try:
+        parse_duration(text, label)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
     return " ".join(text.split())
 
 
