@@ -58,6 +58,7 @@ def test_builder_reproduces_the_demo_assays_stored_scores(app):
     builder.pipeline.value = pipe["id"]
     builder.load_button.click()
     assert builder.error == "", builder.error
+    assert builder.model_name.options == (assay["window"]["model_name"],)  # from metadata.last_model
     start = pd.Timestamp(assay["window"]["start"]) - pd.Timedelta(days=1)
     builder.iopath.value = assay["window"]["path"]
     builder.baseline_start.value = start.isoformat()

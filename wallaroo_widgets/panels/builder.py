@@ -13,7 +13,14 @@ import pandas as pd
 
 from . import validate as v
 from .base import Panel
-from .builder_model import AGGREGATIONS, BIN_MODES, METRICS, AssayBuilderModel, default_baseline_range
+from .builder_model import (
+    AGGREGATIONS,
+    BIN_MODES,
+    METRICS,
+    AssayBuilderModel,
+    default_baseline_range,
+    model_names_of,
+)
 from .figures import figure_widget, sync_figure
 from .table import DataTable
 from .views import baseline_figure, bins_figure, on_point_click, timeline_figure
@@ -40,7 +47,8 @@ class AssayBuilder(Panel):
         self._syncing = False
         lay = widgets.Layout(width="22em")
         self.pipeline = widgets.Dropdown(description="Pipeline", options=[], layout=lay)
-        self.model_name = widgets.Text(description="Model", placeholder="optional model name", layout=lay)
+        self.model_name = widgets.Combobox(description="Model", placeholder="optional (from the logs)", options=[],
+                                           ensure_option=False, layout=lay)
         self.logs_start = widgets.Text(description="Logs from", placeholder="ISO time (blank = all)", layout=lay)
         self.logs_end = widgets.Text(description="Logs to", placeholder="ISO time (blank = all)", layout=lay)
         self.load_button = self.button("Load logs", self.load_logs, icon="download", style="primary")
@@ -81,6 +89,7 @@ class AssayBuilder(Panel):
         self.window_index.observe(lambda _c: self._update_bins(), "value")
         self.baseline_kind.observe(self._kind_changed, "value")
         self.state.observe(self._pipelines_changed, ["pipelines", "pipeline"])
+        self.pipeline.observe(self._pipeline_picked, "value")
         self._pipelines_changed()
         return [
             widgets.HBox([self.pipeline, self.model_name]),
@@ -105,6 +114,11 @@ class AssayBuilder(Panel):
             self.pipeline.value = sel["id"]
         elif current in [o[1] for o in opts]:
             self.pipeline.value = current
+
+    def _pipeline_picked(self, change: Any) -> None:
+        loaded = self.model.pipeline.get("id")
+        if loaded is not None and change["new"] != loaded:
+            self.message = "Pipeline changed: click Load logs (the preview still shows the previous pipeline)"
 
     def _selected_pipeline(self) -> dict[str, Any]:
         pid = self.pipeline.value
@@ -135,6 +149,7 @@ class AssayBuilder(Panel):
         self._syncing = True
         try:
             self.iopath.options = self.model.iopaths()
+            self.model_name.options = model_names_of(logs)
             self.iopath.value = self.model.config.iopath or None
             if not self.baseline_start.value or not self.baseline_end.value:
                 start, end = default_baseline_range(self.model)

@@ -73,6 +73,21 @@ def iopaths_of(logs: pd.DataFrame, max_index: int = 32) -> list[str]:
     return sorted(out, key=lambda p: (not p.startswith("output"), p))
 
 
+def model_names_of(logs: pd.DataFrame) -> list[str]:
+    """Distinct model names in the logs' ``metadata.last_model`` (a JSON-encoded string per record)."""
+    if "metadata.last_model" not in logs:
+        return []
+    names: set[str] = set()
+    for text in logs["metadata.last_model"].dropna().unique():
+        try:
+            name = json.loads(text).get("model_name") if isinstance(text, str) else None
+        except (ValueError, AttributeError):
+            name = None
+        if name:
+            names.add(str(name))
+    return sorted(names)
+
+
 def widen_float32(values: np.ndarray) -> np.ndarray:
     """Values that are all float32 shortest decimals (how the logs print float32 outputs) become the exact
     float64 widening of those float32 numbers, as the server computes on them (assay-math §1)."""
