@@ -188,3 +188,24 @@ def test_duplicate_assay_name(tmp_path: Path) -> None:
     st.insert_assay(conn, **kw)
     with pytest.raises(ValueError, match="assay name already exists"):
         st.insert_assay(conn, **kw)
+
+
+def test_engine_results_are_plain_json(cc_outputs) -> None:
+    """score_range hands the engine's records through unconverted: they must be plain JSON types."""
+    times = ac.to_ms(T0) + np.arange(cc_outputs.size, dtype=np.int64) * 1000
+    logs = numpy_logs(times, cc_outputs.astype(np.float64))
+    w = ac.Window.parse(_window(width="2 minutes"))
+    for metric in ("PSI", "MaxDiff", "SumDiff"):
+        summ = ac.parse_summarizer({**SUMM, "metric": metric})
+        base = ac.summarize(ac.Baseline.parse({"vector": cc_outputs[:300].tolist()}), summ, logs)
+        res = ac.score_range(w, base, summ, logs, start=T0, until=T0 + pd.Timedelta(hours=1), warning=0.1, alert=0.2)
+        assert len(res) == 9  # 1001 s of data in 2-minute windows
+        assert json.loads(json.dumps(res, allow_nan=False)) == res
+
+        def plain(o):
+            if isinstance(o, dict):
+                return all(plain(v) for v in o.values())
+            if isinstance(o, list):
+                return all(plain(v) for v in o)
+            return o is None or type(o) in (str, int, float, bool)
+        assert plain(res)

@@ -309,4 +309,4 @@ def score_range(window: Window, base_summary: dict, summ: drift.Summarizer, logs
                                       alert_threshold=alert, include_empty=False)
     except (ValueError, TypeError, KeyError) as exc:
         raise BadRequest(f"baseline/window: {exc}") from None
-    return [jsonable(r) for r in results]
+    return results  # the engine's records are plain JSON types already (checked in tests)

@@ -253,7 +253,7 @@ def list_assays(request: Request, body: dict = Body(default_factory=dict)):  # n
             ws = [w for w in visible if wid is None or w == wid]
             rows = st.list_assays(conn, pipeline_id=pid, workspace_ids=ws)
             names = {w: env.workspace_name(conn, w) for w in {r["workspace_id"] for r in rows}}
-            return [assay_record(r, names[r["workspace_id"]]) for r in rows]
+            return JSONResponse([assay_record(r, names[r["workspace_id"]]) for r in rows])
     return _handle(run)
 
 
@@ -304,7 +304,7 @@ def get_baseline(request: Request, body: dict = Body(...)):  # noqa: B008
             pipe = env.pipeline_by_name(conn, wid, pname)
             if pipe is None:
                 raise ApiError(404, f"pipeline_name: pipeline {pname!r} not found in workspace {wid}")
-            return env.get_logs(conn, pipe["id"], to_ms(start), to_ms(end), model, limit)
+            return JSONResponse(env.get_logs(conn, pipe["id"], to_ms(start), to_ms(end), model, limit))
     return _handle(run)
 
 
@@ -342,9 +342,10 @@ def run_interactive(request: Request, body: AssayConfigBody = Body(...)):  # noq
             until = min(cfg.run_until, now) if cfg.run_until is not None else now
             results = score_range(cfg.window, base, cfg.summarizer, cfg.logs, start=start, until=until,
                                   warning=cfg.warning, alert=cfg.alert)
-        out = finish_results(results, assay_id=as_int(body.id, "id", required=False), pipeline=None, workspace_name=None,
-                             elapsed_ms=int((time.perf_counter() - t0) * 1000), analyzed_at=iso(now))
-        return out
+        out = finish_results(results, assay_id=as_int(body.id, "id", required=False), pipeline=None,
+                             workspace_name=None, elapsed_ms=int((time.perf_counter() - t0) * 1000),
+                             analyzed_at=iso(now))
+        return JSONResponse(out)  # skips FastAPI's per-value encoder (hundreds of windows)
     return _handle(run)
 
 
@@ -358,7 +359,7 @@ def _results(request: Request, body: Any):
             raise BadRequest("limit: must be >= 0")
         with env.connection(request) as conn:
             a = _owned_assay(conn, request, b.get("assay_id"), "assay_id")
-            return st.get_results(conn, a["id"], to_ms(start), to_ms(end), limit)
+            return JSONResponse(st.get_results(conn, a["id"], to_ms(start), to_ms(end), limit))
     return _handle(run)
 
 
