@@ -75,3 +75,19 @@ def test_builder_reproduces_the_demo_assays_stored_scores(app):
     assert builder.error == "" and bool(builder.diff.df["match"].all()), builder.diff.df
     for secret in (s for s in sess.provider.secret_values() if len(s) >= 8):
         assert secret not in rendered_text(app)
+
+
+def test_inference_on_the_demo_pipeline_named_by_its_assay(app):
+    sess = app.state.session
+    pipes = app.panel("Pipelines")
+    assert pipes.table.select_where("name", "housepricepipe")
+    logs = sess.assays.get_baseline(app.state.workspace["id"], "housepricepipe", limit=3)
+    inputs = pd.DataFrame({"tensor": [r["in.tensor"] for r in logs[:3]]})
+    pipes.infer_data = inputs
+    pipes.infer_button.click()
+    assert pipes.error == "", pipes.error
+    assert len(pipes.result.df) == 3 and "out.variable" in pipes.result.df
+    assert pipes.message.startswith("3 row(s) inferred")
+    pipes.deploy_button.click()  # not created here: its version is unknown, said before any request
+    pipes.wait(10)
+    assert "has no known version to deploy" in pipes.error
