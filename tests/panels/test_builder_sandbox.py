@@ -60,6 +60,8 @@ def test_builder_loads_logs_previews_on_server_and_creates(session, logged_pipel
 
     builder.preview_button.click()
     assert builder.error == "", builder.error
+    assert session.last_call.url.endswith("/v1/api/assays/run_interactive")
+    previewed = session.last_call.json
     diff = builder.diff.df
     assert len(diff) == len(local) and diff["match"].all(), diff
     assert "all match" in builder.message
@@ -67,6 +69,10 @@ def test_builder_loads_logs_previews_on_server_and_creates(session, logged_pipel
     builder.name.value = f"assay-{uuid.uuid4().hex[:6]}"
     builder.create_button.click()
     assert builder.error == "", builder.error
+    assert session.last_call.url.endswith("/v1/api/assays/create")
+    posted = session.last_call.json
+    assert posted == builder.created["config"]
+    assert {k: v for k, v in posted.items() if k != "name"} == {k: v for k, v in previewed.items() if k != "name"}
     created = next(a for a in session.assays.list(rec["id"]) if a["id"] == builder.created["assay_id"])
     body = builder.created["config"]
     assert created["summarizer"]["num_bins"] == 6 and created["window"]["width"] == "6 hours"
