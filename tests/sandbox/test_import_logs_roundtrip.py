@@ -97,3 +97,36 @@ def test_import_is_additive_and_reports_bad_rows(store, tmp_path, capsys) -> Non
     assert _cli(store, bad, "addpipe") == 2
     assert "record 1: time" in capsys.readouterr().err
     assert len(_export(store, _pipeline(store, "addpipe"))) == 4  # nothing half-imported
+
+
+def test_console_script_dispatches_import_logs(tmp_path) -> None:
+    """``wallaroo-widgets sandbox import-logs`` on a fresh data dir (no server running)."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps([{"time": "2025-02-01T10:00:00Z", "in.tensor": [1.0, 2.0], "out.variable": [3.5]}]))
+    data = tmp_path / "data"
+    proc = subprocess.run([sys.executable, "-m", "wallaroo_widgets.cli", "sandbox", "import-logs", "--data-dir",
+                           str(data), "--workspace", "cliws", "--pipeline", "clipipe", "--model", "m", str(path)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "imported 1 records" in proc.stdout
+    store = Store(data)
+    logs = _export(store, _pipeline(store, "clipipe"))
+    assert logs[0]["time"] == 1738404000000 and logs[0]["out.variable"] == [3.5]
+
+
+def test_owner_option(store, tmp_path, capsys) -> None:
+    path = tmp_path / "o.jsonl"
+    path.write_text('{"time": 1, "out.y": 1.0}\n')
+    assert _cli(store, path, "ownedpipe", "--owner", "nobody@example.com") == 2
+    assert "no user with email 'nobody@example.com'" in capsys.readouterr().err
+    store.ensure_user("carol@example.com", "pw")
+    store_ws = "carolws"
+    assert il.main(["--data-dir", str(store.data_dir), "--workspace", store_ws, "--pipeline", "p", "--model", "m",
+                    "--owner", "carol@example.com", str(path)]) == 0
+    with store.tx() as conn:
+        members = conn.execute("SELECT u.email FROM workspace_members m JOIN users u ON u.id = m.user_id JOIN "
+                               "workspaces w ON w.id = m.workspace_id WHERE w.name = ?", (store_ws,)).fetchall()
+    assert members == [("carol@example.com",)]

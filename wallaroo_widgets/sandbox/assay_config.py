@@ -310,3 +310,21 @@ def score_range(window: Window, base_summary: dict, summ: drift.Summarizer, logs
     except (ValueError, TypeError, KeyError) as exc:
         raise BadRequest(f"baseline/window: {exc}") from None
     return results  # the engine's records are plain JSON types already (checked in tests)
+
+
+def finish_results(results: list[dict], *, assay_id: int | None, pipeline: dict | None,
+                   workspace_name: str | None, elapsed_ms: int, analyzed_at: str) -> list[dict]:
+    """Engine results -> V1 AssayResult records (every documented key present, server fields filled;
+    ``pipeline`` = ``{"id", "workspace_id"}`` or None for previews)."""
+    out = []
+    for r in results:
+        out.append({
+            "id": None, "assay_id": assay_id, "window_start": r.get("window_start"), "analyzed_at": analyzed_at,
+            "elapsed_millis": elapsed_ms, "pipeline_id": pipeline["id"] if pipeline else None,
+            "workspace_id": pipeline["workspace_id"] if pipeline else None, "workspace_name": workspace_name,
+            "baseline_summary": r.get("baseline_summary"), "window_summary": r.get("window_summary"),
+            "warning_threshold": r.get("warning_threshold"), "alert_threshold": r.get("alert_threshold"),
+            "score": r.get("score"), "scores": r.get("scores"), "bin_index": r.get("bin_index"),
+            "summarizer": r.get("summarizer"), "status": r.get("status"), "created_at": None,
+        })
+    return out

@@ -151,8 +151,15 @@ def workspace_exists(store: Any, name: str) -> bool:
         return workspace_id_by_name(conn, name) is not None
 
 
-def ensure_user(store: Any, email: str, password: str) -> Any:
-    return store.ensure_user(email, password)
+def ensure_user(store: Any, email: str, password: str, admin: bool = False) -> Any:
+    return store.ensure_user(email, password, admin=admin)
+
+
+def user_by_email(store: Any, email: str) -> Any:
+    from . import db
+
+    with store.tx() as conn:
+        return db.get_user(conn, email=email)
 
 
 def admin_user(store: Any) -> Any:

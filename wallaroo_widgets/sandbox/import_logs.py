@@ -216,6 +216,12 @@ def _flatten(value: Any) -> Iterable[Any]:
         yield value
 
 
+def _default_admin() -> str:
+    from .config import DEFAULT_ADMIN_EMAIL
+
+    return DEFAULT_ADMIN_EMAIL
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="wallaroo-widgets sandbox import-logs", description=__doc__.split("\n")[0])
     p.add_argument("--data-dir", required=True, help="sandbox data directory (created if missing)")
@@ -223,6 +229,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pipeline", required=True, help="pipeline name (created if missing)")
     p.add_argument("--model", required=True, help="model name recorded in metadata.last_model (created if missing)")
     p.add_argument("--owner", default=None, help="email of the owner for new resources (default: the admin)")
+    p.add_argument("--admin-email", default=_default_admin(),
+                   help="admin to create when the data dir is new (the server would create it on first start)")
     p.add_argument("--output-dtype", choices=["auto", "float32", "float64"], default="auto",
                    help="storage type of out.* values (auto: float32 when the values are float32 decimals)")
     p.add_argument("file", help="JSON lines, JSON array, CSV or Parquet file")
@@ -237,7 +245,12 @@ def import_records(store: Any, records: list[dict[str, Any]], *, workspace: str,
     dtypes = output_dtypes(records, output_dtype)
     from . import assay_env
 
-    target = assay_env.ensure_target(store, workspace=workspace, pipeline=pipeline, model=model, owner=owner)
+    owner_user = None
+    if owner is not None:
+        owner_user = assay_env.user_by_email(store, owner)
+        if owner_user is None:
+            raise ImportError_(f"--owner: no user with email {owner!r}")
+    target = assay_env.ensure_target(store, workspace=workspace, pipeline=pipeline, model=model, owner=owner_user)
     last_model = json.dumps({"model_name": model, "model_sha": target.get("model_sha") or ""}, separators=(",", ":"))
     for r in records:
         r.setdefault("metadata.last_model", last_model)
@@ -256,6 +269,11 @@ def main(argv: list[str] | None = None) -> int:
         from . import assay_env
 
         store = assay_env.open_store(args.data_dir)
+        if assay_env.admin_user(store) is None:  # a data dir no server has used yet
+            from .config import DEFAULT_ADMIN_PASSWORD
+
+            assay_env.ensure_user(store, args.admin_email, DEFAULT_ADMIN_PASSWORD, admin=True)
+            print(f"created admin {args.admin_email} (default password) in the new data dir", file=sys.stderr)
         out = import_records(store, records, workspace=args.workspace, pipeline=args.pipeline, model=args.model,
                              owner=args.owner, output_dtype=args.output_dtype)
     except (ImportError_, ValueError) as exc:

@@ -19,7 +19,17 @@ import pandas as pd
 
 from .. import drift
 from . import assay_store as st
-from .assay_config import BadRequest, Baseline, Window, iso, parse_summarizer, score_range, summarize, to_ms
+from .assay_config import (
+    BadRequest,
+    Baseline,
+    Window,
+    finish_results,
+    iso,
+    parse_summarizer,
+    score_range,
+    summarize,
+    to_ms,
+)
 
 log = logging.getLogger("wallaroo_widgets.sandbox.scheduler")
 
@@ -64,17 +74,9 @@ def run_assay(conn, assay: dict, now: pd.Timestamp, logs) -> int:
     results = score_range(window, base, summ, logs, start=start, until=until, warning=cfg.get("warning_threshold"),
                           alert=cfg.get("alert_threshold"))
     elapsed = int((pd.Timestamp.now(tz="UTC") - t0).total_seconds() * 1000)
-    ws_name = assay.get("workspace_name")
-    records = []
-    for r in results:
-        records.append({
-            "id": None, "assay_id": assay["id"], "window_start": r.get("window_start"), "analyzed_at": stamp,
-            "elapsed_millis": elapsed, "pipeline_id": assay["pipeline_id"], "workspace_id": assay["workspace_id"],
-            "workspace_name": ws_name, "baseline_summary": r.get("baseline_summary"),
-            "window_summary": r.get("window_summary"), "warning_threshold": r.get("warning_threshold"),
-            "alert_threshold": r.get("alert_threshold"), "score": r.get("score"), "scores": r.get("scores"),
-            "bin_index": r.get("bin_index"), "summarizer": r.get("summarizer"), "status": r.get("status"),
-            "created_at": None})
+    records = finish_results(results, assay_id=assay["id"],
+                             pipeline={"id": assay["pipeline_id"], "workspace_id": assay["workspace_id"]},
+                             workspace_name=assay.get("workspace_name"), elapsed_ms=elapsed, analyzed_at=stamp)
     starts = [to_ms(pd.Timestamp(r["window_start"])) for r in records]
     added = st.insert_results(conn, assay["id"], records, starts, stamp)
     last = plan[-1]

@@ -22,6 +22,7 @@ from ..assay_config import (
     Baseline,
     LogSource,
     Window,
+    finish_results,
     iso,
     parse_dt,
     parse_summarizer,
@@ -146,23 +147,6 @@ class Resolved:
 
     def stored_config(self) -> dict:
         return stored_config(self.window, self.baseline, self.summarizer, self.alert, self.warning)
-
-
-def finish_results(results: list[dict], *, assay_id: int | None, pipeline: dict | None,
-                   workspace_name: str | None, elapsed_ms: int, analyzed_at: str) -> list[dict]:
-    """Engine results -> V1 AssayResult records (every documented key present)."""
-    out = []
-    for r in results:
-        out.append({
-            "id": None, "assay_id": assay_id, "window_start": r.get("window_start"), "analyzed_at": analyzed_at,
-            "elapsed_millis": elapsed_ms, "pipeline_id": pipeline["id"] if pipeline else None,
-            "workspace_id": pipeline["workspace_id"] if pipeline else None, "workspace_name": workspace_name,
-            "baseline_summary": r.get("baseline_summary"), "window_summary": r.get("window_summary"),
-            "warning_threshold": r.get("warning_threshold"), "alert_threshold": r.get("alert_threshold"),
-            "score": r.get("score"), "scores": r.get("scores"), "bin_index": r.get("bin_index"),
-            "summarizer": r.get("summarizer"), "status": r.get("status"), "created_at": None,
-        })
-    return out
 
 
 # --- endpoints -----------------------------------------------------------------------------------------------
@@ -318,12 +302,13 @@ def run_interactive_baseline(request: Request, body: AssayConfigBody = Body(...)
             base = cfg.base_summary()
             ws_name = env.workspace_name(conn, cfg.workspace_id)
         k = len(base.get("aggregated_values") or [])
-        res = {"window_start": base.get("start"), "baseline_summary": base, "window_summary": base,
+        now = iso(pd.Timestamp.now(tz="UTC"))
+        res = {"window_start": base.get("start") or now, "baseline_summary": base, "window_summary": base,
                "warning_threshold": cfg.warning, "alert_threshold": cfg.alert, "score": 0.0, "scores": [0.0] * k,
                "bin_index": None, "summarizer": cfg.summarizer.to_dict(), "status": "BaselineRun"}
-        return finish_results([res], assay_id=as_int(body.id, "id", required=False), pipeline=cfg.pipeline, workspace_name=ws_name,
-                              elapsed_ms=int((time.perf_counter() - t0) * 1000),
-                              analyzed_at=iso(pd.Timestamp.now(tz="UTC")))[0]
+        return finish_results([res], assay_id=as_int(body.id, "id", required=False), pipeline=cfg.pipeline,
+                              workspace_name=ws_name, elapsed_ms=int((time.perf_counter() - t0) * 1000),
+                              analyzed_at=now)[0]
     return _handle(run)
 
 
