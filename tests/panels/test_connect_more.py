@@ -90,6 +90,7 @@ def test_stream_upload_reports_progress_as_bytes_go_out(session, tmp_path):
     panel.path.value = str(path)
     panel.mode.value = "stream"
     panel.upload_button.click()
+    panel.wait()
     assert panel.error == "", panel.error
     assert panel.progress.value == 1.0 and panel.progress.bar_style == "success"
     partial = [v for v in seen if 0 < v < 1]
@@ -101,6 +102,7 @@ def test_stream_upload_reports_progress_as_bytes_go_out(session, tmp_path):
     panel.name.value = "junk"
     panel.path.value = str(junk)
     panel.upload_button.click()
+    panel.wait()
     assert panel.error.startswith("Rejected by the server (HTTP 400): model cannot be loaded")
     assert panel.progress.bar_style == "danger"
 
@@ -119,6 +121,30 @@ def test_upload_from_the_file_picker(session, mode):
     panel.name.value = f"house-{mode}"
     panel.mode.value = mode
     panel.upload_button.click()
+    panel.wait()
     assert panel.error == "", panel.error
     versions = session.models.list_versions(f"house-{mode}", panel.table.selected["id"])
     assert versions[-1]["file_name"] == "house.onnx"
+
+
+def test_a_streamed_upload_can_be_cancelled(session, tmp_path):
+    onnx = pytest.importorskip("onnx")
+    from wallaroo_widgets.sandbox.onnx_models import ccfraud_onnx
+
+    wid = session.workspaces.create(f"cancel-up-{tmp_path.name[-8:]}".replace("_", "-"))["workspace_id"]
+    panel = ModelsPanel(session)
+    panel.state.workspace = {"id": wid, "name": "c"}
+    model = onnx.load_from_string(ccfraud_onnx())
+    model.doc_string = "x" * 8_000_000
+    path = tmp_path / "huge.onnx"
+    path.write_bytes(model.SerializeToString())
+    panel.name.value = "cancelled"
+    panel.path.value = str(path)
+    panel.mode.value = "stream"
+    panel.upload_button.click()
+    assert panel.busy and not panel.cancel_button.disabled and panel.upload_button.disabled
+    panel.cancel_button.click()
+    panel.wait(30)
+    assert panel.error == "Cancelled" and panel.progress.bar_style == "danger" and panel.progress.value < 1.0
+    assert "cancelled" not in [m["name"] for m in session.models.list(wid)]
+    assert not panel.busy and panel.cancel_button.disabled

@@ -66,6 +66,7 @@ def test_models_upload_requires_a_file(offline_session, tmp_path):
     panel.name.value = "mymodel"
     panel.path.value = str(tmp_path / "missing.onnx")
     panel.upload_button.click()
+    panel.wait()
     assert panel.error == f"Model file {str(tmp_path / 'missing.onnx')!r} does not exist"
     assert offline_session.last_call is None
 

@@ -116,6 +116,7 @@ def test_models_and_pipelines_panels_upload_deploy_infer(session, tmp_path):
         models.path.value = str(path)
         models.mode.value = mode
         models.upload_button.click()
+        models.wait()
         assert models.error == "", (mode, models.error)
         assert models.progress.value == 1.0 and models.progress.bar_style == "success"
     assert len(session.models.list(wid)) == 3

@@ -71,6 +71,10 @@ class ModelsPanel(Panel):
         self.upload_button = self.button("Upload", self.upload, icon="upload", style="primary")
         self.progress = widgets.FloatProgress(min=0.0, max=1.0, value=0.0, description="Upload",
                                               layout=widgets.Layout(visibility="hidden"))
+        self.cancel_button = widgets.Button(description="Cancel", icon="times", disabled=True,
+                                            tooltip="Stop a streamed upload")
+        self.cancel_button.on_click(lambda _b: self.cancel())
+        self.observe(lambda c: setattr(self.cancel_button, "disabled", not c["new"]), "busy")
         self.state.observe(lambda _c: self.run_action(self._load) if self.session else None, "workspace")
         return [
             widgets.HBox([self.refresh_button]),
@@ -80,7 +84,7 @@ class ModelsPanel(Panel):
             widgets.HTML("<b>Upload a model</b> (into the selected workspace)"),
             widgets.HBox([self.name, self.mode, self.framework]),
             widgets.HBox([self.path, self.upload_file]),
-            widgets.HBox([self.upload_button, self.progress]),
+            widgets.HBox([self.upload_button, self.progress, self.cancel_button]),
         ]
 
     def on_session(self) -> None:
@@ -130,7 +134,8 @@ class ModelsPanel(Panel):
         return open(path, "rb"), os.path.basename(path), os.path.getsize(path)  # noqa: SIM115 - closed by caller
 
     def upload(self) -> None:
-        """Upload with the chosen mode into the selected workspace; the progress bar follows the bytes sent."""
+        """Upload with the chosen mode into the selected workspace (in a thread; :meth:`wait` joins it). The
+        progress bar follows the bytes sent; Cancel stops a streamed upload between chunks."""
         def act() -> None:
             ws = self._workspace()
             name = v.dns_name(self.name.value, "Model name")
@@ -139,6 +144,7 @@ class ModelsPanel(Panel):
             self.progress.layout.visibility = "visible"
 
             def moved(done: int, total: int) -> None:
+                self.check_cancel()  # raising inside read() aborts the request body mid-stream
                 self.progress.value = min(1.0, done / total) if total else 1.0
 
             reader = ProgressReader(raw, size, moved, name=fname)
@@ -160,4 +166,4 @@ class ModelsPanel(Panel):
             self._load()
             self.table.select_where("name", name)
             self.message = f"Uploaded {fname} as {name} (id {out['id']})"
-        self.run_action(act)
+        self.run_action(act, background=True)
