@@ -100,6 +100,7 @@ class Store:
         (self.data_dir / "models").mkdir(exist_ok=True)
         self.path = self.data_dir / DB_FILE
         self._init_lock = threading.Lock()
+        self._local = threading.local()
         with self._init_lock, contextlib.closing(self.connect()) as conn:
             conn.executescript(SCHEMA)
             try:
@@ -122,8 +123,16 @@ class Store:
 
     @contextlib.contextmanager
     def tx(self, write: bool = False) -> Iterator[sqlite3.Connection]:
-        """One transaction: ``BEGIN IMMEDIATE`` for writes (no lock upgrades), committed on success."""
-        conn = self.connect()
+        """One transaction: ``BEGIN IMMEDIATE`` for writes (no lock upgrades), committed on success.
+
+        Uses this thread's cached connection (a nested ``tx`` in the same thread gets a fresh one).
+        """
+        conn = getattr(self._local, "conn", None)
+        nested = conn is None or conn.in_transaction
+        if nested:
+            conn = self.connect()
+            if getattr(self._local, "conn", None) is None:
+                self._local.conn, nested = conn, False
         try:
             conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             yield conn
@@ -132,7 +141,8 @@ class Store:
             conn.rollback()
             raise
         finally:
-            conn.close()
+            if nested:
+                conn.close()
 
     # --- model files ---------------------------------------------------------------------------------------------
     def model_path(self, sha: str) -> Path:

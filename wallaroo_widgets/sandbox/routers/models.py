@@ -153,8 +153,8 @@ def version_summary(item: dict) -> dict:
 
 
 def model_version_full(conn, item: dict) -> dict:
-    deployed = conn.execute("SELECT 1 FROM deployments WHERE active = 1 AND model_version_ids LIKE ?",
-                            (f"%{item['id']}%",)).fetchone() is not None
+    deployed = conn.execute("SELECT 1 FROM deployments d, json_each(d.model_version_ids) j "
+                            "WHERE d.active = 1 AND j.value = ?", (item["id"],)).fetchone() is not None
     return {"id": item["id"], "name": item["name"], "visibility": item["visibility"] or "private",
             "workspace_id": item["workspace_id"], "conversion": item["conversion"] or {"framework": "onnx"},
             "image_path": None, "status": item["status"], "task_id": None,
