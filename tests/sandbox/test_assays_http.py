@@ -242,6 +242,14 @@ def test_bad_input_is_400_naming_the_field(ctx):
         ("get_results", {"assay_id": 1, "start": "later"}, "start"),
         ("get_baseline", {"workspace_id": ctx["wid"]}, "pipeline_name"),
         ("list", {"pipeline_id": "abc"}, "pipeline_id"),
+        ("create", {**good, "pipeline_id": 10**30}, "pipeline_id"),
+        ("create", {**good, "window": {**window(ctx), "start": "2999-01-01T00:00:00Z"}}, "window.start"),
+        ("run_interactive", {**good, "window": {**window(ctx), "width": "100000 weeks"}}, "window.width"),
+        ("run_interactive", {**good, "window": {**window(ctx), "width": "1 ms", "interval": "1 ms",
+                                                "start": "2000-01-01T00:00:00Z"}}, "windows"),
+        ("summarize", {"summarizer": {**SUMM, "num_bins": 0}, "baseline": {"vector": [1.0]}}, "num_bins"),
+        ("run_interactive", {**good, "baseline": {"static": {"edges": ["x"] * 7, "aggregated_values": [0] * 7}}},
+         "baseline"),
     ]
     for verb, body, field in cases:
         r = raw_post(s, verb, body)
@@ -254,6 +262,11 @@ def test_bad_input_is_400_naming_the_field(ctx):
         assert r.status_code == 400 and "msg" in r.json()
     r = raw_post(s, "get_assay_results", {"assay_id": 987654})
     assert r.status_code == 404
+    # NaN is not JSON: Python's parser accepts the token, the server refuses it
+    r = requests.post(f"{s.url}/v1/api/assays/summarize", timeout=10,
+                      data='{"summarizer": ' + json.dumps(SUMM) + ', "baseline": {"vector": [1.0, NaN]}}',
+                      headers={**s.provider.auth_header(), "Content-Type": "application/json"})
+    assert r.status_code == 400 and "baseline.vector" in r.json()["msg"]
 
 
 def test_only_workspace_members_see_assays(ctx):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import numpy as np
@@ -56,6 +57,16 @@ def test_thread_catches_up_and_stops(tmp_path) -> None:
     assert AssayScheduler.for_store(store, tick=1).run_once() == 0
     with store.tx() as conn:
         assert len(st.get_results(conn, aid)) == 6
+    # a broken assay is logged and skipped; the others still run
+    with store.tx(write=True) as conn:
+        conn.execute("UPDATE assays SET config = '{}' WHERE id = ?", (aid,))
+        good = st.insert_assay(conn, name="good", workspace_id=target["workspace_id"],
+                               pipeline_id=target["pipeline_id"], pipeline_name="schedpipe", active=True,
+                               config=config, run_until=None, next_run=None, now=iso(start))
+    runner = AssayScheduler.for_store(store)
+    assert runner.run_once() == 6 and good not in runner.errors and aid in runner.errors
+    with store.tx(write=True) as conn:
+        conn.execute("UPDATE assays SET config = ? WHERE id = ?", (json.dumps(config), aid))
     # paused assays are not run
     with store.tx(write=True) as conn:
         st.set_active(conn, aid, False, iso(pd.Timestamp.now(tz="UTC")))

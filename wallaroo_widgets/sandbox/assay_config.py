@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,9 @@ import numpy as np
 import pandas as pd
 
 from .. import drift
+
+# engine advice (tied edges, small baselines) is for notebooks; the server answers with numbers only
+warnings.filterwarnings("ignore", category=drift.DriftWarning, module=r"wallaroo_widgets\.sandbox(\.|$)")
 
 
 class BadRequest(ValueError):
@@ -44,7 +48,12 @@ def parse_dt(value: Any, name: str) -> pd.Timestamp | None:
         raise BadRequest(f"{name}: not a datetime: {value!r}") from None
     if ts is pd.NaT:
         raise BadRequest(f"{name}: not a datetime: {value!r}")
-    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    try:
+        ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+        ts.as_unit("ns").value  # noqa: B018 - windows need nanosecond timestamps (years 1678-2261)
+    except (OverflowError, ValueError):
+        raise BadRequest(f"{name}: out of range (years 1678-2261): {value!r}") from None
+    return ts.as_unit("ns")
 
 
 def iso(ts: Any) -> str | None:
@@ -86,10 +95,12 @@ def _duration(value: Any, name: str) -> dt.timedelta:
         raise BadRequest(f"{name}: expected a duration string such as '24 hours', got {value!r}")
     try:
         d = drift.parse_duration(value)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         raise BadRequest(f"{name}: {exc}") from None
     if d <= dt.timedelta(0):
         raise BadRequest(f"{name}: must be positive")
+    if d > dt.timedelta(days=36_500):
+        raise BadRequest(f"{name}: at most 100 years, got {value!r}")
     return d
 
 
@@ -131,13 +142,15 @@ def _int(value: Any, name: str, required: bool = True) -> int | None:
         return None
     if isinstance(value, bool):
         raise BadRequest(f"{name}: expected an integer, got {value!r}")
-    if isinstance(value, int):
-        return value
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    raise BadRequest(f"{name}: expected an integer, got {value!r}")
+        value = int(value)
+    elif isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if not isinstance(value, int):
+        raise BadRequest(f"{name}: expected an integer, got {value!r}")
+    if not -(2**63) <= value < 2**63:
+        raise BadRequest(f"{name}: out of range")
+    return value
 
 
 @dataclass
@@ -221,6 +234,8 @@ class Baseline:
                 raise BadRequest(f"{name}.vector: expected a list of numbers") from None
             if vec.ndim != 1:
                 raise BadRequest(f"{name}.vector: expected a flat list of numbers")
+            if any(isinstance(v, float) and not math.isfinite(v) for v in body):
+                raise BadRequest(f"{name}.vector: NaN/Infinity are not JSON numbers (send null for a missing value)")
             return cls("vector", b, vector=vec)
         if t == "fixed_window":
             w = Window.parse(body, f"{name}.fixed_window", iopath)

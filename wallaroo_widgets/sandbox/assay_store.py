@@ -60,7 +60,7 @@ def insert_assay(conn: sqlite3.Connection, *, name: str, workspace_id: int, pipe
         cur = conn.execute(
             "INSERT INTO assays (name, workspace_id, pipeline_id, pipeline_name, active, status, config, run_until,"
             " next_run, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'created', ?, ?, ?, ?, ?)",
-            (name, workspace_id, pipeline_id, pipeline_name, int(bool(active)), json.dumps(config), run_until,
+            (name, workspace_id, pipeline_id, pipeline_name, int(bool(active)), json.dumps(config, allow_nan=False), run_until,
              next_run, now, now))
     except sqlite3.IntegrityError:
         raise ValueError("assay name already exists") from None

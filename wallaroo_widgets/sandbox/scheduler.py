@@ -20,7 +20,6 @@ import pandas as pd
 from .. import drift
 from . import assay_store as st
 from .assay_config import (
-    BadRequest,
     Baseline,
     Window,
     finish_results,
@@ -134,7 +133,7 @@ class AssayScheduler:
                             warnings.simplefilter("ignore")
                             added += run_assay(conn, assay, now, self.log_source(conn, assay["workspace_id"]))
                         self.errors.pop(assay["id"], None)
-                    except (BadRequest, ValueError, KeyError) as exc:
+                    except Exception as exc:  # noqa: BLE001 - one bad assay must not stop the others
                         conn.rollback()
                         if self.errors.get(assay["id"]) != str(exc):
                             log.warning("assay %s not run: %s", assay["id"], exc)

@@ -7,6 +7,7 @@ Config parsing is in ``sandbox.assay_config``, persistence in ``sandbox.assay_st
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -79,7 +80,7 @@ def _handle(fn):
         return _err(400, str(exc))
     except ApiError as exc:
         return _err(exc.status, exc.msg)
-    except (ValueError, TypeError, KeyError) as exc:  # malformed nested content (e.g. a static summary)
+    except (ValueError, TypeError, KeyError, ArithmeticError) as exc:  # malformed nested content
         return _err(400, f"invalid request: {exc}")
 
 
@@ -190,6 +191,10 @@ def create(request: Request, body: AssayConfigBody = Body(...)):  # noqa: B008
             start = cfg.first_start()
             next_run = None if start is None else iso(start + cfg.window.width_td)
             now = iso(pd.Timestamp.now(tz="UTC"))
+            try:
+                json.dumps(cfg.stored_config(), allow_nan=False)
+            except ValueError:
+                raise BadRequest("baseline: NaN/Infinity are not JSON numbers (send null)") from None
             try:
                 aid = st.insert_assay(conn, name=cfg.name, workspace_id=cfg.workspace_id,
                                       pipeline_id=cfg.pipeline["id"], pipeline_name=cfg.pipeline["name"],
