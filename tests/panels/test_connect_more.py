@@ -35,6 +35,13 @@ def test_existing_sdk_client(session):
     assert panel.error == "", panel.error
     assert panel.state.session.url == session.url and "as admin" in panel.who.value
     assert panel.state.session.workspaces.list()  # the shared token works for API calls
+    panel.who.value = ""
+    panel.check_button.click()
+    assert panel.message == "Connection checked" and "token expires at" in panel.who.value
+    fresh = ConnectPanel()
+    fresh.check_button.click()
+    assert fresh.error.startswith("Not connected: open the Connect tab")
+
 
 
 def test_client_credentials_token_identity(sandbox):

@@ -50,12 +50,14 @@ class ConnectPanel(Panel):
         self.token = widgets.Password(description="Token")
         self.sdk_name = widgets.Text(description="SDK client", placeholder="variable name, e.g. wl")
         self.connect_button = self.button("Connect", self.connect, icon="plug", style="primary")
+        self.check_button = self.button("Check", lambda: self.run_action(self.on_session_checked), icon="refresh",
+                                        tooltip="Re-read who is connected and the current token's expiry")
         self.who = widgets.HTML()
         self._fields = widgets.VBox()
         self.method.observe(self._show_fields, "value")
         self._show_fields()
         return [widgets.HTML("<b>Connect to a Wallaroo instance</b>"), self.url, self.method, self._fields,
-                self.connect_button, self.who]
+                widgets.HBox([self.connect_button, self.check_button]), self.who]
 
     def _show_fields(self, _change: Any = None) -> None:
         by_method = {
@@ -71,6 +73,11 @@ class ConnectPanel(Panel):
         if not self.url.value:
             self.url.value = sess.url
         self.who.value = identity_line(sess)
+
+    def on_session_checked(self) -> None:
+        self.require_session()
+        self.on_session()
+        self.message = "Connection checked"
 
     def connect(self) -> Any:
         """Validate the fields, build the Session, check it, publish it to the console."""
