@@ -158,3 +158,12 @@ def test_pipeline_copy_and_bad_definitions(ctx):
     assert r.status_code == 404
     r = c.post("status/get_deployment", {"name": "nothing-here-1"})
     assert r.status_code == 404 and r.json()["code"] == 404
+
+
+def test_get_accepts_seed_model_id_alias_and_names_missing_id(ctx):
+    c, wid = ctx["c"], ctx["wid"]
+    mid = upload_stream(c, uniq("alias"), wid, ctx["onnx"])
+    assert c.ok("models/get", {"model_id": mid})["id"] == mid
+    assert c.ok("models/get_by_id", {"id": mid})["id"] == mid
+    r = c.post("models/get", {})
+    assert r.status_code == 400 and r.json()["msg"] == "missing field 'id'"

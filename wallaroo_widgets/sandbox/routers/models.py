@@ -26,7 +26,15 @@ class WorkspaceBody(Body):
 
 
 class IdBody(Body):
-    id: int
+    """``{"id": n}``; Seed 000's parameter table names it ``model_id``, accepted too."""
+
+    id: int | None = None
+    model_id: int | None = None
+
+    def pk(self) -> int:
+        if self.id is None and self.model_id is None:
+            raise ApiError(400, "missing field 'id'")
+        return self.id if self.id is not None else int(self.model_id)
 
 
 class VersionsBody(Body):
@@ -189,7 +197,7 @@ def list_models(request: Request, body: WorkspaceBody, caller: Caller = Depends(
 @router.post("/get_by_id", summary="One model by id")
 def get_by_id(request: Request, body: IdBody, caller: Caller = Depends(require_user)) -> dict:  # noqa: B008
     with store(request).tx() as conn:
-        m = model(conn, caller, body.id)
+        m = model(conn, caller, body.pk())
         versions = _versions(conn, m["id"])
     return {"id": m["id"], "owner_id": OWNER, "workspace_id": m["workspace_id"], "name": m["name"],
             "updated_at": m["updated_at"], "created_at": m["created_at"],
@@ -219,7 +227,7 @@ def get_config_by_id(request: Request, body: ConfigBody, caller: Caller = Depend
 @router.post("/get", summary="A model with all its versions")
 def get(request: Request, body: IdBody, caller: Caller = Depends(require_user)) -> dict:  # noqa: B008
     with store(request).tx() as conn:
-        m = model(conn, caller, body.id)
+        m = model(conn, caller, body.pk())
         ws = workspace(conn, caller, m["workspace_id"])
         versions = [version_summary(v) for v in _versions(conn, m["id"])]
     return {"id": m["id"], "name": m["name"], "owner_id": OWNER, "created_at": m["created_at"],
