@@ -46,6 +46,7 @@ def _require_chromium() -> None:
 
 @pytest.fixture(scope="module")
 def demo_sandbox(tmp_path_factory):
+    _require_chromium()
     from wallaroo_widgets.sandbox import SandboxServer
 
     with SandboxServer(tmp_path_factory.mktemp("browser-sandbox"), port=0, demo=True) as srv:
@@ -55,7 +56,6 @@ def demo_sandbox(tmp_path_factory):
 @pytest.fixture(scope="module")
 def lab(demo_sandbox, tmp_path_factory):
     """A JupyterLab server on a free port over a tmp copy of notebooks/; yields its base URL."""
-    _require_chromium()
     work = tmp_path_factory.mktemp("lab")
     root = work / "root"
     root.mkdir()
