@@ -149,6 +149,12 @@ def test_create_list_set_active_duplicate(ctx):
     assert s.assays.set_active(aid, True) == {"id": aid, "active": True}
     assert next(a for a in s.assays.list(ctx["pid"]).raw if a["id"] == aid)["active"] is True
     assert s.assays.set_active(aid, False) == {"id": aid, "active": False}
+    by_id = raw_post(s, "get_assay_by_id", {"id": aid}).json()
+    assert by_id == next(a for a in s.assays.list(ctx["pid"]).raw if a["id"] == aid)
+    filtered = raw_post(s, "filter", {"pipeline_id": ctx["pid"], "sort_by": "id", "name": cfg["name"][-8:],
+                                      "active": False}).json()
+    assert [a["id"] for a in filtered] == [aid]
+    assert raw_post(s, "filter", {"pipeline_id": ctx["pid"], "sort_by": "colour"}).status_code == 400
 
 
 def test_seed000_dialect_fixed_baseline_and_baseline_run(ctx):

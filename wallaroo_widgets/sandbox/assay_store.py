@@ -90,6 +90,17 @@ def list_assays(conn: sqlite3.Connection, *, pipeline_id: int | None = None,
     return [_row(cur, r) for r in cur.fetchall()]
 
 
+def list_item(a: dict, workspace_name: str | None) -> dict:
+    """The assays/list item of a stored assay (every documented key, explicit nulls)."""
+    c = a["config"]
+    return {"id": a["id"], "name": a["name"], "active": bool(a["active"]), "status": a["status"],
+            "warning_threshold": c.get("warning_threshold"), "alert_threshold": c.get("alert_threshold"),
+            "pipeline_id": a["pipeline_id"], "pipeline_name": a["pipeline_name"], "last_run": a["last_run"],
+            "next_run": a["next_run"], "run_until": a["run_until"], "updated_at": a["updated_at"],
+            "created_at": a["created_at"], "baseline": c["baseline"], "window": c["window"],
+            "summarizer": c["summarizer"], "workspace_id": a["workspace_id"], "workspace_name": workspace_name}
+
+
 def set_active(conn: sqlite3.Connection, assay_id: int, active: bool, now: str) -> None:
     conn.execute("UPDATE assays SET active = ?, updated_at = ? WHERE id = ?", (int(bool(active)), now, assay_id))
 

@@ -1,5 +1,5 @@
 """V1 assay endpoints ``/v1/api/assays/*`` (summarize, create, list, set_active, get_baseline,
-run_interactive_baseline, run_interactive, get_assay_results / get_results).
+run_interactive_baseline, run_interactive, get_assay_results / get_results; newer get_assay_by_id, filter).
 
 Config parsing is in ``sandbox.assay_config``, persistence in ``sandbox.assay_store``, math in
 ``wallaroo_widgets.drift``. Only members of an assay's workspace see or change it; others get 404.
@@ -208,17 +208,6 @@ def create(request: Request, body: AssayConfigBody = Body(...)):  # noqa: B008
     return _handle(run)
 
 
-def assay_record(a: dict, workspace_name: str | None) -> dict:
-    """The assays/list item for a stored assay."""
-    c = a["config"]
-    return {"id": a["id"], "name": a["name"], "active": bool(a["active"]), "status": a["status"],
-            "warning_threshold": c.get("warning_threshold"), "alert_threshold": c.get("alert_threshold"),
-            "pipeline_id": a["pipeline_id"], "pipeline_name": a["pipeline_name"], "last_run": a["last_run"],
-            "next_run": a["next_run"], "run_until": a["run_until"], "updated_at": a["updated_at"],
-            "created_at": a["created_at"], "baseline": c["baseline"], "window": c["window"],
-            "summarizer": c["summarizer"], "workspace_id": a["workspace_id"], "workspace_name": workspace_name}
-
-
 @router.post("/list")
 def list_assays(request: Request, body: dict = Body(default_factory=dict)):  # noqa: B008
     """Bare list of assays, newest first (by ``pipeline_id``, or ``workspace_id``/``workspace_name``, or all visible)."""
@@ -242,7 +231,7 @@ def list_assays(request: Request, body: dict = Body(default_factory=dict)):  # n
             ws = [w for w in visible if wid is None or w == wid]
             rows = st.list_assays(conn, pipeline_id=pid, workspace_ids=ws)
             names = {w: env.workspace_name(conn, w) for w in {r["workspace_id"] for r in rows}}
-            return JSONResponse([assay_record(r, names[r["workspace_id"]]) for r in rows])
+            return JSONResponse([st.list_item(r, names[r["workspace_id"]]) for r in rows])
     return _handle(run)
 
 
@@ -252,6 +241,47 @@ def _owned_assay(conn, request: Request, assay_id: Any, name: str = "id") -> dic
     if a is None or not env.can_access(conn, env.caller(request), a["workspace_id"]):
         raise ApiError(404, f"{name}: assay {aid} not found")
     return a
+
+
+@router.post("/get_assay_by_id")
+def get_assay_by_id(request: Request, body: dict = Body(...)):  # noqa: B008
+    """Newer V1 extra: ``{"id"}`` -> the assay definition (as in assays/list)."""
+    def run():
+        b = _body(body)
+        with env.connection(request) as conn:
+            a = _owned_assay(conn, request, b.get("id"))
+            return st.list_item(a, env.workspace_name(conn, a["workspace_id"]))
+    return _handle(run)
+
+
+@router.post("/filter")
+def filter_assays(request: Request, body: dict = Body(...)):  # noqa: B008
+    """Newer V1 extra: assays of ``pipeline_id`` filtered by ``name`` (substring) / ``active``, ``sort_by``
+    ``"id"``/``"name"``/``"created_at"``/``"updated_at"`` (newest first by default)."""
+    def run():
+        b = _body(body)
+        pid = as_int(b.get("pipeline_id"), "pipeline_id")
+        active = b.get("active")
+        if active is not None and not isinstance(active, bool):
+            raise BadRequest(f"active: expected true, false or null, got {active!r}")
+        name = b.get("name")
+        if name is not None and not isinstance(name, str):
+            raise BadRequest("name: expected a string")
+        sort_by = b.get("sort_by") or "id"
+        if sort_by not in {"id", "name", "created_at", "updated_at"}:
+            raise BadRequest(f"sort_by: expected id, name, created_at or updated_at, got {sort_by!r}")
+        with env.connection(request) as conn:
+            visible = env.visible_workspaces(conn, env.caller(request))
+            pipe = env.pipeline_by_id(conn, pid)
+            if pipe is None or pipe["workspace_id"] not in visible:
+                raise ApiError(404, f"pipeline_id: pipeline {pid} not found")
+            rows = st.list_assays(conn, pipeline_id=pid, workspace_ids=visible)
+            ws_name = env.workspace_name(conn, pipe["workspace_id"])
+        rows = [r for r in rows if (active is None or bool(r["active"]) == active)
+                and (name is None or name.lower() in r["name"].lower())]
+        rows.sort(key=lambda r: r[sort_by], reverse=sort_by != "name")
+        return JSONResponse([st.list_item(r, ws_name) for r in rows])
+    return _handle(run)
 
 
 @router.post("/set_active")
