@@ -104,3 +104,12 @@ def test_password_hashing():
     h = db.hash_password("s3cret")
     assert "s3cret" not in h and db.check_password("s3cret", h) and not db.check_password("other", h)
     assert not db.check_password("x", "garbage")
+
+
+def test_non_finite_and_numpy_values_are_stored_as_json(store):
+    t = store.ensure_pipeline(workspace="w3", pipeline="p3", model="m3", model_bytes=b"y")
+    rec = {"time": 1, "in.x": [float("nan"), np.float64(2.5)], "out.y": [float("inf")], "metadata.n": np.int64(3)}
+    with store.tx(write=True) as conn:
+        db.insert_logs(conn, t["pipeline_id"], [rec], {})
+        got = db.get_logs(conn, t["pipeline_id"])
+    assert got == [{"time": 1, "in.x": [None, 2.5], "out.y": [None], "check_failures": [], "metadata.n": 3}]

@@ -101,6 +101,7 @@ class Store:
         self.path = self.data_dir / DB_FILE
         self._init_lock = threading.Lock()
         self._local = threading.local()
+        self._write_lock = threading.RLock()
         with self._init_lock, contextlib.closing(self.connect()) as conn:
             conn.executescript(SCHEMA)
             try:
@@ -125,8 +126,19 @@ class Store:
     def tx(self, write: bool = False) -> Iterator[sqlite3.Connection]:
         """One transaction: ``BEGIN IMMEDIATE`` for writes (no lock upgrades), committed on success.
 
-        Uses this thread's cached connection (a nested ``tx`` in the same thread gets a fresh one).
+        Uses this thread's cached connection (a nested ``tx`` in the same thread gets a fresh one). Writers
+        of this process queue on a lock, so SQLite's busy back-off (sleeps) only applies across processes.
         """
+        if write:
+            with self._write_lock:
+                with self._tx(True) as conn:
+                    yield conn
+            return
+        with self._tx(False) as conn:
+            yield conn
+
+    @contextlib.contextmanager
+    def _tx(self, write: bool) -> Iterator[sqlite3.Connection]:
         conn = getattr(self._local, "conn", None)
         nested = conn is None or conn.in_transaction
         if nested:

@@ -31,6 +31,10 @@ def f32_shortest(value: Any) -> Any:
 
 
 def _finite(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        return _finite(value.tolist())
     if isinstance(value, list | tuple):
         return [_finite(v) for v in value]
     if isinstance(value, float) and not math.isfinite(value):
@@ -38,6 +42,14 @@ def _finite(value: Any) -> Any:
     if isinstance(value, np.generic):
         return _finite(value.item())
     return value
+
+
+def _dumps(value: Any) -> str:
+    """JSON text; NaN/inf (not JSON) become null."""
+    try:
+        return json.dumps(value, allow_nan=False)
+    except (ValueError, TypeError):
+        return json.dumps(_finite(value))
 
 
 def _model_name(meta: dict) -> str | None:
@@ -64,16 +76,20 @@ def insert_logs(conn: sqlite3.Connection, pipeline_id: int, records: Iterable[di
                 output_dtypes: dict[str, str] | None = None) -> int:
     """Insert flattened get_baseline-shaped records; ``output_dtypes`` like ``{"out.dense_1": "float32"}``."""
     f32 = {k.removeprefix("out.") for k, v in (output_dtypes or {}).items() if str(v).lower() == "float32"}
+    names: dict[Any, str | None] = {}
     rows = []
     for rec in records:
         parts = split_record(rec)
-        out = {k: (f32_shortest(v) if k in f32 else _finite(v)) for k, v in parts["out"].items()}
+        out = {k: (f32_shortest(v) if k in f32 else v) for k, v in parts["out"].items()}
         meta = parts["metadata"]
         if parts["anomaly"]:
             meta = {**meta, "__anomaly__": parts["anomaly"]}
-        rows.append((pipeline_id, int(rec["time"]), _model_name(meta), json.dumps(_finite(parts["in"])),
-                     json.dumps(out), json.dumps(sorted(f32 & out.keys())),
-                     json.dumps(_finite(rec.get("check_failures", []))), json.dumps(_finite(meta))))
+        key = meta.get("last_model")
+        key = key if isinstance(key, str) else json.dumps(key)
+        if key not in names:
+            names[key] = _model_name(meta)
+        rows.append((pipeline_id, int(rec["time"]), names[key], _dumps(parts["in"]), _dumps(out),
+                     json.dumps(sorted(f32 & out.keys())), _dumps(rec.get("check_failures", [])), _dumps(meta)))
     conn.executemany("INSERT INTO inference_logs (pipeline_id, time_ms, model_name, in_json, out_json, out_dtypes,"
                      " check_failures, metadata_json) VALUES (?,?,?,?,?,?,?,?)", rows)
     return len(rows)
