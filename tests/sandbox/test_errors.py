@@ -12,7 +12,11 @@ from sandbox_http import Client
 
 JUNK_BODIES = [b"", b"{", b"[]", b"null", b"\"text\"", b"123", b"{\"workspace_id\": \"abc\"}",
                b"{\"id\": [1]}", b"{\"name\": {}}", b"{\"workspace_id\": 1e400}", b"\xff\xfe\x00garbage",
-               json.dumps({"pipeline_id": None, "workspace_id": -1, "definition": [1], "model_id": {}}).encode()]
+               json.dumps({"pipeline_id": None, "workspace_id": -1, "definition": [1], "model_id": {}}).encode(),
+               json.dumps({k: 2**70 for k in ("id", "workspace_id", "models_pk_id", "model_id", "deployment_id",
+                                              "pipeline_id", "model_version_id", "source_pipeline", "assay_id",
+                                              "limit")} | {"name": f"a-{2**70}", "model_id": "x"}).encode(),
+               json.dumps({k: 2**70 for k in ("id", "workspace_id", "model_id", "pipeline_id")}).encode()]
 
 
 def test_missing_and_wrong_type_fields_are_400_naming_them(sandbox):
@@ -44,7 +48,7 @@ def test_docs_and_openapi_are_served(sandbox):
 def test_no_500_for_junk_on_any_endpoint(sandbox):
     c = Client(sandbox)
     spec = requests.get(f"{sandbox.url}/v1/api/openapi.json", timeout=30).json()
-    paths = [p.replace("{name}", "x-1").replace("{pipeline_name}", "x") for p, ops in spec["paths"].items()
+    paths = [p.replace("{name}", f"x-{2**70}").replace("{pipeline_name}", "x") for p, ops in spec["paths"].items()
              if "post" in ops and not p.startswith("/auth/")]
     assert len(paths) >= 30
     for path in paths:
@@ -55,6 +59,18 @@ def test_no_500_for_junk_on_any_endpoint(sandbox):
                 assert r.status_code < 500, (path, body, ctype, r.status_code, r.text)
                 if r.status_code >= 400:
                     assert {"msg", "code"} <= set(r.json()), (path, body, r.text)
+
+
+def test_no_500_from_the_token_endpoint(sandbox):
+    url = sandbox.url + "/auth/realms/master/protocol/openid-connect/token"
+    for body in (b"", b"{}", b"grant_type=password&username=%ff", b"\xff\xfe", b"grant_type=refresh_token&refresh_token="
+                 + b"a" * 5000):
+        for ctype in ("application/x-www-form-urlencoded", "application/json", "multipart/form-data; boundary=x"):
+            r = requests.post(url, data=body, headers={"Content-Type": ctype}, timeout=30,
+                              auth=("api-client", sandbox.client_secret))
+            assert 400 <= r.status_code < 500 and r.json()["error"], (body, ctype, r.text)
+    r = requests.post(url, data={"grant_type": "password"}, headers={"Authorization": "Basic %%%"}, timeout=30)
+    assert r.status_code == 401 and r.json()["error"] == "invalid_client"
 
 
 @pytest.fixture(scope="module")

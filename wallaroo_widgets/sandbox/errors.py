@@ -76,6 +76,10 @@ def install_handlers(app: FastAPI) -> None:
     async def _too_large(request: Request, exc: Exception) -> JSONResponse:
         return error_response(413, "request body too large")
 
+    @app.exception_handler(OverflowError)
+    async def _overflow(request: Request, exc: Exception) -> JSONResponse:
+        return error_response(400, "a number in the request is out of range")
+
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception) -> JSONResponse:
         log.exception("internal error on %s", request.url.path)

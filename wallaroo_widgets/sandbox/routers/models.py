@@ -14,22 +14,22 @@ from starlette.datastructures import UploadFile
 from .. import db
 from ..deps import Caller, model, model_version, require_user, store, version_item, workspace
 from ..errors import ApiError
-from . import Body
+from . import Body, Id
 
 router = APIRouter(prefix="/v1/api/models", tags=["models"])
 OWNER = '""'   # the seeds show owner_id as the two-character string ""
 
 
 class WorkspaceBody(Body):
-    workspace_id: int
+    workspace_id: Id
     workspace_name: str | None = None
 
 
 class IdBody(Body):
     """``{"id": n}``; Seed 000's parameter table names it ``model_id``, accepted too."""
 
-    id: int | None = None
-    model_id: int | None = None
+    id: Id | None = None
+    model_id: Id | None = None
 
     def pk(self) -> int:
         if self.id is None and self.model_id is None:
@@ -39,22 +39,25 @@ class IdBody(Body):
 
 class VersionsBody(Body):
     model_id: str
-    models_pk_id: int
+    models_pk_id: Id
 
 
 class ConfigBody(Body):
-    model_id: int
+    model_id: Id
 
 
 class VersionIdBody(Body):
-    model_version_id: int
+    model_version_id: Id
 
 
 def _int(value: Any, field: str) -> int:
     try:
-        return int(str(value).strip())
+        n = int(str(value).strip())
     except (TypeError, ValueError):
         raise ApiError(400, f"field '{field}': must be an integer, got {value!r}") from None
+    if not -(2**63) <= n < 2**63:
+        raise ApiError(400, f"field '{field}': integer out of range")
+    return n
 
 
 def _name(value: Any) -> str:

@@ -13,7 +13,7 @@ from pydantic import Field
 from .. import db
 from ..deps import Caller, pipeline, require_user, store, workspace
 from ..errors import ApiError
-from . import Body
+from . import Body, Id
 
 router = APIRouter(prefix="/v1/api", tags=["pipelines"])
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
@@ -21,30 +21,30 @@ NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
 class CreateBody(Body):
     pipeline_id: str = Field(description="the pipeline name")
-    workspace_id: int
+    workspace_id: Id
     definition: dict | str | None = None
 
 
 class DeployBody(Body):
     deploy_id: str
-    pipeline_version_pk_id: int | None = None
-    pipeline_id: int
+    pipeline_version_pk_id: Id | None = None
+    pipeline_id: Id
     engine_config: dict | None = None
-    model_configs: list[int] | None = None
-    model_ids: list[int] | None = None
+    model_configs: list[Id] | None = None
+    model_ids: list[Id] | None = None
     models: list[dict] | None = None
     pipeline_version: str | None = None
 
 
 class UndeployBody(Body):
-    pipeline_id: int | None = None
-    deployment_id: int
+    pipeline_id: Id | None = None
+    deployment_id: Id
 
 
 class CopyBody(Body):
     name: str
-    workspace_id: int
-    source_pipeline: int
+    workspace_id: Id
+    source_pipeline: Id
     deploy: str | None = None
     engine_config: dict | None = None
     pipeline_version: str | None = None
@@ -55,7 +55,7 @@ class StatusBody(Body):
 
 
 class ExternalUrlBody(Body):
-    workspace_id: int
+    workspace_id: Id
     pipeline_name: str
 
 
@@ -196,7 +196,7 @@ def copy(request: Request, body: CopyBody, caller: Caller = Depends(require_user
 def find_deployment(conn, name: str) -> dict | None:
     """The active deployment called ``<deploy_id>-<deployment id>``."""
     deploy_id, _, num = name.rpartition("-")
-    if not deploy_id or not num.isdigit():
+    if not deploy_id or not num.isdigit() or len(num) > 18:
         return None
     row = conn.execute("SELECT id, deploy_id, pipeline_id, pipeline_version_id, model_version_ids, deployed_at "
                        "FROM deployments WHERE id = ? AND deploy_id = ? AND active = 1", (int(num), deploy_id)).fetchone()

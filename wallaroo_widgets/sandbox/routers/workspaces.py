@@ -8,7 +8,7 @@ from pydantic import Field
 from .. import db
 from ..deps import Caller, require_user, store, workspace
 from ..errors import ApiError
-from . import Body
+from . import Body, Id
 
 router = APIRouter(prefix="/v1/api/workspaces", tags=["workspaces"])
 
@@ -24,7 +24,7 @@ class CreateBody(Body):
 
 
 class AddUserBody(Body):
-    workspace_id: int
+    workspace_id: Id
     email: str | None = None
     user_id: str | None = None
     user_type: str | None = None
@@ -32,11 +32,11 @@ class AddUserBody(Body):
 
 
 class WorkspaceBody(Body):
-    workspace_id: int
+    workspace_id: Id
 
 
 class RemoveUserBody(Body):
-    workspace_id: int
+    workspace_id: Id
     email: str | None = None
     user_id: str | None = None
 
