@@ -207,7 +207,15 @@ from wallaroo_widgets.panels import AssayBuilder, ConsoleState
 state = ConsoleState(session=session)
 state.pipeline = state.remember_pipeline({"id": pipeline_id, "name": PIPELINE, "workspace_id": workspace["id"]})
 builder = AssayBuilder(state=state)
-builder.set_logs(logs, pipeline=state.pipeline)
+builder.set_logs(logs, pipeline=state.pipeline)  # what its "Load logs" button does
+assert not builder.error, builder.error
+builder
+
+# %% [markdown]
+# Change the settings (here from Python; in the widget by typing): the timeline and the bins chart
+# above update in place.
+
+# %%
 builder.iopath.value = IOPATH
 builder.baseline_start.value = start.isoformat()  # day 1, as above
 builder.baseline_end.value = (start + pd.Timedelta(days=1)).isoformat()
@@ -215,7 +223,7 @@ builder.num_bins.value = 10
 builder.warning_threshold.value = "0.1"
 builder.name.value = f"nb-drift-{SUFFIX}"
 assert not builder.error, builder.error
-builder
+print(builder.summary.value)
 
 # %%
 builder.preview_button.click()
