@@ -150,7 +150,10 @@ def test_create_list_set_active_duplicate(ctx):
     assert next(a for a in s.assays.list(ctx["pid"]).raw if a["id"] == aid)["active"] is True
     assert s.assays.set_active(aid, False) == {"id": aid, "active": False}
     by_id = raw_post(s, "get_assay_by_id", {"id": aid}).json()
-    assert by_id == next(a for a in s.assays.list(ctx["pid"]).raw if a["id"] == aid)
+    listed = next(a for a in s.assays.list(ctx["pid"]).raw if a["id"] == aid)
+    assert set(by_id) == set(listed)
+    stable = ("id", "name", "active", "baseline", "window", "summarizer", "pipeline_id", "workspace_name")
+    assert {k: by_id[k] for k in stable} == {k: listed[k] for k in stable}  # the scheduler may touch the rest
     filtered = raw_post(s, "filter", {"pipeline_id": ctx["pid"], "sort_by": "id", "name": cfg["name"][-8:],
                                       "active": False}).json()
     assert [a["id"] for a in filtered] == [aid]

@@ -43,8 +43,9 @@ def app_store(request: Request) -> Any:
 
 
 @contextlib.contextmanager
-def connection(request: Request) -> Iterator[Any]:
-    with store_connection(app_store(request)) as conn:
+def connection(request: Request, write: bool = False) -> Iterator[Any]:
+    """One store transaction for a request (``write`` queues on the store's writer lock)."""
+    with app_store(request).tx(write=write) as conn:
         yield conn
 
 

@@ -8,11 +8,11 @@ start), past windows are caught up when an assay starts in the past, and nothing
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
-import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pandas as pd
@@ -40,8 +40,19 @@ def run_status(now: pd.Timestamp, results: list[dict]) -> str:
             f'"num_warnings": {counts["Warning"]}, "num_alerts": {counts["Alert"]}}}')
 
 
-def run_assay(conn, assay: dict, now: pd.Timestamp, logs) -> int:
-    """Score and store the closed, not yet stored windows of one assay; returns results added."""
+@contextlib.contextmanager
+def _same(conn) -> Iterator[Any]:
+    yield conn
+    conn.commit()
+
+
+def run_assay(conn, assay: dict, now: pd.Timestamp, logs, writer: Callable[[], Any] | None = None) -> int:
+    """Score and store the closed, not yet stored windows of one assay; returns results added.
+
+    Reads use ``conn``; the (short) writes go through ``writer()``, a context manager yielding a connection
+    in a write transaction (default: ``conn`` itself, committed).
+    """
+    writer = writer or (lambda: _same(conn))
     cfg = assay["config"]
     window = Window.parse(cfg["window"])
     baseline = Baseline.parse(cfg["baseline"], window=window)
@@ -65,8 +76,9 @@ def run_assay(conn, assay: dict, now: pd.Timestamp, logs) -> int:
         nxt = start + width
         next_run = iso(nxt) if run_until is None or nxt <= run_until else None
         if next_run != assay["next_run"]:  # write only on change: ticks are frequent
-            st.update_run(conn, assay["id"], cursor_ms=None, last_run=None, next_run=next_run, status=None, now=stamp)
-            conn.commit()
+            with writer() as w:
+                st.update_run(w, assay["id"], cursor_ms=None, last_run=None, next_run=next_run, status=None,
+                              now=stamp)
         return 0
     base = summarize(baseline, summ, logs)
     t0 = pd.Timestamp.now(tz="UTC")
@@ -77,13 +89,13 @@ def run_assay(conn, assay: dict, now: pd.Timestamp, logs) -> int:
                              pipeline={"id": assay["pipeline_id"], "workspace_id": assay["workspace_id"]},
                              workspace_name=assay.get("workspace_name"), elapsed_ms=elapsed, analyzed_at=stamp)
     starts = [to_ms(pd.Timestamp(r["window_start"])) for r in records]
-    added = st.insert_results(conn, assay["id"], records, starts, stamp)
     last = plan[-1]
     nxt = last + interval + width
-    st.update_run(conn, assay["id"], cursor_ms=to_ms(last), last_run=stamp,
-                  next_run=iso(nxt) if run_until is None or nxt <= run_until else None,
-                  status=run_status(now, records), now=stamp)
-    conn.commit()
+    with writer() as w:
+        added = st.insert_results(w, assay["id"], records, starts, stamp)
+        st.update_run(w, assay["id"], cursor_ms=to_ms(last), last_run=stamp,
+                      next_run=iso(nxt) if run_until is None or nxt <= run_until else None,
+                      status=run_status(now, records), now=stamp)
     return added
 
 
@@ -96,13 +108,16 @@ def _path(window: Window) -> tuple[str, str, int]:
 class AssayScheduler:
     """Runs ``run_once`` every ``tick`` seconds on a daemon thread until ``stop()``.
 
-    ``connect`` returns a new sqlite3 connection; ``log_source(conn, workspace_id)`` and
-    ``workspace_name(conn, workspace_id)`` come from the store.
+    ``connect`` returns a new sqlite3 connection (reads); ``writer`` a write-transaction context (default:
+    that connection, committed); ``log_source(conn, workspace_id)`` and ``workspace_name(conn, workspace_id)``
+    come from the store.
     """
 
     def __init__(self, connect: Callable[[], Any], log_source: Callable, workspace_name: Callable,
-                 tick: float = 5.0, clock: Callable[[], pd.Timestamp] | None = None) -> None:
+                 tick: float = 5.0, clock: Callable[[], pd.Timestamp] | None = None,
+                 writer: Callable[[], Any] | None = None) -> None:
         self.connect, self.log_source, self.workspace_name = connect, log_source, workspace_name
+        self.writer = writer
         self.tick = float(tick)
         self.clock = clock or (lambda: pd.Timestamp.now(tz="UTC"))
         self._stop = threading.Event()
@@ -116,7 +131,8 @@ class AssayScheduler:
         """A scheduler reading and writing through sandbox-core's store."""
         from . import assay_env
 
-        return cls(store.connect, assay_env.log_source, assay_env.workspace_name, tick=tick)
+        return cls(store.connect, assay_env.log_source, assay_env.workspace_name, tick=tick,
+                   writer=lambda: store.tx(write=True))
 
     def run_once(self, now: pd.Timestamp | None = None) -> int:
         """One pass over all active assays; returns results added. Errors are logged per assay, never raised."""
@@ -129,9 +145,8 @@ class AssayScheduler:
                 for assay in st.list_assays(conn, active_only=True):
                     assay["workspace_name"] = self.workspace_name(conn, assay["workspace_id"])
                     try:
-                        with warnings.catch_warnings():
-                            warnings.simplefilter("ignore")
-                            added += run_assay(conn, assay, now, self.log_source(conn, assay["workspace_id"]))
+                        added += run_assay(conn, assay, now, self.log_source(conn, assay["workspace_id"]),
+                                           self.writer)
                         self.errors.pop(assay["id"], None)
                     except Exception as exc:  # noqa: BLE001 - one bad assay must not stop the others
                         conn.rollback()

@@ -183,18 +183,19 @@ def summarize_endpoint(request: Request, body: SummarizeBody = Body(...)):  # no
 def create(request: Request, body: AssayConfigBody = Body(...)):  # noqa: B008
     """Create an assay -> ``{"assay_id": id}``."""
     def run():
-        with env.connection(request) as conn:
-            if body.active is not None and not isinstance(body.active, bool):
-                raise BadRequest(f"active: expected true or false, got {body.active!r}")
+        if body.active is not None and not isinstance(body.active, bool):
+            raise BadRequest(f"active: expected true or false, got {body.active!r}")
+        with env.connection(request) as conn:  # read and compute first, outside the write lock
             cfg = Resolved(request, conn, body.model_dump(), need_name=True)
             cfg.base_summary()  # validates a baseline that reads logs or a static summary now
             start = cfg.first_start()
-            next_run = None if start is None else iso(start + cfg.window.width_td)
-            now = iso(pd.Timestamp.now(tz="UTC"))
-            try:
-                json.dumps(cfg.stored_config(), allow_nan=False)
-            except ValueError:
-                raise BadRequest("baseline: NaN/Infinity are not JSON numbers (send null)") from None
+        next_run = None if start is None else iso(start + cfg.window.width_td)
+        now = iso(pd.Timestamp.now(tz="UTC"))
+        try:
+            json.dumps(cfg.stored_config(), allow_nan=False)
+        except ValueError:
+            raise BadRequest("baseline: NaN/Infinity are not JSON numbers (send null)") from None
+        with env.connection(request, write=True) as conn:
             try:
                 aid = st.insert_assay(conn, name=cfg.name, workspace_id=cfg.workspace_id,
                                       pipeline_id=cfg.pipeline["id"], pipeline_name=cfg.pipeline["name"],
@@ -292,7 +293,7 @@ def set_active(request: Request, body: dict = Body(...)):  # noqa: B008
         active = b.get("active")
         if not isinstance(active, bool):
             raise BadRequest(f"active: expected true or false, got {active!r}")
-        with env.connection(request) as conn:
+        with env.connection(request, write=True) as conn:
             a = _owned_assay(conn, request, b.get("id"))
             st.set_active(conn, a["id"], active, iso(pd.Timestamp.now(tz="UTC")))
         env.wake_scheduler(request)
