@@ -107,3 +107,13 @@ def test_413_for_large_and_streamed_bodies(small):
                headers={"Content-Type": "application/octet-stream"})
     assert r.status_code == 413
     assert c.ok("workspaces/list", {})["workspaces"]  # still serving
+
+
+def test_openapi_documents_the_non_json_bodies(sandbox):
+    spec = requests.get(f"{sandbox.url}/v1/api/openapi.json", timeout=30).json()["paths"]
+    assert "multipart/form-data" in spec["/v1/api/models/upload"]["post"]["requestBody"]["content"]
+    stream = spec["/v1/api/models/upload_stream"]["post"]
+    assert {p["name"] for p in stream["parameters"]} == {"name", "filename", "visibility", "workspace_id"}
+    infer = spec["/v1/api/pipelines/infer/{name}/{pipeline_name}"]["post"]["requestBody"]["content"]
+    assert "application/vnd.apache.arrow.file" in infer
+    assert spec["/v1/api/workspaces/create"]["post"]["requestBody"]["required"] is True

@@ -70,7 +70,6 @@ class OnnxModel:
             raise ApiError(400, f"model cannot be loaded by onnxruntime: {str(exc)[:200]}") from None
         self.inputs = self.session.get_inputs()
         self.outputs = self.session.get_outputs()
-        self.lock = threading.Lock()
 
     def _array(self, spec: Any, values: list[Any], column: str) -> np.ndarray:
         dtype = _ONNX_DTYPES.get(spec.type, np.float32)
@@ -102,8 +101,7 @@ class OnnxModel:
                     raise ApiError(400, f"missing input column '{spec.name}' (have {sorted(columns)})")
                 feed[spec.name] = self._array(spec, columns[spec.name], spec.name)
         try:
-            with self.lock:
-                outs = self.session.run(None, feed)
+            outs = self.session.run(None, feed)  # InferenceSession.run is thread-safe
         except Exception as exc:  # noqa: BLE001 - bad shapes/values surface as onnxruntime errors
             raise ApiError(400, f"inference failed: {str(exc)[:300]}") from None
         return {spec.name: np.asarray(o) for spec, o in zip(self.outputs, outs, strict=True)}

@@ -15,6 +15,11 @@ from .pipelines import find_deployment
 
 router = APIRouter(prefix="/v1/api/pipelines/infer", tags=["inference"])
 ARROW = "application/vnd.apache.arrow.file"
+_BODY = {"requestBody": {"required": True, "content": {
+    "application/json; format=pandas-records": {"schema": {"type": "array", "items": {"type": "object"}},
+                                                "example": [{"tensor": [1.0, 2.0]}]},
+    ARROW: {"schema": {"type": "string", "format": "binary"}},
+    "application/json": {"schema": {"type": "object"}, "example": {"tensor": [[1.0, 2.0]]}}}}}
 
 
 def _infer(request: Request, name: str, pipeline_name: str | None, body: bytes, ctype: str) -> tuple[list, bool]:
@@ -54,11 +59,11 @@ async def _handle(request: Request, name: str, pipeline_name: str | None) -> Res
     return JSONResponse(records)
 
 
-@router.post("/{name}/{pipeline_name}", summary="Run inference (pandas-records JSON, Arrow IPC file, column dict)")
+@router.post("/{name}/{pipeline_name}", openapi_extra=_BODY, summary="Run inference (pandas-records JSON, Arrow IPC file, column dict)")
 async def infer(request: Request, name: str, pipeline_name: str) -> Response:
     return await _handle(request, name, pipeline_name)
 
 
-@router.post("/{name}", summary="Run inference (older URL form without the pipeline name)")
+@router.post("/{name}", openapi_extra=_BODY, summary="Run inference (older URL form without the pipeline name)")
 async def infer_short(request: Request, name: str) -> Response:
     return await _handle(request, name, None)

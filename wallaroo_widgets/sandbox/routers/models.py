@@ -17,6 +17,19 @@ from ..errors import ApiError
 from . import Body, Id
 
 router = APIRouter(prefix="/v1/api/models", tags=["models"])
+
+_MULTIPART = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"], "properties": {
+        "name": {"type": "string"}, "visibility": {"type": "string"}, "workspace_id": {"type": "integer"},
+        "metadata": {"type": "string", "description": "JSON: {name, visibility, workspace_id, conversion, ...}"},
+        "file": {"type": "string", "format": "binary"}}}}}}}
+_STREAM = {"parameters": [
+    {"name": "name", "in": "query", "required": True, "schema": {"type": "string"}},
+    {"name": "filename", "in": "query", "required": True, "schema": {"type": "string"}},
+    {"name": "visibility", "in": "query", "required": False, "schema": {"type": "string"}},
+    {"name": "workspace_id", "in": "query", "required": True, "schema": {"type": "integer"}}],
+    "requestBody": {"required": True, "content": {"application/octet-stream": {
+        "schema": {"type": "string", "format": "binary"}}}}}
 OWNER = '""'   # the seeds show owner_id as the two-character string ""
 
 
@@ -117,7 +130,7 @@ def _conversion(fields: dict) -> dict | None:
     return conv
 
 
-@router.post("/upload", summary="Upload a model (multipart: name/visibility/workspace_id fields or metadata JSON)")
+@router.post("/upload", openapi_extra=_MULTIPART, summary="Upload a model (multipart: name/visibility/workspace_id fields or metadata JSON)")
 async def upload(request: Request, caller: Caller = Depends(require_user)) -> dict:  # noqa: B008
     fields, data, fname = await _multipart(request)
     return await run_in_threadpool(_store_upload, request, caller, name=fields.get("name"),
@@ -125,7 +138,7 @@ async def upload(request: Request, caller: Caller = Depends(require_user)) -> di
                                    visibility=fields.get("visibility"), conversion=_conversion(fields))
 
 
-@router.post("/upload_and_convert", status_code=202, summary="Upload a model for conversion (answers 202)")
+@router.post("/upload_and_convert", status_code=202, openapi_extra=_MULTIPART, summary="Upload a model for conversion (answers 202)")
 async def upload_and_convert(request: Request, caller: Caller = Depends(require_user)) -> JSONResponse:  # noqa: B008
     fields, data, fname = await _multipart(request)
     conv = _conversion(fields) or {"framework": "onnx"}
@@ -135,7 +148,7 @@ async def upload_and_convert(request: Request, caller: Caller = Depends(require_
     return JSONResponse(body, status_code=202)
 
 
-@router.post("/upload_stream", summary="Upload raw model bytes; name, filename, workspace_id in the query")
+@router.post("/upload_stream", openapi_extra=_STREAM, summary="Upload raw model bytes; name, filename, workspace_id in the query")
 async def upload_stream(request: Request, caller: Caller = Depends(require_user)) -> dict:  # noqa: B008
     q = request.query_params
     if "workspace_id" not in q:
