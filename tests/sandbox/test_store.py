@@ -113,3 +113,25 @@ def test_non_finite_and_numpy_values_are_stored_as_json(store):
         db.insert_logs(conn, t["pipeline_id"], [rec], {})
         got = db.get_logs(conn, t["pipeline_id"])
     assert got == [{"time": 1, "in.x": [None, 2.5], "out.y": [None], "check_failures": [], "metadata.n": 3}]
+
+
+def test_store_log_api_by_names(store):
+    import datetime as dt
+
+    t = store.ensure_pipeline(workspace="w4", pipeline="p4", model="m4", model_bytes=b"z")
+    recs = [{"time": 1_700_000_000_000 + i * 1000, "in.tensor": [float(i), 2.0 * i], "out.dense_1": [0.1 * i],
+             "metadata.last_model": json.dumps({"model_name": "m4"})} for i in range(5)]
+    with store.tx(write=True) as conn:
+        db.insert_logs(conn, t["pipeline_id"], recs, {"out.dense_1": "float32"})
+    start = dt.datetime.fromtimestamp(1_700_000_001, dt.timezone.utc)
+    got = store.inference_logs(t["workspace_id"], "p4", start=start, end="2023-11-14T22:13:24Z", limit=10)
+    assert [r["time"] for r in got] == [1_700_000_001_000, 1_700_000_002_000, 1_700_000_003_000]
+    times, vals = store.iopath_values(t["workspace_id"], "p4", "input tensor 1", model_name="m4")
+    np.testing.assert_array_equal(vals, [0.0, 2.0, 4.0, 6.0, 8.0])
+    assert len(times) == 5 and times.dtype == np.int64
+    _, outs = store.iopath_values(t["workspace_id"], "p4", "output dense_1 0")
+    np.testing.assert_array_equal(outs, np.float32([0.0, 0.1, 0.2, 0.30000000000000004, 0.4]).astype(np.float64))
+    assert store.inference_logs(t["workspace_id"], "nope") == []
+    assert store.iopath_values(t["workspace_id"], "nope", "output dense_1 0")[1].size == 0
+    with pytest.raises(ValueError, match="iopath"):
+        store.iopath_values(t["workspace_id"], "p4", "dense_1")

@@ -184,6 +184,34 @@ class Store:
             raise
         return sha
 
+    # --- logs by names ----------------------------------------------------------------------------------------------
+    def _pipeline_id(self, conn: sqlite3.Connection, workspace_id: int, pipeline_name: str) -> int | None:
+        row = conn.execute("SELECT id FROM pipelines WHERE workspace_id = ? AND name = ?",
+                           (workspace_id, pipeline_name)).fetchone()
+        return None if row is None else row[0]
+
+    def inference_logs(self, workspace_id: int, pipeline_name: str, model_name: str | None = None,
+                       start: Any = None, end: Any = None, limit: int | None = None) -> list[dict]:
+        """Flattened log records of a pipeline (oldest first); ``start``/``end`` as epoch ms or datetimes."""
+        with self.tx() as conn:
+            pid = self._pipeline_id(conn, workspace_id, pipeline_name)
+            return [] if pid is None else get_logs(conn, pid, _ms(start), _ms(end), model_name, limit)
+
+    def iopath_values(self, workspace_id: int, pipeline_name: str, iopath: str, model_name: str | None = None,
+                      start: Any = None, end: Any = None) -> tuple[Any, Any]:
+        """``(times_ms, values float64)`` for an iopath such as ``"output dense_1 0"`` or ``"input tensor 3"``."""
+        parts = iopath.split()
+        if len(parts) != 3 or parts[0] not in {"input", "output"} or not parts[2].lstrip("-").isdigit():
+            raise ValueError(f"iopath must look like 'output dense_1 0', got {iopath!r}")
+        direction = "in" if parts[0] == "input" else "out"
+        with self.tx() as conn:
+            pid = self._pipeline_id(conn, workspace_id, pipeline_name)
+            if pid is None:
+                import numpy as np
+
+                return np.empty(0, np.int64), np.empty(0, np.float64)
+            return log_values(conn, pid, f"{direction}.{parts[1]}", int(parts[2]), _ms(start), _ms(end), model_name)
+
     # --- entities used by the server, the demo seed and import-logs ---------------------------------------------
     def ensure_user(self, email: str, password: str, *, admin: bool = False) -> dict:
         """The user with this email, created (with a default workspace) when missing."""
@@ -235,6 +263,19 @@ class Store:
             if deploy and active_deployment(conn, pid) is None:
                 create_deployment(conn, pipeline, pid, pvid, [vid], started_at=0.0)
         return {"workspace_id": wid, "pipeline_id": pid, "model_sha": sha}
+
+
+def _ms(value: Any) -> int | None:
+    """Epoch milliseconds of an int (ms), a datetime or an ISO-8601 string; None stays None."""
+    if value is None or isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.timezone.utc)
+        return int(value.timestamp() * 1000)
+    raise ValueError(f"not a time: {value!r}")
 
 
 def _uid(user: Any) -> str:
