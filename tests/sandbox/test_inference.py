@@ -77,6 +77,8 @@ def test_arrow_file_and_column_dict_bodies(fraud):
     r = c.post(p["url"], data=sink.getvalue(), headers={"Content-Type": "application/vnd.apache.arrow.file"})
     assert r.status_code == 200 and "arrow" in r.headers["content-type"]
     back = pa.ipc.open_file(pa.BufferReader(r.content)).read_all().to_pylist()
+    sent = table.column("tensor").to_pylist()[0]
+    assert back[0]["in"]["tensor"] == [float(str(np.float32(v))) for v in sent]   # float32 shortest echo
     x = np.array(table.column("tensor").to_pylist(), dtype=np.float32)
     got = np.array([rec["out"]["dense_1"][0] for rec in back], dtype=np.float32)
     np.testing.assert_allclose(got, expected(x, fraud["w"], fraud["b"])[:, 0], rtol=2e-6)

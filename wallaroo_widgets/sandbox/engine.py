@@ -33,7 +33,15 @@ def decode_body(body: bytes, content_type: str) -> list[dict[str, Any]]:
                 table = pa.ipc.open_stream(pa.BufferReader(body)).read_all()
         except pa.ArrowException as exc:
             raise ApiError(400, f"body is not an Arrow IPC file: {exc}") from None
-        return table.to_pylist()
+        rows = table.to_pylist()
+        for field in table.schema:  # float32 columns echo in float32 shortest form, as JSON clients see them
+            t = field.type
+            while pa.types.is_list(t) or pa.types.is_fixed_size_list(t) or pa.types.is_large_list(t):
+                t = t.value_type
+            if pa.types.is_float32(t):
+                for row in rows:
+                    row[field.name] = f32_shortest(row[field.name])
+        return rows
     try:
         data = json.loads(body)
     except ValueError as exc:
