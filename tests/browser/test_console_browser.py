@@ -112,16 +112,34 @@ def lab(demo_sandbox, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(lab):
+def browser(lab):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        pg = context.new_page()
-        yield pg
-        context.close()
-        browser.close()
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    yield context.new_page()
+    context.close()
+
+
+def _open(pg, lab: str, notebook: str) -> None:
+    """Open one notebook alone (a fresh JupyterLab workspace, nothing restored) and wait for its kernel."""
+    pg.goto(f"{lab}/lab/workspaces/{notebook.split('.')[0]}/tree/{notebook}?reset")
+    _wait_for_kernel(pg)
+
+
+def _run_all(pg, name: str) -> None:
+    pg.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    try:
+        pg.wait_for_function(ALL_CELLS_DONE, timeout=120_000, polling=500)
+    finally:
+        _shot(pg, name)
 
 
 KERNEL_IDLE = """() => {
@@ -169,11 +187,8 @@ def _error_outputs(pg) -> list[str]:
 
 def test_console_notebook_renders_in_chromium(lab, page):
     pg = page
-    pg.goto(f"{lab}/lab/tree/{NOTEBOOK}")
-    _wait_for_kernel(pg)
-    pg.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    pg.wait_for_function(ALL_CELLS_DONE, timeout=120_000, polling=500)
-    _shot(pg, "01_run_all.png")
+    _open(pg, lab, NOTEBOOK)
+    _run_all(pg, "01_run_all.png")
     assert _error_outputs(pg) == [], "a cell printed an error"
 
     out = pg.locator(".jp-OutputArea")
@@ -205,3 +220,34 @@ def test_console_notebook_renders_in_chromium(lab, page):
     pg.wait_for_timeout(500)
     _shot(pg, "03_assays_timeline.png")
     assert _error_outputs(pg) == []
+
+
+ALERT_MARKERS = """() => {
+  // every rendered chart with an "Alert" trace draws one marker per Alert window
+  const out = [];
+  for (const gd of document.querySelectorAll('.jp-OutputArea .js-plotly-plot')) {
+    const traces = gd.querySelectorAll('.scatterlayer .trace');
+    (gd.data || []).forEach((t, k) => {
+      if (t.name === 'Alert' && (t.x || []).length) {
+        out.push([(t.x || []).length, traces[k] ? traces[k].querySelectorAll('.point').length : 0]);
+      }
+    });
+  }
+  return out;
+}"""
+
+
+def test_drift_notebook_renders_builder_in_chromium(lab, page):
+    """08_drift_exploration runs in the browser; every timeline (engine, builder) shows its Alert windows."""
+    pg = page
+    _open(pg, lab, "08_drift_exploration.ipynb")
+    _run_all(pg, "04_drift_run_all.png")
+    assert _error_outputs(pg) == [], "a cell printed an error"
+    charts = pg.locator(".jp-OutputArea .js-plotly-plot")
+    assert charts.count() >= 8
+    charts.last.scroll_into_view_if_needed()
+    pg.wait_for_timeout(1000)
+    _shot(pg, "05_drift_builder.png")
+    alerts = pg.evaluate(ALERT_MARKERS)
+    assert len(alerts) >= 3, alerts  # daily and sliding timelines plus the builder's
+    assert all(drawn == expected for expected, drawn in alerts), alerts
