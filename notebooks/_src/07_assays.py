@@ -232,6 +232,16 @@ assert not assays_panel.error, assays_panel.error
 assays_panel
 
 # %% [markdown]
+# Select the demo assay and load its results, as the row click and the **Load results** button do; the
+# panel above updates in place.
+
+# %%
+assays_panel.table.select_where("name", demo_assay["name"])
+assays_panel.results_button.click()
+assert not assays_panel.error, assays_panel.error
+print(assays_panel.message)
+
+# %% [markdown]
 # ## Clean-up
 #
 # Assays cannot be deleted through the API: deactivate ours. Undeploy our pipeline (it lives in its
