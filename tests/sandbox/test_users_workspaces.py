@@ -115,3 +115,24 @@ def test_features_list_with_and_without_body(sandbox):
         got = admin.ok("features/list", body)
         assert got["features"]["plateau"] == "true" and got["is_auth_enabled"] is True
         assert all(isinstance(v, str) for v in got["features"].values())
+
+
+def test_keycloak_admin_rest_used_by_the_sdk(sandbox):
+    import requests
+
+    admin = Client(sandbox)
+    uid, email, password = new_user(admin)
+    base = f"{sandbox.url}/auth/admin/realms/master/users"
+    got = requests.get(base, params={"email": email}, headers=admin.headers, timeout=30).json()
+    assert [u["id"] for u in got] == [uid] and got[0]["enabled"] is True
+    r = requests.put(f"{base}/{uid}", json={**got[0], "enabled": False}, headers=admin.headers, timeout=30)
+    assert r.status_code == 204 and r.content == b""
+    assert admin.ok("users/query", {"user_ids": [uid]})["users"][uid]["enabled"] is False
+    requests.put(f"{base}/{uid}", json={"enabled": True, "firstName": "Ada"}, headers=admin.headers, timeout=30)
+    rep = admin.ok("users/query", {"user_ids": [uid]})["users"][uid]
+    assert rep["enabled"] is True and rep["firstName"] == "Ada"
+    assert requests.get(base, params={"email": "none@x.y"}, headers=admin.headers, timeout=30).json() == []
+    assert requests.put(f"{base}/nope", json={"enabled": True}, headers=admin.headers, timeout=30).status_code == 404
+    user = Client(sandbox, email, password)
+    assert requests.get(base, headers=user.headers, timeout=30).status_code == 403
+    assert requests.get(base, timeout=30).status_code == 401

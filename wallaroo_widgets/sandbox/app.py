@@ -12,7 +12,7 @@ from . import db, engine
 from .config import SandboxConfig
 from .deps import require_user
 from .errors import BodyLimit, install_handlers
-from .routers import auth, features, inference, models, pipelines, users, workspaces
+from .routers import auth, features, inference, keycloak_admin, models, pipelines, users, workspaces
 from .tokens import Realm, load_or_create_key
 
 log = logging.getLogger("wallaroo_widgets.sandbox")
@@ -68,7 +68,7 @@ def create_app(config: SandboxConfig) -> FastAPI:
     app.state.models = engine.ModelCache()
     app.state.assay_scheduler = None
     install_handlers(app)
-    for module in (auth, users, workspaces, models, pipelines, inference, features):
+    for module in (auth, keycloak_admin, users, workspaces, models, pipelines, inference, features):
         app.include_router(module.router)
     assays = _assays_router()
     if assays is not None:
