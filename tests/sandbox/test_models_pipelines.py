@@ -119,8 +119,12 @@ def test_pipeline_create_deploy_status_url_undeploy(ctx, sandbox):
     assert url == f"{sandbox.url}/v1/api/pipelines/infer/{p['pipeline']}-{p['deployment_id']}/{p['pipeline']}"
     ws = next(w for w in c.ok("workspaces/list")["workspaces"] if w["id"] == wid)
     assert p["created"]["pipeline_pk_id"] in ws["pipelines"] and p["model_id"] in ws["models"]
+    vid = p["version"]["id"]
+    assert c.ok("models/get_version_by_id", {"model_version_id": vid})["model_version"]["model_version"]["deployed"]
     assert c.ok("pipelines/undeploy", {"pipeline_id": p["created"]["pipeline_pk_id"],
                                        "deployment_id": p["deployment_id"]}) is None
+    mv = c.ok("models/get_version_by_id", {"model_version_id": vid})["model_version"]["model_version"]
+    assert mv["deployed"] is False
     r = c.post("status/get_deployment", {"name": p["status_name"]})
     assert r.status_code == 404
     r = c.post("admin/get_pipeline_external_url", {"workspace_id": wid, "pipeline_name": p["pipeline"]})
