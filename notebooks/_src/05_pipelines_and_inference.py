@@ -185,7 +185,7 @@ pipelines_panel
 # %% [markdown]
 # ## Clean-up
 #
-# Both deployments are gone (the copy was never deployed); the API has no pipeline or model delete, so
+# The deployment is gone (the copy was never deployed); the API has no pipeline or model delete, so
 # they stay, undeployed, in this notebook's uniquely named workspace.
 
 # %%
