@@ -103,8 +103,8 @@ def test_assay_create_list_set_active_and_previews(logged):
     assert isinstance(first["window_summary"], dict) and len(first["scores"]) == 7
 
     bl = s.assays.run_interactive_baseline({**cfg, "id": aid})
-    if isinstance(bl, dict) and bl:
-        assert bl["baseline_summary"] == bl["window_summary"] and bl["score"] == 0
+    assert bl["status"] == "BaselineRun" and bl["assay_id"] == aid
+    assert bl["baseline_summary"] == bl["window_summary"] and bl["score"] == 0 and bl["scores"] == [0.0] * 7
 
     # an active assay with 4-second windows: the scheduler stores the same window's result
     sched = {**cfg, "name": uniq("sched"), "window": _window(logged, width="4 seconds", interval="4 seconds")}
