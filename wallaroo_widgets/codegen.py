@@ -143,3 +143,30 @@ def _pair(parts: list[str]) -> list[str]:
         out.append(f"{parts[i]} {parts[i + 1]}")
         i += 2
     return out
+
+
+def token_snippets(provider: Any) -> dict[str, str] | None:
+    """How to get the token a session uses (Keycloak grant) as ``curl`` and ``requests``, secrets masked.
+
+    None for providers without a token endpoint (static token, SDK client).
+    """
+    token_url = getattr(provider, "token_url", None)
+    grant = getattr(provider, "grant", None)
+    if not token_url or not grant:
+        return None
+    client_id = getattr(provider, "client_id", "api-client")
+    form = {"grant_type": grant}
+    if grant == "password":
+        form |= {"username": getattr(provider, "username", "<user>"), "password": "***"}
+    elif grant == "refresh_token":
+        form["refresh_token"] = TOKEN_MASK
+    curl = ["curl", "-X", "POST", shlex.quote(token_url), "--user", shlex.quote(f"{client_id}:***")]
+    for k, v in form.items():
+        curl += ["--data-urlencode", shlex.quote(f"{k}={v}")]
+    py = "\n".join([
+        "import requests", "",
+        f"response = requests.post({token_url!r}, data={form!r}, auth=({client_id!r}, '***'))",
+        "response.raise_for_status()",
+        'token = response.json()["access_token"]', "",
+    ])
+    return {"curl": " \\\n  ".join(_pair(curl)), "requests": py}

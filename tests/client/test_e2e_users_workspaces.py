@@ -102,3 +102,15 @@ def test_curl_and_requests_snippets_run_against_the_sandbox(session):
     printed = []
     exec(compile(rec.to_requests().replace("<token>", token), "snippet", "exec"), {"print": printed.append})
     assert name in [w["name"] for w in printed[0]["workspaces"]]
+
+
+def test_token_snippet_runs_against_the_sandbox(sandbox, session):
+    from wallaroo_widgets.codegen import token_snippets
+
+    curl = token_snippets(session.provider)["curl"]
+    real = curl.replace("api-client:***", f"api-client:{sandbox.client_secret}").replace(
+        "password=***", f"password={sandbox.admin_password}")
+    out = subprocess.run(["bash", "-c", real + " --silent --fail"], capture_output=True, text=True, check=True,
+                         timeout=30)
+    token = json.loads(out.stdout)["access_token"]
+    assert Session.token(sandbox.url, token).identity()["sub"] == session.identity()["sub"]

@@ -130,3 +130,18 @@ def test_codegen_multipart_stream_and_inference():
     assert "'http://h/v1/api/models/upload_stream?name=m&filename=m.onnx&workspace_id=3'" in curl
     assert "--data-binary @m.onnx" in curl
     compile(stream.to_requests(), "s", "exec")
+
+
+def test_token_snippets_mask_password_and_secret(logged_in):
+    from wallaroo_widgets.codegen import token_snippets
+
+    s, kc = logged_in
+    s.workspaces.list()
+    snips = token_snippets(s.provider)
+    for text in snips.values():
+        for value in _secret_values(s, kc):
+            assert value not in text
+    assert "--user 'api-client:***'" in snips["curl"] and "grant_type=password" in snips["curl"]
+    assert "username=me@example.com" in snips["curl"]
+    compile(snips["requests"], "s", "exec")
+    assert token_snippets(Session.token("http://h", make_jwt({"a": 1})).provider) is None
