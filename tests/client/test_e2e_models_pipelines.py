@@ -154,3 +154,19 @@ def test_upload_stream_bytes_and_bad_file(session):
     with pytest.raises(errors.WallarooError) as ei:
         session.models.upload(uniq("junk"), wid, io.BytesIO(b"not an onnx model"), filename="junk.onnx")
     assert ei.value.msg
+
+
+def test_deploy_with_models_list_then_undeploy(deployed, cc_rows):
+    s, model = deployed["s"], deployed["model"]
+    ver = s.models.list_versions(model["name"], model["id"])[-1]
+    ref = {"name": model["name"], "version": ver["model_version"], "sha": ver["sha"]}
+    name = uniq("bymodels")
+    created = s.pipelines.create(name, deployed["wid"], [s.pipelines.model_step(ref)])
+    dep = s.pipelines.deploy(name, created["pipeline_variant_pk_id"], created["pipeline_pk_id"], models=[ref])
+    s.pipelines.wait_until_running(s.pipelines.deployment_name(name, dep["id"]), timeout=30, poll_interval=0.05)
+    url = s.pipelines.external_url(deployed["wid"], name)
+    assert len(s.pipelines.infer(url, cc_rows.head(2))) == 2
+    s.pipelines.undeploy(created["pipeline_pk_id"], dep["id"])
+    with pytest.raises(errors.WallarooError) as ei:
+        s.pipelines.infer(url, cc_rows.head(2))
+    assert ei.value.status in (404, 409, 503) and ei.value.msg
