@@ -144,3 +144,9 @@ def test_wait_until_running_error_status(loopback):
         _s(srv.url).pipelines.wait_until_running("p-1", timeout=10, poll_interval=0.01,
                                                  on_progress=lambda st, t: seen.append(st["status"]))
     assert seen == ["Starting", "Starting", "Error"]
+
+
+def test_wait_until_running_odd_error_body_is_still_clear(loopback):
+    srv = loopback(lambda seen: (200, {"status": "Error", "details": "not-a-list", "engines": ["odd", None]}))
+    with pytest.raises(errors.DeploymentFailed, match="status Error"):
+        _s(srv.url).pipelines.wait_until_running("p-1", timeout=1, poll_interval=0.01)

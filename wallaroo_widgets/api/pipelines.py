@@ -176,9 +176,12 @@ def _reasons(status: dict[str, Any]) -> str:
     parts: list[str] = []
     for group in ("engines", "engine_lbs", "sidekicks"):
         for pod in status.get(group) or []:
+            if not isinstance(pod, dict):
+                continue
             info = pod.get("info") if isinstance(pod.get("info"), dict) else pod
             for text in [info.get("reason"), *(info.get("details") or [])]:
                 if text and str(text) not in parts:
                     parts.append(str(text))
-    parts += [str(d) for d in status.get("details") or [] if str(d) not in parts]
+    details = status.get("details")
+    parts += [str(d) for d in (details if isinstance(details, list) else []) if str(d) not in parts]
     return "; ".join(parts)
