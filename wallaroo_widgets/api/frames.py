@@ -142,10 +142,10 @@ def assays_frame(assays: list[dict]) -> pd.DataFrame:
         row = {k: v for k, v in a.items() if k not in {"baseline", "window", "summarizer", "status"}}
         row["status"] = status_label(a.get("status"))
         row.update(parse_assay_status(a.get("status")))
-        for key, val in (a.get("window") or {}).items():
-            row[f"window.{key}"] = val
-        for key, val in (a.get("summarizer") or {}).items():
-            row[f"summarizer.{key}"] = val
+        for part in ("window", "summarizer"):
+            nested = a.get(part)
+            for key, val in (nested.items() if isinstance(nested, dict) else ()):
+                row[f"{part}.{key}"] = val
         base = a.get("baseline")
         row["baseline_type"] = next(iter(base), None) if isinstance(base, dict) else None
         row["baseline"] = base
