@@ -21,7 +21,7 @@ def _opener(file: ModelFile, filename: str | None) -> tuple[Callable[[], IO[byte
         path = os.fspath(file)
         if not os.path.isfile(path):
             raise FileNotFoundError(f"model file not found: {path}")
-        return (lambda: open(path, "rb")), filename or os.path.basename(path)
+        return _PathOpener(path), filename or os.path.basename(path)
     if isinstance(file, bytes | bytearray):
         data = bytes(file)
         return (lambda: io.BytesIO(data)), filename or "model.onnx"
@@ -42,6 +42,29 @@ def _opener(file: ModelFile, filename: str | None) -> tuple[Callable[[], IO[byte
     raise TypeError(f"model file must be a path, bytes or a binary file object, not {type(file).__name__}")
 
 
+class _PathOpener:
+    """Opens the model file afresh per attempt; ``close()`` closes every handle it opened."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.handles: list[IO[bytes]] = []
+
+    def __call__(self) -> IO[bytes]:
+        self.close()
+        fh = open(self.path, "rb")  # closed by close() after the request
+        self.handles.append(fh)
+        return fh
+
+    def close(self) -> None:
+        while self.handles:
+            self.handles.pop().close()
+
+
+def _closing(open_file: Callable[[], IO[bytes]]) -> None:
+    if isinstance(open_file, _PathOpener):
+        open_file.close()
+
+
 def _seekable(f: Any) -> bool:
     try:
         return bool(f.seekable())
@@ -51,6 +74,13 @@ def _seekable(f: Any) -> bool:
 
 class Models(Area):
     area = "models"
+
+    def _send(self, open_file: Callable[[], IO[bytes]], *args: Any, **kw: Any) -> Any:
+        """``session.request`` that closes the files it opened from a path afterwards."""
+        try:
+            return self.session.request(*args, **kw)
+        finally:
+            _closing(open_file)
 
     def _uploaded(self, body: Any) -> dict[str, Any]:
         out = dict(expect_type(body, dict, self.session))
@@ -63,7 +93,7 @@ class Models(Area):
         Returns the ``insert_models`` envelope plus ``id`` (the new model/version id)."""
         open_file, fname = _opener(file, filename)
         form = compact(name=name, visibility=visibility, workspace_id=str(workspace_id))
-        resp = self.session.request(
+        resp = self._send(open_file,
             "POST", "/v1/api/models/upload",
             payload=lambda: {"data": form, "files": {"file": (fname, open_file(), "application/octet-stream")}},
             record_form=form, record_files={"file": (fname, "application/octet-stream")},
@@ -77,7 +107,7 @@ class Models(Area):
         a path or file object is streamed, not read into memory."""
         open_file, fname = _opener(file, filename)
         params = compact(name=name, filename=fname, visibility=visibility, workspace_id=workspace_id)
-        resp = self.session.request(
+        resp = self._send(open_file,
             "POST", "/v1/api/models/upload_stream", payload=lambda: {"data": open_file()},
             content_type="application/octet-stream", params=params, data_file=fname,
             api_call=self._call("upload_stream", name, workspace_id, fname, visibility=visibility),
@@ -98,7 +128,7 @@ class Models(Area):
         metadata = compact(name=name, visibility=visibility, workspace_id=workspace_id, conversion=conversion,
                            input_schema=input_schema, output_schema=output_schema)
         meta_text = json.dumps(metadata)
-        resp = self.session.request(
+        resp = self._send(open_file,
             "POST", "/v1/api/models/upload_and_convert",
             payload=lambda: {"files": {"metadata": (None, meta_text, "application/json"),
                                        "file": (fname, open_file(), "application/octet-stream")}},
