@@ -53,7 +53,7 @@ def scripted():
 
 
 @pytest.mark.parametrize("name", sorted(CALLS))
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(body=json_values)
 def test_any_body_gives_a_result_or_a_typed_error(scripted, name, body):
     s, state = scripted

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import math
 from collections.abc import Iterable
@@ -35,13 +36,15 @@ def to_utc(values: Any) -> pd.Series:
     for v in s:
         if v is None or (isinstance(v, float) and math.isnan(v)):
             out.append(pd.NaT)
-        elif isinstance(v, int | float) and not isinstance(v, bool):
+        elif isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v):
             out.append(pd.to_datetime(v, unit="ms", utc=True))
-        else:
+        elif isinstance(v, str | datetime.datetime):
             try:
                 out.append(pd.to_datetime(v, utc=True, format="ISO8601"))
             except (ValueError, TypeError):
                 out.append(pd.NaT)
+        else:  # lists, dicts, bools: not a time
+            out.append(pd.NaT)
     return pd.Series(pd.DatetimeIndex(out, tz="UTC") if out else [], index=s.index, dtype="datetime64[ns, UTC]")
 
 
