@@ -22,7 +22,7 @@ import numpy as np
 import requests
 
 HERE = Path(__file__).resolve().parent
-CCFRAUD_1K = HERE.parents[1] / "shared" / "data" / "wallaroo_tutorials" / "ccfraud" / "cc_data_api_1k.df.json"
+CCFRAUD_1K = HERE.parent / "tests" / "data" / "wallaroo_tutorials" / "ccfraud" / "cc_data_api_1k.df.json"
 TOKEN_PATH = "/auth/realms/master/protocol/openid-connect/token"
 
 

@@ -17,9 +17,7 @@ from wallaroo_widgets import errors
 from .onnx_models import ccfraud_like, expected_scores
 from .test_e2e_users_workspaces import uniq
 
-CC_JSON = Path("/work/shared/data/wallaroo_tutorials/ccfraud/cc_data_api_1k.df.json")
-if not CC_JSON.exists():  # relative to the repo root: ../shared
-    CC_JSON = Path(__file__).resolve().parents[3] / "shared/data/wallaroo_tutorials/ccfraud/cc_data_api_1k.df.json"
+CC_JSON = Path(__file__).resolve().parents[1] / "data/wallaroo_tutorials/ccfraud/cc_data_api_1k.df.json"
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,7 @@ from wallaroo_widgets.panels import (
 
 from .helpers import rendered_text
 
-CC_JSON = Path(__file__).resolve().parents[3] / "shared/data/wallaroo_tutorials/ccfraud/cc_data_api_1k.df.json"
+CC_JSON = Path(__file__).resolve().parents[1] / "data/wallaroo_tutorials/ccfraud/cc_data_api_1k.df.json"
 
 
 def uniq(prefix: str) -> str:

@@ -11,7 +11,7 @@ import numpy as np
 import requests
 
 TOKEN_PATH = "/auth/realms/master/protocol/openid-connect/token"
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "wallaroo_tutorials"
+DATA = Path(__file__).resolve().parents[1] / "data" / "wallaroo_tutorials"
 
 
 def uniq(prefix: str) -> str:

@@ -19,7 +19,7 @@ from wallaroo_widgets.sandbox import assay_store as st
 from wallaroo_widgets.sandbox import onnx_models
 from wallaroo_widgets.sandbox.scheduler import run_assay, run_status
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "wallaroo_tutorials"
+DATA = Path(__file__).resolve().parents[1] / "data" / "wallaroo_tutorials"
 SUMM = {"type": "UnivariateContinuous", "bin_mode": "Quantile", "aggregation": "Density", "metric": "PSI",
         "num_bins": 5, "bin_weights": None, "provided_edges": None}
 T0 = pd.Timestamp("2024-07-29T19:48:46.944191Z")

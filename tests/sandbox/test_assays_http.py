@@ -17,7 +17,7 @@ import requests
 from wallaroo_widgets import Session, errors
 from wallaroo_widgets.sandbox import onnx_models
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "wallaroo_tutorials"
+DATA = Path(__file__).resolve().parents[1] / "data" / "wallaroo_tutorials"
 SUMM = {"type": "UnivariateContinuous", "bin_mode": "Quantile", "aggregation": "Density", "metric": "PSI",
         "num_bins": 5, "bin_weights": None, "provided_edges": None}
 RESULT_KEYS = {"id", "assay_id", "window_start", "analyzed_at", "elapsed_millis", "pipeline_id", "workspace_id",

@@ -11,7 +11,7 @@ import onnxruntime as ort
 
 from wallaroo_widgets.sandbox import onnx_models as m
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "wallaroo_tutorials"
+DATA = Path(__file__).resolve().parents[1] / "data" / "wallaroo_tutorials"
 
 
 def _run(blob: bytes, name: str, x: np.ndarray) -> np.ndarray:

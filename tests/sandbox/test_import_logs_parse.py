@@ -11,7 +11,7 @@ import pytest
 
 from wallaroo_widgets.sandbox import import_logs as il
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "wallaroo_tutorials"
+DATA = Path(__file__).resolve().parents[1] / "data" / "wallaroo_tutorials"
 
 RECORDS = [
     {"time": 1704827224734, "in.dense_input": [-1.0603297501, 2.3544967095], "out.dense_1": [0.99300325],

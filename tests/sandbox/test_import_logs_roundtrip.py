@@ -13,7 +13,7 @@ from wallaroo_widgets.sandbox import demo
 from wallaroo_widgets.sandbox import import_logs as il
 from wallaroo_widgets.sandbox.db import Store, get_logs, log_values
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "wallaroo_tutorials"
+DATA = Path(__file__).resolve().parents[1] / "data" / "wallaroo_tutorials"
 
 
 @pytest.fixture(scope="module")
