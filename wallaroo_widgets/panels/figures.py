@@ -10,7 +10,7 @@ _SKIP = {"type", "uid"}
 def figure_widget(fig: go.Figure | None = None, height: int = 320) -> go.FigureWidget:
     """A FigureWidget (empty or from ``fig``) with a fixed height."""
     w = go.FigureWidget(fig) if fig is not None else go.FigureWidget()
-    w.update_layout(height=height, margin={"l": 50, "r": 20, "t": 40, "b": 40})
+    w.update_layout(height=height, margin={"l": 50, "r": 20, "t": 60, "b": 40})
     return w
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ..drift.edges import finite_edges
 
@@ -26,9 +27,30 @@ def summary_of(item: dict[str, Any] | None, name: str = "window") -> dict[str, A
     raise ValueError(f"{name} has neither 'window_summary' nor 'aggregated_values'")
 
 
+_SI = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K"))
+
+
 def fmt(x: float) -> str:
-    """Compact number for labels."""
+    """Compact number for labels: 3 significant digits, thousands as K/M/B/T (395K, 1.49M)."""
+    for scale, suffix in _SI:
+        if abs(x) >= scale and np.isfinite(x):
+            return f"{x / scale:.3g}{suffix}"
     return f"{x:.3g}"
+
+
+def fmt_time(value: Any) -> str:
+    """A window start/end as ``2026-11-08 00:00 UTC`` (other values unchanged)."""
+    try:
+        ts = pd.Timestamp(value, unit="ms") if isinstance(value, int | float) else pd.Timestamp(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if ts is pd.NaT:
+        return str(value)
+    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    return ts.strftime("%Y-%m-%d %H:%M UTC")
+
+
+TOP_LEGEND = {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0}
 
 
 def bin_ranges(summary: dict[str, Any]) -> list[str]:

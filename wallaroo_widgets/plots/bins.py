@@ -10,9 +10,11 @@ from ..drift import Summarizer, score
 from ._common import (
     BASELINE_COLOR,
     OUTLIER_PATTERN,
+    TOP_LEGEND,
     WINDOW_COLOR,
     bin_names,
     bin_ranges,
+    fmt_time,
     outlier_flags,
     share,
     summary_of,
@@ -53,7 +55,7 @@ def _title(result: dict[str, Any], summ: dict[str, Any] | None, window: dict[str
     if result.get("status"):
         parts.append(str(result["status"]))
     if window.get("start"):
-        parts.append(str(window["start"]))
+        parts.append(fmt_time(window["start"]))
     return " · ".join(p for p in parts if p)
 
 
@@ -80,8 +82,8 @@ def bins_comparison(baseline: dict[str, Any], window: dict[str, Any], title: str
     fig = go.Figure([_bar(base, "Baseline", BASELINE_COLOR, ticks, ranges),
                      _bar(win, "Window", WINDOW_COLOR, ticks, ranges, text)])
     fig.update_layout(barmode="group", title=title or _title(result, result.get("summarizer"), win) or "Baseline vs window",
-                      yaxis_title=base.get("aggregation") or "", xaxis_title="bin",
-                      legend={"orientation": "h", "y": -0.25})
+                      yaxis_title=base.get("aggregation") or "", xaxis={"title": "bin", "automargin": True},
+                      legend=TOP_LEGEND)
     return fig
 
 
@@ -112,7 +114,8 @@ def bin_contributions(result: dict[str, Any], title: str | None = None) -> go.Fi
         text=[f"{p:.1f}%" for p in pct], textposition="outside",
         hovertemplate="bin %{customdata[0]}<br>score=%{customdata[1]:.6g}<br>share=%{y:.1f}%<extra></extra>")])
     fig.update_layout(title=title or f"Bin contributions (outlier bins: {out_share:.1f}% of the score)",
-                      yaxis_title="% of score", yaxis_range=[0, 110], showlegend=False)
+                      yaxis_title="% of score", yaxis_range=[0, 110], showlegend=False,
+                      xaxis={"automargin": True})
     return fig
 
 
@@ -133,5 +136,5 @@ def compare_windows(first: dict[str, Any], second: dict[str, Any], labels: tuple
     fig = go.Figure([_bar(a, labels[0], BASELINE_COLOR, ticks, ranges),
                      _bar(b, labels[1], WINDOW_COLOR, ticks, ranges, text)])
     fig.update_layout(barmode="group", title=head or f"{labels[1]} vs {labels[0]}",
-                      yaxis_title=a.get("aggregation") or "", legend={"orientation": "h", "y": -0.25})
+                      yaxis_title=a.get("aggregation") or "", legend=TOP_LEGEND, xaxis={"automargin": True})
     return fig

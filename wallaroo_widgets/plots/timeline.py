@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from ._common import STATUS_COLORS, as_float
+from ._common import STATUS_COLORS, TOP_LEGEND, as_float
 
 STATUS_ORDER = ("Ok", "Warning", "Alert", "NoData")
 WEBGL_ABOVE = 2000  # points; beyond this the markers use Scattergl
@@ -78,16 +78,16 @@ def score_timeline(results: Any, warning_threshold: float | None = None, alert_t
     top = max([*scores, *(t for t in (warn, alert) if t is not None), 0.0]) * 1.15 or 1.0
     if warn is not None:
         upper = alert if alert is not None and alert > warn else top
-        fig.add_hrect(y0=warn, y1=upper, fillcolor="orange", opacity=0.12, line_width=0, layer="below")
+        fig.add_hrect(y0=warn, y1=upper, fillcolor="orange", opacity=0.1, line_width=0, layer="below")
         fig.add_hline(y=warn, line_dash="dash", line_color="orange", annotation_text=f"warning {warn:g}",
-                      annotation_position="top left")
+                      annotation_position="bottom right")
     if alert is not None:
-        fig.add_hrect(y0=alert, y1=max(top, alert * 1.15), fillcolor="red", opacity=0.12, line_width=0,
+        fig.add_hrect(y0=alert, y1=max(top, alert * 1.15), fillcolor="red", opacity=0.06, line_width=0,
                       layer="below")
         fig.add_hline(y=alert, line_dash="dash", line_color="red", annotation_text=f"alert {alert:g}",
-                      annotation_position="top left")
+                      annotation_position="top right")
     if any(r.get("psi_variant") == "textbook" for r in rows):
         title = f"{title} (textbook PSI, not Wallaroo's)"
     fig.update_layout(title=title, xaxis_title="window start", yaxis_title="score", yaxis_range=[0, top],
-                      clickmode="event+select", dragmode="select", legend={"orientation": "h", "y": -0.2})
+                      clickmode="event+select", dragmode="select", legend=TOP_LEGEND)
     return fig
