@@ -221,6 +221,19 @@ def test_console_notebook_renders_in_chromium(lab, page):
     _shot(pg, "03_assays_timeline.png")
     assert _error_outputs(pg) == []
 
+    # Every tab renders its panel (visible widgets, no error output); one screenshot each to look at.
+    for title in titles:
+        tab = out.locator(".widget-tab .lm-TabBar-tab", has_text=title).first
+        tab.click()
+        pg.wait_for_function("""() => [...document.querySelectorAll('.widget-tab .widget-tab-contents > *')]
+                                .some(w => w.offsetParent !== null && w.getBoundingClientRect().height > 20)""",
+                             timeout=30_000)
+        tab.scroll_into_view_if_needed()
+        pg.evaluate("() => { const t = document.querySelector('.widget-tab'); t && t.scrollIntoView(); }")
+        pg.wait_for_timeout(500)
+        _shot(pg, f"tab_{title.lower().replace(' ', '_')}.png")
+        assert _error_outputs(pg) == [], title
+
 
 ALERT_MARKERS = """() => {
   // every rendered chart with an "Alert" trace draws one marker per Alert window

@@ -178,3 +178,14 @@ def test_vector_baseline(builder):
     assert pd.Timestamp(first["window_start"]) == pd.Timestamp(builder.model.time_range()[0])  # starts at the logs
     builder.baseline_vector.value = "1, 2, x"
     assert builder.error == "Baseline vector entry must be a number, got 'x'"
+
+
+def test_pipeline_dropdown_offers_known_pipelines_and_follows_the_selection():
+    b = AssayBuilder()
+    assert b.pipeline.options == () and b.pipeline.value is None
+    b.state.remember_pipeline({"id": 7, "name": "housepricepipe", "workspace_id": 4})  # e.g. learnt from assays/list
+    assert b.pipeline.value == 7  # not a blank dropdown
+    b.state.remember_pipeline({"id": 9, "name": "other", "workspace_id": 4})
+    assert b.pipeline.value == 7 and [o[1] for o in b.pipeline.options] == [7, 9]
+    b.state.pipeline = {"id": 9, "name": "other", "workspace_id": 4}  # selected in the Pipelines tab
+    assert b.pipeline.value == 9

@@ -114,6 +114,8 @@ class AssayBuilder(Panel):
             self.pipeline.value = sel["id"]
         elif current in [o[1] for o in opts]:
             self.pipeline.value = current
+        elif opts:  # nothing chosen yet: offer the first pipeline rather than a blank dropdown
+            self.pipeline.value = opts[0][1]
 
     def _pipeline_picked(self, change: Any) -> None:
         loaded = self.model.pipeline.get("id")

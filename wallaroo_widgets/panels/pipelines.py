@@ -119,6 +119,7 @@ class PipelinesPanel(Panel):
         rows += [{"id": pid, "name": None} for pid in ws.get("pipelines") or [] if pid not in ids]
         df = pd.DataFrame(rows, columns=PIPE_COLUMNS) if rows else pd.DataFrame(columns=PIPE_COLUMNS)
         df["models"] = df["models"].map(lambda ms: ", ".join(m["name"] for m in ms) if isinstance(ms, list) else ms)
+        df = df.astype(object).where(df.notna(), "")  # unknown fields blank, not NaN
         self.table.set_df(df, keep="id")
 
     def _on_select(self, change: Any) -> None:
