@@ -14,11 +14,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..drift import AGGREGATIONS, BIN_MODES, METRICS
+from ..drift.float32 import widen_float32
 from . import validate as v
 
-BIN_MODES = ["Quantile", "Equal", "Provided"]
-AGGREGATIONS = ["Density", "Cumulative", "Edges"]
-METRICS = ["PSI", "MaxDiff", "SumDiff"]
+__all__ = ["AGGREGATIONS", "BIN_MODES", "METRICS", "AssayBuilderModel", "column_values", "widen_float32"]
 
 
 @dataclasses.dataclass
@@ -86,18 +86,6 @@ def model_names_of(logs: pd.DataFrame) -> list[str]:
         if name:
             names.add(str(name))
     return sorted(names)
-
-
-def widen_float32(values: np.ndarray) -> np.ndarray:
-    """Values that are all float32 shortest decimals (how the logs print float32 outputs) become the exact
-    float64 widening of those float32 numbers, as the server computes on them (assay-math §1)."""
-    finite = values[np.isfinite(values)]
-    if not len(finite):
-        return values
-    as32 = finite.astype(np.float32)
-    if np.all(np.array([float(str(x)) for x in as32]) == finite):
-        return values.astype(np.float32).astype(np.float64)
-    return values
 
 
 def column_values(logs: pd.DataFrame, iopath: str) -> tuple[np.ndarray, np.ndarray]:

@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from ..drift.float32 import is_float32_shortest as float32_shortest
+
 
 class ImportError_(ValueError):
     """A file or record that cannot be imported (message names the record and field)."""
@@ -174,26 +176,12 @@ def normalize(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _sig_digits(text: str) -> int:
-    mant = text.lower().lstrip("+-").split("e")[0].replace(".", "")
-    return len(mant.strip("0")) or 1
-
-
-def is_float32_shortest(values: Sequence[float]) -> bool:
-    """True when no finite value has more significant digits than its float32's shortest form.
-
-    That is how float32 outputs look in JSON/CSV (``0.99300325``, ``404676.13``); a float64 such as
-    ``0.1234567891234`` has more digits than any float32 needs.
-    """
-    for v in values:
-        if v is None or isinstance(v, bool) or not isinstance(v, (int, float)):
-            return False
-        if isinstance(v, float) and not math.isfinite(v):
-            continue
-        f32 = np.float32(v)
-        if not np.isfinite(f32) or _sig_digits(repr(float(v))) > _sig_digits(str(f32)):
-            return False
-    return True
+def is_float32_shortest(values: Sequence[Any]) -> bool:
+    """True when every value is a number and the finite ones are float32 shortest decimals
+    (how float32 outputs look in JSON/CSV: ``0.99300325``, ``404676.13``); the rule lives in the drift engine."""
+    if any(v is None or isinstance(v, bool) or not isinstance(v, int | float) for v in values):
+        return False
+    return float32_shortest(values)
 
 
 def output_dtypes(records: Sequence[dict[str, Any]], override: str = "auto") -> dict[str, str]:
