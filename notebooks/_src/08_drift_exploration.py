@@ -226,7 +226,8 @@ assert not builder.error, builder.error
 print(builder.summary.value)
 
 # %%
-builder.preview_button.click()
+builder.preview_button.click()  # runs in the background: Cancel stays clickable
+builder.wait()  # a script waits for it; in the browser you just watch the message
 assert not builder.error, builder.error
 print(builder.message)
 

@@ -59,6 +59,7 @@ def test_builder_loads_logs_previews_on_server_and_creates(session, logged_pipel
     assert len(local) == len(builder.timeline.data[0].y) > 0
 
     builder.preview_button.click()
+    builder.wait()  # the preview runs in the background
     assert builder.error == "", builder.error
     assert session.last_call.url.endswith("/v1/api/assays/run_interactive")
     previewed = session.last_call.json
@@ -99,3 +100,42 @@ def test_builder_loads_logs_previews_on_server_and_creates(session, logged_pipel
     stats = panel.stats.df.set_index("stat")
     assert stats.loc["count", "Window"] == last["window_summary"]["count"]
     assert stats.loc["mean", "diff"] == pytest.approx(last["window_summary"]["mean"] - last["baseline_summary"]["mean"])
+
+
+def test_server_preview_runs_in_the_background_and_cancel_discards_it(session, logged_pipeline, monkeypatch):
+    """While run_interactive is in flight the message says so and Cancel is enabled; Cancel discards the answer."""
+    import threading
+
+    state = ConsoleState(session=session)
+    state.pipeline = state.remember_pipeline(_pipeline_record(session, logged_pipeline))
+    builder = AssayBuilder(state=state)
+    builder.load_button.click()
+    builder.baseline_start.value = T0.isoformat()
+    builder.baseline_end.value = (T0 + pd.Timedelta(hours=24)).isoformat()
+    builder.width.value = "6 hours"
+    assert builder.error == "" and builder.cancel_button.disabled
+
+    started, release = threading.Event(), threading.Event()
+    real = session.assays.run_interactive
+
+    def held(body):  # the real HTTP call, held until the test lets it answer
+        started.set()
+        release.wait(30)
+        return real(body)
+
+    monkeypatch.setattr(session.assays, "run_interactive", held)
+    builder.preview_button.click()
+    assert started.wait(30)
+    assert builder.busy and not builder.cancel_button.disabled and builder.preview_button.disabled
+    assert builder.message.startswith(f"Previewing {len(builder.model.results())} window(s) on the server")
+    builder.cancel_button.click()
+    release.set()
+    builder.wait()
+    assert builder.error == "Cancelled" and builder.server_results is None and len(builder.diff.df) == 0
+    assert builder.cancel_button.disabled and not builder.busy
+
+    monkeypatch.setattr(session.assays, "run_interactive", real)  # a preview after a cancel works
+    builder.preview_button.click()
+    builder.wait()
+    assert builder.error == "" and len(builder.server_results) == len(builder.model.results())
+    assert bool(builder.diff.df["match"].all())

@@ -72,6 +72,7 @@ def test_builder_reproduces_the_demo_assays_stored_scores(app):
         assert mine["score"] == pytest.approx(r["score"], rel=1e-6, abs=1e-7)  # stored scores are float32
         assert mine["status"] == r["status"]
     builder.preview_button.click()
+    builder.wait()
     assert builder.error == "" and bool(builder.diff.df["match"].all()), builder.diff.df
     for secret in (s for s in sess.provider.secret_values() if len(s) >= 8):
         assert secret not in rendered_text(app)

@@ -40,7 +40,7 @@ class AssayBuilder(Panel):
     """Build an assay interactively over a pipeline's inference logs."""
 
     title = "Assay builder"
-    background = False  # local re-scoring is fast; server preview runs in the foreground too
+    background = True  # "Preview on server" runs in a thread (Cancel stays clickable); local re-scoring is inline
 
     def build(self) -> list[widgets.Widget]:
         self.model = AssayBuilderModel()
@@ -81,6 +81,10 @@ class AssayBuilder(Panel):
         self.timeline_traces = self.timeline.data
         self.create_button = self.button("Create assay", self.create, icon="check", style="success")
         self.preview_button = self.button("Preview on server", self.preview_on_server, icon="cloud")
+        self.cancel_button = widgets.Button(description="Cancel", icon="times", disabled=True,
+                                            tooltip="Stop waiting for the server preview (its answer is ignored)")
+        self.cancel_button.on_click(lambda _b: self.cancel())
+        self.observe(lambda c: setattr(self.cancel_button, "disabled", not c["new"]), "busy")
         self.diff = DataTable(caption="Local vs server", page_length=5)
         self.created: dict[str, Any] | None = None
         self.server_results: list[dict[str, Any]] | None = None
@@ -101,7 +105,7 @@ class AssayBuilder(Panel):
             widgets.HBox([self.provided_edges, self.aggregation, self.metric]),
             widgets.HBox([self.weights, self.warning_threshold, self.alert_threshold]),
             self.baseline_fig, self.summary, self.timeline, widgets.HBox([self.window_index]), self.bins,
-            widgets.HBox([self.name, self.create_button, self.preview_button]), self.diff,
+            widgets.HBox([self.name, self.create_button, self.preview_button, self.cancel_button]), self.diff,
         ]
 
     # -- data ---------------------------------------------------------------------------------------
@@ -257,14 +261,19 @@ class AssayBuilder(Panel):
         self.run_action(act)
 
     def preview_on_server(self) -> None:
-        """``run_interactive`` with the same configuration; the table shows local vs server per window."""
+        """``run_interactive`` with the same configuration; the table shows local vs server per window.
+
+        Runs in the background (``wait()`` joins it): the message says what is being computed, and Cancel
+        stops waiting — the API cannot stop a running preview, so its answer is then ignored."""
         def act() -> None:
             body = self._config()
+            self.message = f"Previewing {len(self.model.results())} window(s) on the server (run_interactive)…"
             server = list(self.require_session().assays.run_interactive(body))
+            self.check_cancel()
             self.server_results = server
             diff = self.model.compare(server)
             self.diff.set_df(diff)
             bad = int((~diff["match"]).sum()) if len(diff) else 0
             self.message = (f"Server preview: {len(server)} windows, all match the local scores" if not bad
                             else f"Server preview: {len(server)} windows, {bad} differ from the local scores")
-        self.run_action(act)
+        self.run_action(act, background=True)
