@@ -18,7 +18,12 @@ def test_tied_values_collapse_edges() -> None:
         base = drift.summarize(vals, {"num_bins": 5})
     found = drift.baseline_diagnostics(vals, base, {"num_bins": 5})
     assert codes(found) == ["tied_edges"]
-    assert "4 of 5 quantile edges" in found[0].message  # q_20..q_80 all equal the min 0
+    # N = 100: Q(.2..8) = x(20), x(40), x(60), x(80) = 0 = min; Q(1) = 20 -> edges [0, 0, 0, 0, 0, 20]
+    assert base["edges"] == [0.0, 0.0, 0.0, 0.0, 0.0, 20.0, None]
+    # bin 1 = [0, 0] holds the 80 zeros; (0, 0] bins q_40, q_60, q_80 are empty; (0, 20] holds 1..20
+    assert base["aggregated_values"] == [0.0, 0.8, 0.0, 0.0, 0.0, 0.2, 0.0]
+    assert "4 of 5 quantile edges" in found[0].message
+    assert "3 bins (q_40, q_60, q_80) can never hold a value" in found[0].message
 
 
 def test_constant_and_too_small_baseline() -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .edges import finite_edges
+from .edges import finite_edges, quantile_names
 from .summarizer import Summarizer
 from .validate import as_values
 
@@ -35,8 +35,11 @@ def baseline_findings(n_values: int, n_finite: int, edges: np.ndarray, summ: Sum
                                           "empty and any change scores near the PSI ceiling"))
     dupes = int(np.sum(np.diff(edges) == 0))
     if dupes and summ.bin_mode == "Quantile" and not constant:
+        # bin 1 = [e0, e1] still holds the values equal to e0; bin i ≥ 2 = (e(i−1), e(i)] is empty when tied
+        empty = [name for i, name in enumerate(quantile_names(n), start=1) if i >= 2 and edges[i] == edges[i - 1]]
         out.append(Diagnostic("tied_edges", f"{dupes} of {n} quantile edges coincide with the previous edge "
-                                            "(tied values): those bins are always empty"))
+                                            f"(tied values): {len(empty)} bins ({', '.join(empty)}) can never "
+                                            "hold a value"))
     nans = n_values - n_finite
     if nans:
         out.append(Diagnostic("nan_values", f"{nans} of {n_values} baseline values are NaN (counted in the "

@@ -110,11 +110,16 @@ def fmt_edge(x: float) -> str:
     return f"{mantissa}e{int(exp)}"
 
 
+def quantile_names(num_bins: int) -> list[str]:
+    """``q_<100·i/n>`` for the regular bins i = 1…n (rounded to an int when n does not divide 100)."""
+    return [f"q_{round(100 * i / num_bins)}" for i in range(1, num_bins + 1)]
+
+
 def baseline_edge_names(edges: Sequence[float], summ: Summarizer) -> list[str]:
     """Names of a baseline summary's K bins (``q_20``…, ``p_<fmt>`` for Equal, ``e_<fmt>`` for Provided)."""
     n = summ.num_bins
     if summ.bin_mode == "Quantile":
-        inner = [f"q_{round(100 * i / n)}" for i in range(1, n + 1)]
+        inner = quantile_names(n)
     else:
         prefix = "p" if summ.bin_mode == "Equal" else "e"
         inner = [f"{prefix}_{fmt_edge(float(e))}" for e in edges[1:n + 1]]
