@@ -175,3 +175,22 @@ def test_provided_and_equal_windows_score_outliers() -> None:
     ebase = drift.summarize([0.0, 10.0, 5.0, 5.0], e)
     assert ebase["edges"] == [0.0, 2.0, 4.0, 6.0, 8.0, 10.0, None]
     assert drift.summarize_window([12.0], ebase, e)["aggregated_values"] == [0, 0, 0, 0, 0, 0, 1.0]
+
+
+def test_edges_aggregation_scores_edge_positions() -> None:
+    """Edges (assay-math §5, OPEN; our choice): aggregated values are the n + 1 finite edges, the window's are
+    its own edges under the same mode, per-entry score |Δ|; PSI sums them (as Cumulative), SumDiff halves."""
+    s = drift.Summarizer(num_bins=5, aggregation="Edges")
+    base = drift.summarize(np.arange(1, 11.0), s)
+    assert base["aggregated_values"] == [1.0, 2.0, 4.0, 6.0, 8.0, 10.0]  # min, x(2), x(4), x(6), x(8), x(10)
+    assert base["edges"] == [1.0, 2.0, 4.0, 6.0, 8.0, 10.0, None] and base["aggregation"] == "Edges"
+    win = drift.summarize_window(np.arange(3, 13.0), base, s)
+    assert win["aggregated_values"] == [3.0, 4.0, 6.0, 8.0, 10.0, 12.0]  # its own quantile edges
+    assert win["edges"] == base["edges"]  # the summary's edges stay the baseline's
+    psi = drift.score(base, win, s)
+    assert psi == {"score": 12.0, "scores": [2.0] * 6, "bin_index": None}
+    assert drift.score(base, win, s.replace(metric="SumDiff"))["score"] == 6.0
+    mx = drift.score(base, win, s.replace(metric="MaxDiff"))
+    assert (mx["score"], mx["bin_index"]) == (2.0, 0)
+    with pytest.raises(ValueError, match="bin_weights"):
+        s.replace(bin_weights=[1] * 7)

@@ -35,7 +35,7 @@ def score_matrix(b: np.ndarray, w: np.ndarray, summ: Summarizer,
         raise ValueError(f"window has {w.shape[1]} aggregated values, baseline has {b.shape[0]}")
     if summ.metric == "PSI" and summ.aggregation == "Density":
         s = psi_terms(b, w, textbook_psi)
-    else:  # MaxDiff/SumDiff; Cumulative + PSI = Σ|Δcum| (no PSI formula)
+    else:  # MaxDiff/SumDiff; Cumulative + PSI = Σ|Δcum| (no PSI formula); Edges (OPEN): |Δ edge position|
         s = np.abs(w - b)
     weights = summ.weights()
     if weights is not None:

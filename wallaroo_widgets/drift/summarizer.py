@@ -75,6 +75,9 @@ class Summarizer:
                                  f"got {len(weights)}")
             if min(weights) < 0 or sum(weights) <= 0:
                 raise ValueError("bin_weights must be >= 0 with a positive sum")
+            if self.aggregation == "Edges":  # Edges has n + 1 edge positions, not K bins (assay-math §5: OPEN)
+                raise ValueError("bin_weights cannot be used with aggregation 'Edges' (it scores edge positions, "
+                                 "not bins)")
         set_(self, "bin_weights", weights)
         edges = _floats(self.provided_edges, "provided_edges")
         if self.bin_mode == "Provided":
