@@ -43,6 +43,24 @@ def test_plan_windows() -> None:
     assert len(past) == 5
 
 
+def test_plan_windows_run_until() -> None:
+    """Windows end ≤ min(run_until, until/now): a window still open, or past run_until, is not planned."""
+    until = T0 + pd.Timedelta(hours=10)
+    starts = drift.plan_windows(T0, "1 hour", until=until, run_until=T0 + pd.Timedelta(hours=3, minutes=30))
+    assert list(starts) == [T0 + pd.Timedelta(hours=h) for h in range(3)]  # [3h, 4h) ends after run_until
+    assert len(drift.plan_windows(T0, "1 hour", until=until, run_until=T0 + pd.Timedelta(hours=3))) == 3
+    assert len(drift.plan_windows(T0, "1 hour", until=T0 + pd.Timedelta(hours=2), run_until=until)) == 2
+    now = pd.Timestamp.now(tz="UTC")
+    future = drift.plan_windows(now - pd.Timedelta(hours=2, minutes=30), "1 hour", run_until=now + pd.Timedelta(days=1))
+    assert len(future) == 2  # the window holding "now" is still open
+    with pytest.raises(ValueError, match="run_until"):
+        drift.plan_windows(T0, "1 hour", until=until, run_until="soon")
+    ms = (T0.value // 1_000_000) + np.arange(0, 6 * 3_600_000, 600_000)
+    res = drift.score_windows(ms, np.arange(ms.size, dtype=float), drift.summarize(np.arange(36.0)), start=T0,
+                              width="1 hour", until=until, run_until=T0 + pd.Timedelta(hours=2))
+    assert [r["window_start"][11:16] for r in res] == ["00:00", "01:00"]
+
+
 def make_data(n: int = 5000, hours: int = 48, seed: int = 0):
     rng = np.random.default_rng(seed)
     ms = np.sort(rng.integers(0, hours * 3_600_000, size=n)) + T0.value // 1_000_000

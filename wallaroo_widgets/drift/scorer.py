@@ -75,7 +75,7 @@ class WindowScorer:
 
     def __init__(self, times: Any, values: Any, *, start: Any = None, width: str | _dt.timedelta = "24 hours",
                  interval: str | _dt.timedelta | None = None, until: Any = None,
-                 baseline_values: Any = None, include_empty: bool = False) -> None:
+                 baseline_values: Any = None, include_empty: bool = False, run_until: Any = None) -> None:
         vals = as_values(values, "values", allow_empty=True)
         ns = times_to_ns(times, "times")
         if ns.size != vals.size:
@@ -90,7 +90,7 @@ class WindowScorer:
             start = pd.Timestamp(int(ns[0]), unit="ns", tz="UTC")
         last = None if include_empty or not ns.size else pd.Timestamp(int(ns[-1]), unit="ns", tz="UTC")
         if ns.size or include_empty:
-            self.starts = plan_windows(start, width, interval, until, last_time=last)
+            self.starts = plan_windows(start, width, interval, until, last_time=last, run_until=run_until)
         else:  # no rows: every window would be empty
             self.starts = pd.DatetimeIndex([], tz="UTC")
         w = pd.Timedelta(parse_duration(width, "width"))
@@ -213,13 +213,15 @@ def score_windows(times: Any, values: Any, base: dict[str, Any], summarizer: Sum
                   start: Any = None, width: str | _dt.timedelta = "24 hours",
                   interval: str | _dt.timedelta | None = None, until: Any = None,
                   warning_threshold: float | None = None, alert_threshold: float | None = 0.25,
-                  include_empty: bool = False, textbook_psi: bool = False) -> list[dict[str, Any]]:
+                  include_empty: bool = False, textbook_psi: bool = False,
+                  run_until: Any = None) -> list[dict[str, Any]]:
     """Score every window of ``values`` against the baseline Summary ``base`` (vectorised).
 
-    ``start`` defaults to the baseline's ``end``, else the first time; windows end ≤ ``until`` (default now).
+    ``start`` defaults to the baseline's ``end``, else the first time; windows end ≤ min(``run_until``,
+    ``until``), ``until`` defaulting to now.
     """
     if start is None and isinstance(base, dict) and base.get("end"):
         start = to_timestamp(base["end"], "start")
     scorer = WindowScorer(times, values, start=start, width=width, interval=interval, until=until,
-                          include_empty=include_empty)
+                          include_empty=include_empty, run_until=run_until)
     return scorer.results(summarizer, base, warning_threshold, alert_threshold, include_empty, textbook_psi)

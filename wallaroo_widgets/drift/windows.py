@@ -60,15 +60,18 @@ def _ns(delta: _dt.timedelta) -> int:
 
 
 def plan_windows(start: Any, width: str | _dt.timedelta, interval: str | _dt.timedelta | None = None,
-                 until: Any = None, last_time: Any = None) -> pd.DatetimeIndex:
-    """Starts (UTC) of the windows whose end ≤ ``until`` (default: now).
+                 until: Any = None, last_time: Any = None, run_until: Any = None) -> pd.DatetimeIndex:
+    """Starts (UTC) of the windows whose end ≤ min(``run_until``, ``until``) (assay-math §9 choice).
 
+    ``until`` is the clock (default: now); ``run_until`` the assay's own end (None: no end).
     ``last_time`` optionally stops the plan after the window holding it (later windows are empty).
     """
     t0 = to_timestamp(start, "start")
     w = _ns(parse_duration(width, "width"))
     step = _ns(parse_duration(interval, "interval")) if interval is not None else w
     end = to_timestamp(until, "until") if until is not None else pd.Timestamp.now(tz="UTC")
+    if run_until is not None:
+        end = min(end, to_timestamp(run_until, "run_until"))
     span = end.value - t0.value - w
     if span < 0:
         return pd.DatetimeIndex([], tz="UTC")
