@@ -88,8 +88,33 @@ def test_timeline_from_window_scores() -> None:
     ms = np.arange(0, 3 * 3_600_000, 60_000) + T0.value // 1_000_000
     sc = drift.WindowScorer(ms, np.sin(np.arange(ms.size)), start=T0, width="1 hour",
                             until=T0 + pd.Timedelta(hours=3), baseline_values=np.sin(np.arange(500)))
-    fig = plots.score_timeline(sc.score(SUMM, alert_threshold=0.25))
+    fig = plots.score_timeline(sc.score(SUMM, warning_threshold=0.1, alert_threshold=0.25))
     assert sum(len(t.x) for t in fig.data[1:]) == 3
+    # the WindowScores' own thresholds draw the bands; hover has the window and baseline counts
+    assert [(r.y0, r.fillcolor) for r in fig.layout.shapes if r.type == "rect"] == [(0.1, "orange"), (0.25, "red")]
+    point = next(t for t in fig.data[1:] if len(t.x)).customdata[0]
+    assert point[2] == 60 and point[3] == 500
+    mx = sc.score({"num_bins": 5, "metric": "MaxDiff"}, textbook_psi=True)
+    fig = plots.score_timeline(mx)
+    assert all(c[4] == int(mx.bin_index[c[0]]) for t in fig.data[1:] for c in t.customdata)
+    assert "textbook PSI" in fig.layout.title.text
+
+
+def test_timeline_from_results_frame(local) -> None:
+    """A results DataFrame spells null scores and thresholds as NaN: no NaN bands, empty windows grey."""
+    from wallaroo_widgets.api.frames import results_frame
+
+    _, res = local
+    rows = [{**r, "warning_threshold": None} for r in res]  # like a server result without a warning threshold
+    df = results_frame(rows)
+    assert np.isnan(df["warning_threshold"]).all() and np.isnan(df["score"].iloc[-1])
+    fig = plots.score_timeline(df)
+    assert [len(t.x) for t in fig.data] == [5, 3, 1, 1, 1]  # line over scored windows; Ok, Warning, Alert, NoData
+    rects = [r for r in fig.layout.shapes if r.type == "rect"]
+    assert [(r.y0, r.fillcolor) for r in rects] == [(0.5, "red")]  # alert band only
+    assert np.isfinite(fig.layout.yaxis.range[1])
+    alert = fig.data[3].customdata[0]
+    assert pd.Timestamp(alert[1]) == T0 + pd.Timedelta(hours=4) and alert[2] == 60 and alert[3] == 10
 
 
 def test_bins_comparison(local) -> None:

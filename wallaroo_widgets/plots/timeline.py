@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
 from ._common import STATUS_COLORS, TOP_LEGEND, as_float
@@ -15,21 +16,35 @@ WEBGL_ABOVE = 2000  # points; beyond this the markers use Scattergl
 
 def _rows(results: Any) -> list[dict[str, Any]]:
     if hasattr(results, "starts") and hasattr(results, "score"):  # drift.WindowScores
+        idx = results.bin_index if results.bin_index is not None else [None] * len(results.starts)
+        extra = {"warning_threshold": results.warning_threshold, "alert_threshold": results.alert_threshold,
+                 "baseline_summary": {"count": (results.baseline or {}).get("count")}}
+        if results.textbook_psi:
+            extra["psi_variant"] = "textbook"
         return [{"window_start": s.isoformat(), "window_summary": {"end": e.isoformat(), "count": int(c)},
-                 "score": None if np.isnan(v) else float(v), "status": st, "bin_index": None}
-                for s, e, c, v, st in zip(results.starts, results.ends, results.count, results.score,
-                                          results.status, strict=True)]
-    if hasattr(results, "to_dict") and hasattr(results, "columns"):  # a DataFrame of results
-        return results.to_dict("records")
+                 "score": None if np.isnan(v) else float(v), "status": st,
+                 "bin_index": None if b is None or b < 0 else int(b), **extra}
+                for s, e, c, v, st, b in zip(results.starts, results.ends, results.count, results.score,
+                                             results.status, idx, strict=True)]
+    if hasattr(results, "to_dict") and hasattr(results, "columns"):  # a DataFrame of results (NaN = missing)
+        return [{k: _missing_to_none(v) for k, v in r.items()} for r in results.to_dict("records")]
     return list(results or [])
+
+
+def _missing_to_none(value: Any) -> Any:
+    """NaN / NaT (how a DataFrame spells a null score or threshold) -> None."""
+    if isinstance(value, float | np.floating) and np.isnan(value):
+        return None
+    return None if value is pd.NaT else value
 
 
 def _threshold(value: Any, rows: list[dict[str, Any]], key: str) -> float | None:
     if value is not None:
         return float(value)
     for r in rows:
-        if r.get(key) is not None:
-            return as_float(r[key])
+        t = as_float(r.get(key))
+        if np.isfinite(t):
+            return t
     return None
 
 
@@ -47,6 +62,8 @@ def score_timeline(results: Any, warning_threshold: float | None = None, alert_t
     alert = _threshold(alert_threshold, rows, "alert_threshold")
     scatter = go.Scattergl if len(rows) > WEBGL_ABOVE else go.Scatter
     groups: dict[str, list[int]] = {s: [] for s in STATUS_ORDER}
+    rows = [{**r, "score": None} if r.get("score") is not None and not np.isfinite(as_float(r["score"])) else r
+            for r in rows]
     for i, r in enumerate(rows):
         status = r.get("status") if r.get("score") is not None else "NoData"
         groups["NoData" if status == "NoData" else status if status in groups else "Alert"].append(i)
@@ -55,7 +72,9 @@ def score_timeline(results: Any, warning_threshold: float | None = None, alert_t
         r = rows[i]
         win = r.get("window_summary") or {}
         base = r.get("baseline_summary") or {}
-        return [i, str(win.get("end") or ""), win.get("count"), base.get("count"), r.get("bin_index"),
+        end = win.get("end") or r.get("window_end") or ""
+        return [i, str(end), _missing_to_none(win.get("count", r.get("window_count"))),
+                _missing_to_none(base.get("count", r.get("baseline_count"))), _missing_to_none(r.get("bin_index")),
                 r.get("status") or "NoData"]
 
     scored = [i for i in range(len(rows)) if rows[i].get("score") is not None]
