@@ -9,6 +9,7 @@ with ours; without it that column says "n/a". Writes only ``benchmarks/results/b
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -94,10 +95,10 @@ def evidently(bins: int, repeat: int = 3) -> dict[str, Any] | None:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def psi_table() -> list[dict[str, Any]]:
+def psi_table(with_evidently: bool = True) -> list[dict[str, Any]]:
     base, cur = psi_data()
     rows = []
-    ev = evidently(5)  # Evidently bins on its own: one run serves both rows
+    ev = evidently(5) if with_evidently else None  # Evidently bins on its own: one run serves both rows
     for bins in (5, 10):
         ours_ms = best(lambda b=bins: ours(base, cur, b))
         np_ms = best(lambda b=bins: numpy_recipe(base, cur, b))
@@ -167,10 +168,11 @@ def memory_table() -> list[dict[str, Any]]:
     return rows
 
 
-def main() -> dict[str, Any]:
-    if "--setup-evidently" in sys.argv:
+def main(setup: bool = False, with_evidently: bool = True) -> dict[str, Any]:
+    """Run the three tables, print them and write ``results/bench_drift.json``."""
+    if setup:
         setup_evidently()
-    out = {"psi": psi_table(), "rescore": rescore_table(), "memory": memory_table()}
+    out = {"psi": psi_table(with_evidently), "rescore": rescore_table(), "memory": memory_table()}
     print("PSI, 1M baseline vs 1M window values (best of runs, ms)")
     print(f"  {'bins':>4} {'ours':>8} {'numpy':>8} {'np/ours':>8} {'evidently':>10} {'ev/ours':>8}")
     for r in out["psi"]:
@@ -197,5 +199,15 @@ def setup_evidently() -> None:
     subprocess.run([str(EVIDENTLY_PY), "-m", "pip", "install", "-q", "evidently", "pandas<3"], check=True)
 
 
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--setup-evidently", action="store_true",
+                        help="first create benchmarks/results/evidently-venv and pip-install evidently into it")
+    parser.add_argument("--no-evidently", action="store_true", help="skip the Evidently column (n/a)")
+    return parser.parse_args(argv)
+
+
 if __name__ == "__main__":
-    main()
+    args = parse_args()
+    main(setup=args.setup_evidently, with_evidently=not args.no_evidently)
