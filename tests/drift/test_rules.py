@@ -65,6 +65,22 @@ def test_textbook_psi_uses_small_epsilon() -> None:
     assert text > wall
 
 
+def test_textbook_label_only_where_it_changes_the_rule() -> None:
+    base = {"aggregated_values": [0.5, 0.5, 0.0]}
+    win = {"aggregated_values": [0.5, 0.0, 0.5]}
+    for summ in ({"num_bins": 1, "metric": "MaxDiff"}, {"num_bins": 1, "aggregation": "Cumulative"}):
+        plain = drift.score(base, win, summ)
+        assert drift.score(base, win, summ, textbook_psi=True) == plain  # same numbers: Wallaroo's, no label
+    ms = np.arange(10) + 1_700_000_000_000
+    kw = {"start": int(ms[0]), "width": "1 minute", "until": int(ms[0]) + 60_000, "textbook_psi": True}
+    base10 = drift.summarize(np.arange(1, 11.0), {"num_bins": 5})
+    [mx] = drift.score_windows(ms, np.arange(3, 13.0), base10, {"num_bins": 5, "metric": "MaxDiff"}, **kw)
+    [psi] = drift.score_windows(ms, np.arange(3, 13.0), base10, {"num_bins": 5}, **kw)
+    assert "psi_variant" not in mx and psi["psi_variant"] == "textbook"
+    # hand-computed: b = [0, .2 x5, 0], w = [0, 0, .2 x5] -> two bins (.2 vs 1e-4) with textbook epsilon
+    assert psi["score"] == pytest.approx(2 * (0.2 - 1e-4) * math.log(0.2 / 1e-4), rel=REL)
+
+
 def test_weights_normalised() -> None:
     base = {"aggregated_values": [0.0, 0.5, 0.5, 0.0, 0.0]}
     win = {"aggregated_values": [0.0, 0.25, 0.5, 0.25, 0.0]}
@@ -107,6 +123,26 @@ def test_cumulative_maxdiff_and_sumdiff() -> None:
     assert out["scores"] == pytest.approx([0, .2, .2, .2, .2, .2, 0], rel=1e-9)
     assert out["bin_index"] == int(np.argmax(out["scores"])) and out["score"] == pytest.approx(0.2, rel=1e-9)
     assert drift.score(base, win, s.replace(metric="SumDiff"))["score"] == pytest.approx(0.5, rel=1e-9)
+
+
+def test_status_array_at_exact_thresholds() -> None:
+    from wallaroo_widgets.drift.metrics import status_array
+
+    scores = np.array([0.0, 0.0999, 0.1, 0.2499, 0.25, 3.0, np.nan])
+    assert status_array(scores, 0.1, 0.25).tolist() == ["Ok", "Ok", "Warning", "Warning", "Alert", "Alert", "NoData"]
+    assert status_array(scores[:6], 0.0, None).tolist() == ["Warning"] * 6  # warning 0: every window
+    assert status_array(scores[:6], 0.1, 0.1).tolist() == ["Ok", "Ok", "Alert", "Alert", "Alert", "Alert"]
+    assert status_array(scores[:6], None, None).tolist() == ["Ok"] * 6
+
+
+@pytest.mark.parametrize(("n", "warns"), [(4, True), (5, False), (14, False), (15, True), (1, True)])
+def test_num_bins_recommendation_is_a_warning(n: int, warns: bool) -> None:
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert drift.Summarizer(num_bins=n).num_bins == n  # still valid
+    assert any("recommended range 5-14" in str(w.message) for w in caught) == warns
 
 
 @pytest.mark.parametrize(("score", "warn", "alert", "expected"), [

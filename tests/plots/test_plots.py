@@ -94,10 +94,11 @@ def test_timeline_from_window_scores() -> None:
     assert [(r.y0, r.fillcolor) for r in fig.layout.shapes if r.type == "rect"] == [(0.1, "orange"), (0.25, "red")]
     point = next(t for t in fig.data[1:] if len(t.x)).customdata[0]
     assert point[2] == 60 and point[3] == 500
-    mx = sc.score({"num_bins": 5, "metric": "MaxDiff"}, textbook_psi=True)
+    mx = sc.score({"num_bins": 5, "metric": "MaxDiff"}, textbook_psi=True)  # no PSI formula: not textbook
     fig = plots.score_timeline(mx)
     assert all(c[4] == int(mx.bin_index[c[0]]) for t in fig.data[1:] for c in t.customdata)
-    assert "textbook PSI" in fig.layout.title.text
+    assert "textbook" not in fig.layout.title.text
+    assert "textbook PSI" in plots.score_timeline(sc.score(SUMM, textbook_psi=True)).layout.title.text
 
 
 def test_timeline_from_results_frame(local) -> None:

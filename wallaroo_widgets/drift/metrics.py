@@ -22,6 +22,11 @@ def psi_terms(b: np.ndarray, w: np.ndarray, textbook: bool = False) -> np.ndarra
     return np.where((b == 0) & (w == 0), 0.0, s)
 
 
+def uses_textbook(summ: Summarizer, textbook_psi: bool) -> bool:
+    """Whether ``textbook_psi`` changes anything: only the PSI formula (metric PSI, Density) has a floor."""
+    return bool(textbook_psi) and summ.metric == "PSI" and summ.aggregation == "Density"
+
+
 def score_matrix(b: np.ndarray, w: np.ndarray, summ: Summarizer,
                  textbook_psi: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Scores of many windows at once.
@@ -34,7 +39,7 @@ def score_matrix(b: np.ndarray, w: np.ndarray, summ: Summarizer,
     if w.shape[1] != b.shape[0]:
         raise ValueError(f"window has {w.shape[1]} aggregated values, baseline has {b.shape[0]}")
     if summ.metric == "PSI" and summ.aggregation == "Density":
-        s = psi_terms(b, w, textbook_psi)
+        s = psi_terms(b, w, uses_textbook(summ, textbook_psi))
     else:  # MaxDiff/SumDiff; Cumulative + PSI = Σ|Δcum| (no PSI formula); Edges (OPEN): |Δ edge position|
         s = np.abs(w - b)
     weights = summ.weights()
@@ -64,14 +69,15 @@ def score(baseline: dict[str, Any], window: dict[str, Any], summarizer: Summariz
     """``{"score", "scores", "bin_index"}`` of a window summary against a baseline summary.
 
     ``textbook_psi=True`` is NOT Wallaroo's rule: zero proportions become 1e-4 instead of 0.005 (for
-    comparison with other tools).
+    comparison with other tools); it only applies to metric PSI with Density, and only then is the result
+    labelled ``"psi_variant": "textbook"``.
     """
     summ = Summarizer.from_dict(summarizer)
     b = as_values(_agg(baseline, "baseline"), "baseline aggregated_values")
     w = as_values(_agg(window, "window"), "window aggregated_values")
     s, total, idx = score_matrix(b, w[None, :], summ, textbook_psi)
     out = {"score": float(total[0]), "scores": s[0].tolist(), "bin_index": None if idx is None else int(idx[0])}
-    if textbook_psi:
+    if uses_textbook(summ, textbook_psi):
         out["psi_variant"] = "textbook"  # not Wallaroo's rule
     return out
 

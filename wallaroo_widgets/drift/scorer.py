@@ -17,7 +17,7 @@ import pandas as pd
 
 from .binning import segment_counts
 from .durations import parse_duration
-from .metrics import score_matrix, status_array
+from .metrics import score_matrix, status_array, uses_textbook
 from .summarizer import Summarizer
 from .summary import (
     aggregate,
@@ -168,7 +168,8 @@ class WindowScorer:
             if idx is not None:
                 idx = np.where(empty, -1, idx)
         return WindowScores(self.starts, self.ends, self.count, counts, agg, s, total, idx,
-                            status_array(total, warn, alert), base, summ, warn, alert, textbook_psi)
+                            status_array(total, warn, alert), base, summ, warn, alert,
+                            uses_textbook(summ, textbook_psi))
 
     def results(self, summarizer: Summarizer | dict | None = None, baseline: dict[str, Any] | None = None,
                 warning_threshold: float | None = None, alert_threshold: float | None = 0.25,
