@@ -189,3 +189,21 @@ def test_pipeline_dropdown_offers_known_pipelines_and_follows_the_selection():
     assert b.pipeline.value == 7 and [o[1] for o in b.pipeline.options] == [7, 9]
     b.state.pipeline = {"id": 9, "name": "other", "workspace_id": 4}  # selected in the Pipelines tab
     assert b.pipeline.value == 9
+
+
+def test_run_until_in_the_future_scores_only_closed_windows():
+    """Windows end by min(run_until, now), as the server's run_interactive scores them."""
+    now = pd.Timestamp.now(tz="UTC").floor("h")
+    logs = synthetic_logs(hours=48)
+    logs["time"] = logs["time"] - logs["time"].min() + (now - pd.Timedelta(hours=47, minutes=30))
+    b = AssayBuilder()
+    b.set_logs(logs, pipeline={"id": 1, "name": "p", "workspace_id": 1})
+    start = logs["time"].min().floor("h")
+    b.baseline_start.value = start.isoformat()
+    b.baseline_end.value = (start + pd.Timedelta(hours=12)).isoformat()
+    b.width.value = "6 hours"
+    b.run_until.value = (now + pd.Timedelta(days=2)).isoformat()
+    assert b.error == "", b.error
+    ends = [pd.Timestamp(r["window_summary"]["end"]) for r in b.model.results()]
+    assert ends and max(ends) <= pd.Timestamp.now(tz="UTC")
+    assert len(ends) == (now - (start + pd.Timedelta(hours=12))) // pd.Timedelta(hours=6)

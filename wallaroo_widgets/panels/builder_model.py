@@ -257,8 +257,9 @@ class AssayBuilderModel:
 
         def make_scorer() -> Any:  # rows and windows prepared once; bin counts cached per edge set
             times, vals = self.values()
+            # windows end by min(run_until, now), as the server's run_interactive and scheduler score them
             return _drift().WindowScorer(times, vals, start=start.to_pydatetime(), width=width, interval=interval,
-                                         until=until.to_pydatetime() if until is not None else None)
+                                         run_until=until.to_pydatetime() if until is not None else None)
 
         scorer = self._cached("scorer", window_key, make_scorer)
         key = [dataclasses.asdict(c), window_key]
