@@ -40,7 +40,11 @@ def _infer(request: Request, name: str, pipeline_name: str | None, body: bytes, 
         raise ApiError(503, f"deployment {name!r} is still Starting")
     rows = engine.decode_body(body, ctype)
     cache: engine.ModelCache = request.app.state.models
-    steps = [(ref, cache.get(ref["sha"], lambda sha=ref["sha"]: st.model_path(sha).read_bytes())) for ref, _ in refs]
+    try:
+        steps = [(ref, cache.get(ref["sha"], lambda sha=ref["sha"]: st.model_path(sha).read_bytes()))
+                 for ref, _ in refs]
+    except ApiError as exc:  # a model the engine cannot load: the deployment is in Error (status/get_deployment)
+        raise ApiError(503, f"deployment {name!r} is in Error: {exc.msg}") from None
     records, dtypes = engine.run_pipeline(rows, steps, pipeline_version=version, partition=f"engine-{name}")
     with st.tx(write=True) as conn:
         db.insert_logs(conn, pipe[0], [engine.flatten(r) for r in records], dtypes)

@@ -206,13 +206,32 @@ def find_deployment(conn, name: str) -> dict | None:
             "model_version_ids": json.loads(row[4]), "deployed_at": row[5]}
 
 
-def _pod(name: str, running: bool, ip: str, **extra: Any) -> dict:
-    info = {"name": name, "status": "Running" if running else "Pending",
-            "details": [] if running else ["containers with unready status: [engine]"], "labels": {},
-            "health": "Running" if running else "Starting", "ip": ip if running else None, "reason": None,
+def _pod(name: str, running: bool, ip: str, *, failure: str | None = None, **extra: Any) -> dict:
+    if failure:  # the engine container crashed loading a model (pod Failed, health Error)
+        status, details, health, reason = "Failed", [failure], "Error", "ModelLoadFailed"
+    else:
+        status, health, reason = ("Running", "Running", None) if running else ("Pending", "Starting", None)
+        details = [] if running else ["containers with unready status: [engine]"]
+    info = {"name": name, "status": status, "details": details, "labels": {}, "health": health,
+            "ip": ip if running and not failure else None, "reason": reason,
             "required_cpu": "1", "required_memory": "512Mi"}
-    return {"ip": info["ip"], "name": name, "status": info["status"], "reason": None, "details": info["details"],
+    return {"ip": info["ip"], "name": name, "status": status, "reason": reason, "details": details,
             **extra, "info": info}
+
+
+def load_failures(request: Request, models: list[dict]) -> dict[str, str]:
+    """``{sha: reason}`` for the deployment's models that the engine cannot load (the sandbox serves ONNX only)."""
+    cache = request.app.state.models
+    st = store(request)
+    failures = {}
+    for m in models:
+        try:
+            cache.get(m["sha"], lambda sha=m["sha"]: st.model_path(sha).read_bytes())
+        except ApiError as exc:
+            failures[m["sha"]] = f"model {m['name']} version {m['version']}: {exc.msg}"
+        except OSError as exc:
+            failures[m["sha"]] = f"model {m['name']} version {m['version']}: file unreadable ({exc.strerror})"
+    return failures
 
 
 @router.post("/status/get_deployment", summary="Deployment status by '<deploy_id>-<deployment id>'")
@@ -226,10 +245,14 @@ def get_deployment(request: Request, body: StatusBody, caller: Caller = Depends(
     delay = request.app.state.config.deploy_delay
     running = time.time() >= dep["deployed_at"] + delay
     tag = f"{dep['deploy_id']}-{dep['id']}"
-    engine = _pod(f"engine-{tag}", running, "127.0.0.1",
-                  pipeline_statuses={"pipelines": [{"id": pipe["name"], "status": "Running"}]} if running else None,
-                  model_statuses={"models": [{**m, "status": "Running"} for m in models]} if running else None)
-    return {"status": "Running" if running else "Starting", "details": [], "engines": [engine],
+    failures = load_failures(request, models) if running else {}
+    failure = "; ".join(failures.values()) or None
+    status = "Error" if failure else "Running" if running else "Starting"
+    engine = _pod(f"engine-{tag}", running, "127.0.0.1", failure=failure,
+                  pipeline_statuses={"pipelines": [{"id": pipe["name"], "status": status}]} if running else None,
+                  model_statuses={"models": [{**m, "status": "Error" if m["sha"] in failures else "Running"}
+                                             for m in models]} if running else None)
+    return {"status": status, "details": [failure] if failure else [], "engines": [engine],
             "engine_lbs": [_pod(f"engine-lb-{tag}", running, "127.0.0.1")], "sidekicks": [], "helm": []}
 
 
