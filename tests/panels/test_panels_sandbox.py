@@ -239,3 +239,28 @@ def test_deploy_in_the_background_can_be_cancelled(session):
     pipes.wait(30)
     assert not pipes.busy and pipes.error == "Cancelled" and pipes.progress.bar_style == "danger"
     assert not pipes.deploy_button.disabled and pipes.cancel_button.disabled
+
+
+def test_a_failed_deployment_is_shown_inline_with_the_server_reason(session, tmp_path):
+    """A model the engine cannot load: the deploy ends in Error, shown inline (no traceback), table says Error."""
+    state = ConsoleState(session=session)
+    wid = session.workspaces.create(uniq("fail"))["workspace_id"]
+    blob = tmp_path / "model.h5"
+    blob.write_bytes(b"not a keras model")
+    up = session.models.upload_and_convert(uniq("keras"), wid, blob, framework="keras")
+    model = session.models.get_by_id(up["id"])
+    ver = session.models.list_versions(model["name"], up["id"])[-1]
+    pipes = PipelinesPanel(state=state)
+    pipes.background = False
+    state.workspace = {"id": wid, "name": "fail"}
+    pipes.step_models.value = tuple(o[1] for o in pipes.step_models.options if ver["sha"] in o[1])
+    name = uniq("pipe")
+    pipes.name.value = name
+    pipes.create_button.click()
+    assert pipes.error == "", pipes.error
+    pipes.deploy_button.click()
+    assert "failed" in pipes.error and "cannot be loaded by onnxruntime" in pipes.error
+    assert "Traceback" not in pipes.error and pipes.progress.bar_style == "danger"
+    assert state.pipeline["name"] == name
+    assert pipes.table.df.set_index("name").loc[name, "status"] == "Error"
+    assert not pipes.busy and not pipes.deploy_button.disabled

@@ -12,6 +12,7 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
+from ..errors import DeploymentFailed
 from . import validate as v
 from .base import Panel
 from .table import DataTable
@@ -196,8 +197,10 @@ class PipelinesPanel(Panel):
             try:
                 status = sess.pipelines.wait_until_running(dep_name, timeout=timeout, poll_interval=0.5,
                                                            on_progress=progress)
-            except Exception:
+            except Exception as exc:
                 self.progress.bar_style = "danger"
+                if isinstance(exc, DeploymentFailed):  # the table shows Error; Status shows the pods' reasons
+                    self.state.remember_pipeline({"id": p["id"], "status": "Error"})
                 raise
             self.progress.value, self.progress.bar_style = 1.0, "success"
             url = sess.pipelines.external_url(p["workspace_id"], p["name"])
