@@ -20,7 +20,7 @@ from wallaroo_widgets.panels import (
 from wallaroo_widgets.panels import validate as v
 from wallaroo_widgets.panels.figures import sync_figure, trace_ids
 
-from .helpers import rendered_text
+from .helpers import rendered_text, walk
 
 UNREACHABLE = "http://127.0.0.1:9"  # discard port: any request would fail with ConnectionFailed
 FAKE_TOKEN = ("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ1MSIsImV4cCI6NDEwMjQ0NDgwMCwiZW1haWwiOiJhQGIuY28ifQ."
@@ -90,6 +90,11 @@ def test_connect_validates_fields_and_never_keeps_secrets_on_error():
     assert panel.error.startswith("Connection failed")
     assert "hunter2-secret" not in panel.status.value and "client-s3cret" not in panel.status.value
     assert panel.state.session is None
+    # once sent, the secrets leave the widgets (a saved notebook's widget state must not hold them)
+    assert panel.password.value == panel.client_secret.value == panel.token.value == ""
+    assert panel.username.value == "admin" and panel.url.value == UNREACHABLE  # the rest stays for a retry
+    states = str([w.get_state() for w in walk(panel)])  # every synced trait of every widget in the panel
+    assert "hunter2-secret" not in states and "client-s3cret" not in states
 
 
 def test_describe_error_uses_the_server_msg_and_scrubs_tokens():

@@ -104,11 +104,12 @@ class ConnectPanel(Panel):
                                                                                    "Client secret"))
             else:
                 session = Session.token(url, v.required(self.token.value, "Token"))
-        line = identity_line(session)  # fetches the token: bad credentials fail here
-        if method != "client_credentials":
-            session.features.list()  # one real API call proves the token is accepted
-        # secrets are not kept in widget state once used
-        self.password.value = self.client_secret.value = self.token.value = ""
+        try:
+            line = identity_line(session)  # fetches the token: bad credentials fail here
+            if method != "client_credentials":
+                session.features.list()  # one real API call proves the token is accepted
+        finally:  # secrets leave the widget state once sent, whatever the answer (saved widget state included)
+            self.password.value = self.client_secret.value = self.token.value = ""
         self.who.value = line
         self.state.session = session
         self.message = "Connected"
