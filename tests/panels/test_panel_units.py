@@ -146,6 +146,18 @@ def test_sync_figure_updates_traces_in_place():
     assert fw.data[0].y == (3, 2, 1) and fw.data[0].marker.color is None and fw.data[1].x == ("a", "b")
 
 
+def test_sync_figure_from_a_placeholder_shows_the_axes():
+    """The builder starts with a placeholder (hidden axes); the first real chart must show its tick labels."""
+    from wallaroo_widgets.panels.figures import empty_figure, figure_widget
+
+    fw = figure_widget(empty_figure("Baseline vs window", "no baseline yet"))
+    assert fw.layout.xaxis.visible is False
+    sync_figure(fw, go.Figure([go.Bar(x=["q_20", "q_40"], y=[0.5, 0.5])], layout={"yaxis_range": [0, 1]}))
+    assert fw.layout.xaxis.visible is True and fw.layout.yaxis.visible is True
+    assert fw.layout.xaxis.autorange is True and fw.layout.yaxis.range == (0, 1)
+    assert fw.layout.annotations == ()  # the placeholder's note is gone
+
+
 def test_no_token_in_rendered_state_of_an_offline_console(offline_session):
     from wallaroo_widgets.panels import Console
 

@@ -35,6 +35,12 @@ def sync_figure(widget: go.FigureWidget, fig: go.Figure) -> None:
         layout.pop("height", None)
         widget.layout.shapes = layout.pop("shapes", ())
         widget.layout.annotations = layout.pop("annotations", ())
+        for axis in ("xaxis", "yaxis"):  # a placeholder's hidden axes / fixed range must not stick
+            spec = dict(layout.get(axis) or {})
+            spec.setdefault("visible", True)
+            if "range" not in spec:
+                spec.setdefault("autorange", True)
+            layout[axis] = spec
         widget.update_layout(layout)
     mismatch = [i for i in range(min(len(old), len(new))) if new[i].type != old[i].type]
     if mismatch:  # a different chart kind: replace from the first mismatch (rare)

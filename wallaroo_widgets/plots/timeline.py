@@ -99,7 +99,7 @@ def score_timeline(results: Any, warning_threshold: float | None = None, alert_t
         upper = alert if alert is not None and alert > warn else top
         fig.add_hrect(y0=warn, y1=upper, fillcolor="orange", opacity=0.1, line_width=0, layer="below")
         fig.add_hline(y=warn, line_dash="dash", line_color="orange", annotation_text=f"warning {warn:g}",
-                      annotation_position="bottom right")
+                      annotation_position="top left")
     if alert is not None:
         fig.add_hrect(y0=alert, y1=max(top, alert * 1.15), fillcolor="red", opacity=0.06, line_width=0,
                       layer="below")
