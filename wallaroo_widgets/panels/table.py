@@ -46,8 +46,10 @@ class DataTable(widgets.VBox):
         self.columns = columns
         self.df = pd.DataFrame(columns=columns or [])
         self._opts = {"select": {"style": "single"}, "showIndex": False, "maxBytes": max_bytes,
-                      "pageLength": page_length, "column_filters": "footer"}
-        self.table = ITable(display_frame(self.df), caption=caption, classes="display compact", **self._opts)
+                      "pageLength": page_length, "lengthMenu": sorted({page_length, 10, 25, 50, 100}),
+                      "column_filters": "footer", "scrollX": True}
+        # one line per row (long cells scroll sideways instead of making rows tall)
+        self.table = ITable(display_frame(self.df), caption=caption, classes="display compact nowrap", **self._opts)
         self.table.observe(self._on_rows, "selected_rows")
         super().__init__([self.table])
         if df is not None:
