@@ -225,6 +225,8 @@ def test_compact_labels() -> None:
         "0.5", "999", "1.23K", "32.1K", "395K", "1.49M", "3B", "-4.18K"]
     assert bin_ranges({"edges": [32069.4, 395_000, 1.49e6, None]}) == [
         "< 32.1K", "[32.1K, 395K]", "(395K, 1.49M]", "> 1.49M"]
+    # the suffix is picked after rounding: 999.7 -> 1.00e3 -> "1K", 999,600 -> "1M" (never "1e+03")
+    assert [fmt(999.7), fmt(999_600), fmt(999.155), fmt(1000.824, 4)] == ["1K", "1M", "999", "1.001K"]
     assert fmt_time("2026-11-08T00:00:00.000000Z") == fmt_time(1_794_096_000_000) == "2026-11-08 00:00 UTC"
     assert fmt_time("not a time") == "not a time"
 
@@ -248,3 +250,23 @@ def test_textbook_psi_is_labelled() -> None:
     assert "textbook PSI" in plots.bins_comparison(base, text).layout.title.text
     assert "textbook" not in plots.bins_comparison(base, wall).layout.title.text
     assert "textbook PSI" in plots.score_timeline([text]).layout.title.text
+
+
+def test_bin_labels_stay_distinct_at_common_magnitudes() -> None:
+    """Edges of a normal(1000, 1) baseline: 3 digits would print (999, 1K], (1K, 1K], (1K, 1K]; 4 digits
+    tell every neighbour apart. Hover keeps ≥ 6 significant digits."""
+    from wallaroo_widgets.plots._common import bin_ranges
+
+    summary = {"edges": [996.451, 999.155, 999.718, 1000.224, 1000.824, 1003.932, None],
+               "edge_names": ["left_outlier", "q_20", "q_40", "q_60", "q_80", "q_100", "right_outlier"],
+               "aggregated_values": [0, .2, .2, .2, .2, .2, 0], "count": 5}
+    assert bin_ranges(summary) == ["< 996.5", "[996.5, 999.2]", "(999.2, 999.7]", "(999.7, 1K]",
+                                   "(1K, 1.001K]", "(1.001K, 1.004K]", "> 1.004K"]
+    assert bin_ranges(summary, precise=True) == [
+        "< 996.451", "[996.451, 999.155]", "(999.155, 999.718]", "(999.718, 1000.22]", "(1000.22, 1000.82]",
+        "(1000.82, 1003.93]", "> 1003.93"]
+    # tied edges may print alike (they are equal); 1 + 1e-15 needs 16 digits to differ from 1
+    assert bin_ranges({"edges": [1.0, 1.0, 1 + 1e-15, None]}) == ["< 1", "[1, 1]", "(1, 1.000000000000001]",
+                                                                  "> 1.000000000000001"]
+    fig = plots.bins_comparison(summary, summary)
+    assert fig.data[0].x[3] == "q_60<br>(999.7, 1K]" and fig.data[0].customdata[3] == "(999.718, 1000.22]"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -28,14 +29,35 @@ def summary_of(item: dict[str, Any] | None, name: str = "window") -> dict[str, A
 
 
 _SI = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K"))
+MAX_DIGITS = 17  # enough to tell any two distinct float64 apart
 
 
-def fmt(x: float) -> str:
-    """Compact number for labels: 3 significant digits, thousands as K/M/B/T (395K, 1.49M)."""
+def fmt(x: float, digits: int = 3) -> str:
+    """Compact number for labels: ``digits`` significant digits, thousands as K/M/B/T (395K, 1.49M).
+
+    The suffix is chosen after rounding, so 999.7 prints ``1K`` (never ``1e+03``).
+    """
+    if not np.isfinite(x):
+        return f"{x}"
+    r = float(f"{x:.{digits}g}")
     for scale, suffix in _SI:
-        if abs(x) >= scale and np.isfinite(x):
-            return f"{x / scale:.3g}{suffix}"
-    return f"{x:.3g}"
+        if scale <= abs(r) < scale * 1000:
+            return f"{r / scale:.{digits}g}{suffix}"
+    return f"{r:.{digits}g}"  # below 1000, or beyond 999T (scientific)
+
+
+def fmt_precise(x: float, digits: int = 6) -> str:
+    """A number with ``digits`` significant digits and no suffix (hover text)."""
+    return f"{x:.{digits}g}" if np.isfinite(x) else f"{x}"
+
+
+def distinct_digits(values: np.ndarray, formatter: Callable[[float, int], str], start: int) -> int:
+    """The fewest significant digits (≥ ``start``) at which neighbouring distinct values print differently."""
+    pairs = [(a, b) for a, b in zip(values[:-1], values[1:], strict=True) if a != b]
+    for digits in range(start, MAX_DIGITS + 1):
+        if all(formatter(a, digits) != formatter(b, digits) for a, b in pairs):
+            return digits
+    return MAX_DIGITS
 
 
 def fmt_time(value: Any) -> str:
@@ -53,12 +75,22 @@ def fmt_time(value: Any) -> str:
 TOP_LEGEND = {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0}
 
 
-def bin_ranges(summary: dict[str, Any]) -> list[str]:
-    """``< e0``, ``[e0, e1]``, ``(e1, e2]``, …, ``> en`` for each bin of a summary (right-closed bins)."""
+def bin_ranges(summary: dict[str, Any], precise: bool = False) -> list[str]:
+    """``< e0``, ``[e0, e1]``, ``(e1, e2]``, …, ``> en`` for each bin of a summary (right-closed bins).
+
+    Compact (``fmt``, ≥ 3 digits) or ``precise`` (≥ 6 digits, no suffix, for hover text); either way with
+    as many digits as it takes for neighbouring distinct edges to print differently.
+    """
     edges = finite_edges(summary.get("edges") or [])
-    out = [f"< {fmt(edges[0])}", f"[{fmt(edges[0])}, {fmt(edges[1])}]"] if edges.size > 1 else [f"< {fmt(edges[0])}"]
-    out += [f"({fmt(a)}, {fmt(b)}]" for a, b in zip(edges[1:-1], edges[2:], strict=True)]
-    out.append(f"> {fmt(edges[-1])}")
+    formatter = fmt_precise if precise else fmt
+    digits = distinct_digits(edges, formatter, 6 if precise else 3)
+
+    def f(x: float) -> str:
+        return formatter(float(x), digits)
+
+    out = [f"< {f(edges[0])}", f"[{f(edges[0])}, {f(edges[1])}]"] if edges.size > 1 else [f"< {f(edges[0])}"]
+    out += [f"({f(a)}, {f(b)}]" for a, b in zip(edges[1:-1], edges[2:], strict=True)]
+    out.append(f"> {f(edges[-1])}")
     return out
 
 

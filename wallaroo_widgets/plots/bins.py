@@ -22,12 +22,13 @@ from ._common import (
 
 
 def _ticks(summary: dict[str, Any]) -> tuple[list[str], list[str]]:
-    names, ranges = bin_names(summary), bin_ranges(summary)
+    """Tick labels (edge name + compact range) and the hover ranges (≥ 6 significant digits)."""
+    names, ranges, hover = bin_names(summary), bin_ranges(summary), bin_ranges(summary, precise=True)
     if len(ranges) != len(names):
-        ranges = [""] * len(names)
+        ranges = hover = [""] * len(names)
     flags = outlier_flags(len(names))
     ticks = [f"{n}{' ⚠' if o else ''}<br>{r}" for n, r, o in zip(names, ranges, flags, strict=True)]
-    return ticks, ranges
+    return ticks, hover
 
 
 def _bar(summary: dict[str, Any], name: str, color: str, ticks: list[str], ranges: list[str],
