@@ -75,3 +75,35 @@ def test_score_rejects_mismatched_summaries() -> None:
         drift.score(BASE, {"aggregated_values": [0.5, 0.5]}, {"num_bins": 5})
     with pytest.raises(ValueError, match="window"):
         drift.score(BASE, [0.5, 0.5], {"num_bins": 5})
+
+
+@pytest.mark.parametrize("n", [float("inf"), float("nan"), float("-inf")])
+def test_non_finite_num_bins_names_the_parameter(n) -> None:
+    with pytest.raises(ValueError, match="num_bins must be a whole number"):
+        drift.Summarizer(num_bins=n)
+
+
+@pytest.mark.filterwarnings("ignore::wallaroo_widgets.drift.DriftWarning")
+@pytest.mark.parametrize("edges", [["a", 2.0, 3.0, None], [1.0, [2.0], 3.0, None], [1.0, True, 3.0, None]])
+def test_non_numeric_summary_edges_are_named(edges) -> None:
+    base = {"edges": edges, "aggregated_values": [0.0, 0.5, 0.5, 0.0]}
+    with pytest.raises(ValueError, match="baseline edges must be numbers"):
+        drift.summarize_window([1.0, 2.0], base, {"num_bins": 2})
+
+
+def test_missing_aggregated_values_are_rejected_not_nan() -> None:
+    with pytest.raises(ValueError, match="window aggregated_values must not contain NaN or None"):
+        drift.score(BASE, {"aggregated_values": [None] * 7}, {"num_bins": 5})
+    with pytest.raises(ValueError, match="baseline aggregated_values"):
+        drift.score({**BASE, "aggregated_values": [0.0, float("nan"), .2, .2, .2, .2, 0.0]}, BASE, {"num_bins": 5})
+    ms = [0, 1]
+    with pytest.raises(ValueError, match="baseline aggregated_values"):
+        drift.score_windows(ms, [1.0, 2.0], {**BASE, "aggregated_values": [None] * 7}, {"num_bins": 5}, start=0,
+                            width="1 hour", until=pd.Timestamp("1970-01-02", tz="UTC"))
+
+
+@pytest.mark.parametrize("values", [[1, True, 3], (1.0, False), [np.True_, 2.0], np.array([True, False]),
+                                    np.array([1, True], dtype=object)])
+def test_booleans_rejected_in_lists_and_arrays_alike(values) -> None:
+    with pytest.raises(ValueError, match="values must contain only numbers"):
+        drift.summarize(values, {"num_bins": 5})

@@ -270,3 +270,18 @@ def test_bin_labels_stay_distinct_at_common_magnitudes() -> None:
                                                                   "> 1.000000000000001"]
     fig = plots.bins_comparison(summary, summary)
     assert fig.data[0].x[3] == "q_60<br>(999.7, 1K]" and fig.data[0].customdata[3] == "(999.718, 1000.22]"
+
+
+def test_timeline_bad_input_names_the_parameter() -> None:
+    row = {"window_start": T0.isoformat(), "score": 0.1, "status": "Ok"}
+    with pytest.raises(ValueError, match="warning_threshold"):
+        plots.score_timeline([row], warning_threshold="abc")
+    with pytest.raises(ValueError, match="alert_threshold"):
+        plots.score_timeline([row], alert_threshold=float("nan"))
+    with pytest.raises(TypeError, match="results must be a list"):
+        plots.score_timeline(5)
+    with pytest.raises(TypeError, match="results must be a list"):
+        plots.score_timeline({"score": 1})
+    with pytest.raises(TypeError, match=r"results\[1\] must be an assay result dict, got str"):
+        plots.score_timeline([row, "a"])
+    assert len(plots.score_timeline(None).data[1].x) == 0  # None / [] still give an empty timeline

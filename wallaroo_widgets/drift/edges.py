@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 from typing import Any
 
@@ -143,6 +144,8 @@ def finite_edges(edges: Sequence[Any]) -> np.ndarray:
     for e in edges:
         if e is None or (isinstance(e, str) and e.strip().upper() in {"INFINITY", "INF", "+INF"}):
             continue
+        if isinstance(e, bool) or not isinstance(e, numbers.Real):
+            raise ValueError(f"baseline edges must be numbers (None or 'INFINITY' for +inf), got {e!r}")
         out.append(float(e))
     arr = np.asarray(out, dtype=np.float64)
     arr = arr[arr != np.inf]

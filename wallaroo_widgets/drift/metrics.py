@@ -73,8 +73,8 @@ def score(baseline: dict[str, Any], window: dict[str, Any], summarizer: Summariz
     labelled ``"psi_variant": "textbook"``.
     """
     summ = Summarizer.from_dict(summarizer)
-    b = as_values(_agg(baseline, "baseline"), "baseline aggregated_values")
-    w = as_values(_agg(window, "window"), "window aggregated_values")
+    b = as_values(_agg(baseline, "baseline"), "baseline aggregated_values", allow_nan=False)
+    w = as_values(_agg(window, "window"), "window aggregated_values", allow_nan=False)
     s, total, idx = score_matrix(b, w[None, :], summ, textbook_psi)
     out = {"score": float(total[0]), "scores": s[0].tolist(), "bin_index": None if idx is None else int(idx[0])}
     if uses_textbook(summ, textbook_psi):

@@ -159,7 +159,7 @@ class WindowScorer:
             agg = self._edges_aggregated(edges, summ)
         else:
             agg = aggregate(counts, np.maximum(self.count, 1), summ.aggregation)
-        b = as_values(base.get("aggregated_values"), "baseline aggregated_values")
+        b = as_values(base.get("aggregated_values"), "baseline aggregated_values", allow_nan=False)
         s, total, idx = score_matrix(b, agg, summ, textbook_psi)
         empty = self.count == 0
         if empty.any():

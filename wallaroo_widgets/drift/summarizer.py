@@ -60,7 +60,8 @@ class Summarizer:
         set_(self, "aggregation", _choice(self.aggregation, AGGREGATIONS, "aggregation"))
         set_(self, "metric", _choice(self.metric, METRICS, "metric"))
         n = self.num_bins
-        if isinstance(n, bool) or not isinstance(n, numbers.Integral | float) or n != int(n):
+        if (isinstance(n, bool) or not isinstance(n, numbers.Integral | float)
+                or (isinstance(n, float) and not np.isfinite(n)) or n != int(n)):
             raise ValueError(f"num_bins must be a whole number, got {n!r}")
         n = int(n)
         if not 1 <= n <= MAX_BINS:

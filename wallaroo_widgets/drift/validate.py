@@ -9,10 +9,13 @@ from typing import Any
 import numpy as np
 
 
-def as_values(values: Any, name: str = "values", allow_empty: bool = False) -> np.ndarray:
-    """A 1-D float64 array (None -> NaN); rejects strings, non-numeric and multi-dimensional input."""
+def as_values(values: Any, name: str = "values", allow_empty: bool = False, allow_nan: bool = True) -> np.ndarray:
+    """A 1-D float64 array (None -> NaN unless not ``allow_nan``); rejects strings, bools, non-numeric and
+    multi-dimensional input."""
     if isinstance(values, str | bytes) or values is None:
         raise ValueError(f"{name} must be a 1-D array of numbers, got {type(values).__name__}")
+    if isinstance(values, list | tuple) and any(t is bool or t is np.bool_ for t in set(map(type, values))):
+        raise ValueError(f"{name} must contain only numbers, not booleans")
     arr = np.asarray(values)
     if arr.dtype == object:
         try:
@@ -29,7 +32,9 @@ def as_values(values: Any, name: str = "values", allow_empty: bool = False) -> n
     if not allow_empty and arr.size == 0:
         raise ValueError(f"{name} must not be empty")
     if np.isinf(arr).any():
-        raise ValueError(f"{name} must not contain infinite values (NaN is allowed)")
+        raise ValueError(f"{name} must not contain infinite values" + (" (NaN is allowed)" if allow_nan else ""))
+    if not allow_nan and np.isnan(arr).any():
+        raise ValueError(f"{name} must not contain NaN or None")
     return arr
 
 

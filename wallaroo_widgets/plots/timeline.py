@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..drift.validate import as_number
 from ._common import STATUS_COLORS, TOP_LEGEND, as_float
 
 STATUS_ORDER = ("Ok", "Warning", "Alert", "NoData")
@@ -28,7 +29,16 @@ def _rows(results: Any) -> list[dict[str, Any]]:
                                              results.status, idx, strict=True)]
     if hasattr(results, "to_dict") and hasattr(results, "columns"):  # a DataFrame of results (NaN = missing)
         return [{k: _missing_to_none(v) for k, v in r.items()} for r in results.to_dict("records")]
-    return list(results or [])
+    if results is None:
+        return []
+    if isinstance(results, str | bytes | dict) or not hasattr(results, "__iter__"):
+        raise TypeError("results must be a list of assay result dicts, a results DataFrame or drift.WindowScores, "
+                        f"got {type(results).__name__}")
+    rows = list(results)
+    bad = next((i for i, r in enumerate(rows) if not isinstance(r, dict)), None)
+    if bad is not None:
+        raise TypeError(f"results[{bad}] must be an assay result dict, got {type(rows[bad]).__name__}")
+    return rows
 
 
 def _missing_to_none(value: Any) -> Any:
@@ -40,7 +50,7 @@ def _missing_to_none(value: Any) -> Any:
 
 def _threshold(value: Any, rows: list[dict[str, Any]], key: str) -> float | None:
     if value is not None:
-        return float(value)
+        return as_number(value, key)
     for r in rows:
         t = as_float(r.get(key))
         if np.isfinite(t):
