@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -24,6 +26,17 @@ def test_tied_values_collapse_edges() -> None:
     assert base["aggregated_values"] == [0.0, 0.8, 0.0, 0.0, 0.0, 0.2, 0.0]
     assert "4 of 5 quantile edges" in found[0].message
     assert "3 bins (q_40, q_60, q_80) can never hold a value" in found[0].message
+
+
+def test_first_edge_tied_with_min_is_harmless() -> None:
+    """N = 6: Q(.2) = x(1) = 0 = min, so e0 == e1; bin 1 = [0, 0] still holds the 0: no bin is unusable."""
+    vals = [0.0, 1.0, 2.0, 3.0, 4.0, 10.0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        base = drift.summarize(vals, {"num_bins": 5})
+    assert base["edges"] == [0.0, 0.0, 1.0, 3.0, 4.0, 10.0, None]
+    assert base["aggregated_values"] == [0.0, 1 / 6, 1 / 6, 2 / 6, 1 / 6, 1 / 6, 0.0]
+    assert drift.baseline_diagnostics(vals, base, {"num_bins": 5}) == []
 
 
 def test_constant_and_too_small_baseline() -> None:

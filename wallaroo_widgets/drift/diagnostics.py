@@ -33,10 +33,11 @@ def baseline_findings(n_values: int, n_finite: int, edges: np.ndarray, summ: Sum
     if constant:
         out.append(Diagnostic("constant", f"the baseline is constant ({edges[0]:g}): every bin but one is "
                                           "empty and any change scores near the PSI ceiling"))
-    dupes = int(np.sum(np.diff(edges) == 0))
-    if dupes and summ.bin_mode == "Quantile" and not constant:
-        # bin 1 = [e0, e1] still holds the values equal to e0; bin i ≥ 2 = (e(i−1), e(i)] is empty when tied
-        empty = [name for i, name in enumerate(quantile_names(n), start=1) if i >= 2 and edges[i] == edges[i - 1]]
+    # bin 1 = [e0, e1] still holds the values equal to e0 (e0 == e1 is harmless); a bin i ≥ 2 =
+    # (e(i−1), e(i)] can never hold a value when its edges are tied: warn only then
+    empty = [name for i, name in enumerate(quantile_names(n), start=1) if i >= 2 and edges[i] == edges[i - 1]]
+    if empty and summ.bin_mode == "Quantile" and not constant:
+        dupes = int(np.sum(np.diff(edges) == 0))
         out.append(Diagnostic("tied_edges", f"{dupes} of {n} quantile edges coincide with the previous edge "
                                             f"(tied values): {len(empty)} bins ({', '.join(empty)}) can never "
                                             "hold a value"))
