@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from wallaroo_widgets import drift
@@ -70,3 +71,28 @@ def test_outlier_share_and_results_diagnostics() -> None:
     found = drift.results_diagnostics([res, {"score": None, "scores": None}, {"score": 0.0, "scores": [0.0] * 7}])
     assert codes(found) == ["empty_windows", "outlier_driven"]
     assert "1 of 3 windows" in found[0].message
+
+
+def test_missing_windows_found_from_window_start_spacing() -> None:
+    """Server results omit empty windows: hourly data with nothing in hours 2, 3 and 6 gives results for
+    hours 0, 1, 4, 5, 7 only; the most common spacing (1 hour) exposes the three missing windows."""
+    t0 = pd.Timestamp("2024-01-01T00:00:00Z")
+    ms = np.array([h * 3_600_000 + m * 60_000 for h in (0, 1, 4, 5, 7) for m in range(10)]) + t0.value // 10**6
+    vals = np.tile(np.arange(1, 11.0), 5)
+    base = drift.summarize(np.arange(1, 11.0), {"num_bins": 5})
+    res = drift.score_windows(ms, vals, base, {"num_bins": 5}, start=t0, width="1 hour",
+                              until=t0 + pd.Timedelta(hours=8))
+    assert [pd.Timestamp(r["window_start"]).hour for r in res] == [0, 1, 4, 5, 7]
+    step, missing = drift.missing_windows(res)
+    assert step == pd.Timedelta(hours=1)
+    assert missing == [t0 + pd.Timedelta(hours=h) for h in (2, 3, 6)]
+    [found] = drift.results_diagnostics(res)
+    assert found.code == "missing_windows"
+    assert found.message == ("3 windows have no result (results come every 1 hour; empty windows are omitted): "
+                             "2024-01-01 02:00:00 UTC, 2024-01-01 03:00:00 UTC, 2024-01-01 06:00:00 UTC")
+    # with include_empty the gaps are NoData results instead, and nothing is missing
+    full = drift.score_windows(ms, vals, base, {"num_bins": 5}, start=t0, width="1 hour",
+                               until=t0 + pd.Timedelta(hours=8), include_empty=True)
+    assert drift.missing_windows(full)[1] == []
+    assert codes(drift.results_diagnostics(full)) == ["empty_windows"]
+    assert drift.missing_windows(res[:1]) == (None, [])

@@ -52,9 +52,10 @@ def test_timeline_traces_colours_and_bands(local) -> None:
     assert isinstance(fig, go.Figure)
     line, *markers = fig.data
     assert line.mode == "lines" and len(line.x) == 5
-    assert [t.name for t in markers] == ["Ok", "Warning", "Alert", "NoData"]
-    assert [t.marker.color for t in markers] == ["green", "orange", "red", "grey"]
-    assert [len(t.x) for t in markers] == [3, 1, 1, 1]
+    assert [t.name for t in markers] == ["Ok", "Warning", "Alert", "NoData", "BaselineRun"]
+    assert [t.marker.color for t in markers] == ["green", "orange", "red", "grey", "steelblue"]
+    assert [len(t.x) for t in markers] == [3, 1, 1, 1, 0]
+    assert markers[4].showlegend is False  # no BaselineRun result: not in the legend
     assert [c[0] for c in markers[2].customdata] == [3]  # index into results for click handlers
     assert markers[3].y == (0.0,)
     rects = [s for s in fig.layout.shapes if s.type == "rect"]
@@ -69,7 +70,7 @@ def test_timeline_server_dicts_and_explicit_thresholds(local) -> None:
     _, res = local
     served = [server_shape(r) for r in res if r["score"] is not None]
     fig = plots.score_timeline(served, warning_threshold=None, alert_threshold=0.25)
-    assert [len(t.x) for t in fig.data[1:]] == [3, 1, 1, 0]
+    assert [len(t.x) for t in fig.data[1:]] == [3, 1, 1, 0, 0]
     assert fig.layout.shapes[-1].y0 == 0.25
 
 
@@ -110,7 +111,8 @@ def test_timeline_from_results_frame(local) -> None:
     df = results_frame(rows)
     assert np.isnan(df["warning_threshold"]).all() and np.isnan(df["score"].iloc[-1])
     fig = plots.score_timeline(df)
-    assert [len(t.x) for t in fig.data] == [5, 3, 1, 1, 1]  # line over scored windows; Ok, Warning, Alert, NoData
+    # line over scored windows; Ok, Warning, Alert, NoData, BaselineRun
+    assert [len(t.x) for t in fig.data] == [5, 3, 1, 1, 1, 0]
     rects = [r for r in fig.layout.shapes if r.type == "rect"]
     assert [(r.y0, r.fillcolor) for r in rects] == [(0.5, "red")]  # alert band only
     assert np.isfinite(fig.layout.yaxis.range[1])
@@ -285,3 +287,29 @@ def test_timeline_bad_input_names_the_parameter() -> None:
     with pytest.raises(TypeError, match=r"results\[1\] must be an assay result dict, got str"):
         plots.score_timeline([row, "a"])
     assert len(plots.score_timeline(None).data[1].x) == 0  # None / [] still give an empty timeline
+
+
+def test_timeline_baseline_run_has_its_own_trace() -> None:
+    rows = [{"window_start": (T0 + pd.Timedelta(hours=h)).isoformat(), "score": s, "status": st}
+            for h, s, st in ((0, 0.0, "BaselineRun"), (1, 0.1, "Ok"), (2, 0.3, "Alert"), (3, 0.2, "Mystery"))]
+    fig = plots.score_timeline(rows)
+    names = [t.name for t in fig.data[1:]]
+    assert names == ["Ok", "Warning", "Alert", "NoData", "BaselineRun"]  # the first five keep their indices
+    run = fig.data[5]
+    assert run.marker.color == "steelblue" and [c[0] for c in run.customdata] == [0] and run.showlegend
+    assert [c[0] for c in fig.data[3].customdata] == [2, 3]  # an unknown status is drawn as Alert (V1 SDK)
+
+
+def test_timeline_line_breaks_at_missing_and_empty_windows() -> None:
+    """Hourly results with hours 2-3 omitted (server: empty windows have no result) and hour 5 NoData."""
+    hours = [0, 1, 4, 5, 6]
+    rows = [{"window_start": (T0 + pd.Timedelta(hours=h)).isoformat(), "score": None if h == 5 else 0.1 * h,
+             "status": "NoData" if h == 5 else "Ok"} for h in hours]
+    line = plots.score_timeline(rows).data[0]
+    assert list(line.y) == [0.0, 0.1, None, 0.4, None, pytest.approx(0.6)]
+    assert list(line.x) == [rows[0]["window_start"], rows[1]["window_start"], None, rows[2]["window_start"], None,
+                            rows[4]["window_start"]]
+    # contiguous results: no break (the panels compare data[0].y with the scores)
+    full = [{**r, "score": 0.1, "status": "Ok", "window_start": (T0 + pd.Timedelta(hours=i)).isoformat()}
+            for i, r in enumerate(rows)]
+    assert list(plots.score_timeline(full).data[0].y) == [0.1] * 5

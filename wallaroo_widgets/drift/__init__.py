@@ -1,6 +1,6 @@
 """Drift engine: Wallaroo's V1 assay math in numpy (no HTTP, no widgets). Rules: assay-math.md."""
 
-from .diagnostics import Diagnostic, baseline_diagnostics, outlier_share, results_diagnostics
+from .diagnostics import Diagnostic, baseline_diagnostics, missing_windows, outlier_share, results_diagnostics
 from .durations import parse_duration
 from .edges import closest_observation_index, finite_edges, fmt_edge
 from .metrics import PSI_FLOOR, TEXTBOOK_EPSILON, psi_terms, score, score_matrix, status
@@ -12,7 +12,7 @@ from .windows import plan_windows
 __all__ = [
     "Summarizer", "summarize", "summarize_window", "score", "status", "parse_duration", "plan_windows",
     "score_windows", "WindowScorer", "WindowScores", "NO_DATA", "TEXTBOOK", "DriftWarning", "Diagnostic",
-    "baseline_diagnostics", "results_diagnostics", "outlier_share", "basic_stats", "score_matrix", "psi_terms",
+    "baseline_diagnostics", "results_diagnostics", "missing_windows", "outlier_share", "basic_stats", "score_matrix", "psi_terms",
     "closest_observation_index", "finite_edges", "fmt_edge", "PSI_FLOOR", "TEXTBOOK_EPSILON", "BIN_MODES",
     "AGGREGATIONS", "METRICS",
 ]

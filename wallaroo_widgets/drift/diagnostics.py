@@ -7,10 +7,12 @@ import dataclasses
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from .edges import finite_edges, quantile_names
 from .summarizer import Summarizer
 from .validate import as_values
+from .windows import common_interval, missing_after, times_to_ns
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,12 +69,46 @@ def outlier_share(result: dict[str, Any]) -> float | None:
     return float((s[0] + s[-1]) / total) if total > 0 else 0.0
 
 
+def missing_windows(results: list[dict[str, Any]]) -> tuple[pd.Timedelta | None, list[pd.Timestamp]]:
+    """(interval, starts of the windows missing between results): the interval is the most common spacing of
+    ``window_start``; a larger spacing means windows without a result (the server omits empty windows).
+    Only gaps between the first and the last result can be seen."""
+    starts = [r.get("window_start") for r in results if r.get("window_start") is not None]
+    if len(starts) < 2:
+        return None, []
+    ns = np.unique(times_to_ns(starts, "window_start"))
+    step = common_interval(ns)
+    if step is None:
+        return None, []
+    counts = missing_after(ns, step)
+    prev = np.repeat(ns[:-1], counts)
+    k = np.arange(prev.size) - np.repeat(np.cumsum(counts) - counts, counts) + 1  # 1, 2, … within each gap
+    return pd.Timedelta(step), list(pd.to_datetime(prev + k * step, unit="ns", utc=True))
+
+
+def human_duration(delta: pd.Timedelta) -> str:
+    """``1 hour``, ``30 minutes``, ``7 days``: the largest unit that divides ``delta`` (else seconds)."""
+    ns = int(delta.value)
+    for unit, size in (("week", 604_800), ("day", 86_400), ("hour", 3_600), ("minute", 60), ("second", 1)):
+        if ns % (size * 10**9) == 0:
+            n = ns // (size * 10**9)
+            return f"{n} {unit}{'s' if n != 1 else ''}"
+    return f"{ns / 1e9:g} seconds"
+
+
 def results_diagnostics(results: list[dict[str, Any]]) -> list[Diagnostic]:
-    """Findings over many results: empty windows, windows whose score is mostly outlier bins."""
+    """Findings over many results: empty windows (no score, or missing from the window_start sequence),
+    windows whose score is mostly outlier bins."""
     out: list[Diagnostic] = []
     empty = sum(1 for r in results if r.get("score") is None)
     if empty:
         out.append(Diagnostic("empty_windows", f"{empty} of {len(results)} windows have no data (no score)"))
+    step, missing = missing_windows(results)
+    if missing:
+        shown = ", ".join(t.strftime("%Y-%m-%d %H:%M:%S UTC") for t in missing[:3])
+        more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+        out.append(Diagnostic("missing_windows", f"{len(missing)} windows have no result (results come every "
+                                                 f"{human_duration(step)}; empty windows are omitted): {shown}{more}"))
     mostly = sum(1 for r in results if (outlier_share(r) or 0) > 0.5)
     if mostly:
         out.append(Diagnostic("outlier_driven", f"in {mostly} windows more than half of the score comes from "

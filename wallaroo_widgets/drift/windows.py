@@ -81,3 +81,21 @@ def plan_windows(start: Any, width: str | _dt.timedelta, interval: str | _dt.tim
     if count > MAX_WINDOWS:
         raise ValueError(f"the plan has {count} windows (more than {MAX_WINDOWS}); widen interval or set until")
     return pd.DatetimeIndex(pd.to_datetime(t0.value + np.arange(count, dtype=np.int64) * step, unit="ns", utc=True))
+
+
+def common_interval(starts_ns: np.ndarray) -> int | None:
+    """The most common spacing (ns) of the distinct window starts, the smallest on ties; None under 2 starts."""
+    distinct = np.unique(np.asarray(starts_ns, dtype=np.int64))
+    if distinct.size < 2:
+        return None
+    steps, counts = np.unique(np.diff(distinct), return_counts=True)
+    return int(steps[np.argmax(counts)])
+
+
+def missing_after(starts_ns: np.ndarray, interval: int) -> np.ndarray:
+    """How many windows of spacing ``interval`` fit between each start and the next one (0 when adjacent).
+
+    Rounded (round(gap / interval) − 1), so a few ns of jitter never counts as a missing window.
+    """
+    gaps = np.diff(np.asarray(starts_ns, dtype=np.int64))
+    return np.maximum(np.rint(gaps / interval).astype(np.int64) - 1, 0)

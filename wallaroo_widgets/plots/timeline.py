@@ -9,9 +9,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..drift.validate import as_number
+from ..drift.windows import common_interval, missing_after, times_to_ns
 from ._common import STATUS_COLORS, TOP_LEGEND, as_float
 
 STATUS_ORDER = ("Ok", "Warning", "Alert", "NoData")
+EXTRA_STATUSES = tuple(s for s in STATUS_COLORS if s not in STATUS_ORDER)  # own traces after the first five
 WEBGL_ABOVE = 2000  # points; beyond this the markers use Scattergl
 
 
@@ -48,6 +50,25 @@ def _missing_to_none(value: Any) -> Any:
     return None if value is pd.NaT else value
 
 
+def _line(rows: list[dict[str, Any]], scored: list[int]) -> tuple[list[Any], list[float | None]]:
+    """x and y of the connecting line over the scored rows, with a None break where windows are missing."""
+    xs = [rows[i]["window_start"] for i in scored]
+    ys: list[float | None] = [as_float(rows[i]["score"]) for i in scored]
+    try:
+        every = times_to_ns([r.get("window_start") for r in rows], "window_start")
+        line = every[scored]
+    except (ValueError, TypeError):  # unparseable starts: no gap detection
+        return xs, ys
+    step = common_interval(every)
+    if step is None or len(scored) < 2:
+        return xs, ys
+    breaks = np.flatnonzero(missing_after(line, step) > 0) + 1  # position of the point after each gap
+    for pos in breaks[::-1]:
+        xs.insert(int(pos), None)
+        ys.insert(int(pos), None)
+    return xs, ys
+
+
 def _threshold(value: Any, rows: list[dict[str, Any]], key: str) -> float | None:
     if value is not None:
         return as_number(value, key)
@@ -63,15 +84,18 @@ def score_timeline(results: Any, warning_threshold: float | None = None, alert_t
     """Scores over window starts (local or server results, or drift.WindowScores).
 
     Traces, always in this order: a grey connecting line, then one marker trace per status Ok (green),
-    Warning (orange), Alert (red), NoData (grey, drawn at 0). ``customdata[0]`` of each point is its index
-    in ``results`` (for click/select handlers). Thresholds default to the results' own; the warning band
+    Warning (orange), Alert (red), NoData (grey, drawn at 0), then one per ``EXTRA_STATUSES`` (BaselineRun,
+    steelblue; in the legend only when present); any other status is drawn as Alert (V1 SDK: red).
+    ``customdata[0]`` of each point is its index in ``results`` (for click/select handlers). The line breaks
+    (None) where windows are missing: a window without a score, or a spacing of window starts beyond the
+    most common one (servers omit empty windows). Thresholds default to the results' own; the warning band
     (orange) spans [warning, alert), the alert band (red) everything ≥ alert.
     """
     rows = _rows(results)
     warn = _threshold(warning_threshold, rows, "warning_threshold")
     alert = _threshold(alert_threshold, rows, "alert_threshold")
     scatter = go.Scattergl if len(rows) > WEBGL_ABOVE else go.Scatter
-    groups: dict[str, list[int]] = {s: [] for s in STATUS_ORDER}
+    groups: dict[str, list[int]] = {s: [] for s in (*STATUS_ORDER, *EXTRA_STATUSES)}
     rows = [{**r, "score": None} if r.get("score") is not None and not np.isfinite(as_float(r["score"])) else r
             for r in rows]
     for i, r in enumerate(rows):
@@ -88,16 +112,17 @@ def score_timeline(results: Any, warning_threshold: float | None = None, alert_t
                 r.get("status") or "NoData"]
 
     scored = [i for i in range(len(rows)) if rows[i].get("score") is not None]
-    traces = [scatter(x=[rows[i]["window_start"] for i in scored], y=[as_float(rows[i]["score"]) for i in scored],
-                      mode="lines", line={"color": "lightgrey", "width": 1}, hoverinfo="skip", showlegend=False,
-                      name="score")]
+    xs, ys = _line(rows, scored)
+    traces = [scatter(x=xs, y=ys, mode="lines", line={"color": "lightgrey", "width": 1}, hoverinfo="skip",
+                      showlegend=False, name="score")]
     size = 8 if len(rows) <= 200 else 5
-    for status in STATUS_ORDER:
+    for status in (*STATUS_ORDER, *EXTRA_STATUSES):
         idx = groups[status]
         traces.append(scatter(
             x=[rows[i].get("window_start") for i in idx],
             y=[0.0 if status == "NoData" else as_float(rows[i]["score"]) for i in idx],
             mode="markers", name=status, marker={"color": STATUS_COLORS[status], "size": size},
+            showlegend=bool(idx) if status in EXTRA_STATUSES else None,
             customdata=[info(i) for i in idx],
             hovertemplate=("%{x} → %{customdata[1]}<br>window n=%{customdata[2]}, baseline n=%{customdata[3]}"
                            "<br>score=%{y:.6g} · %{customdata[5]} · bin#=%{customdata[4]}<extra></extra>")
