@@ -207,3 +207,63 @@ def test_run_until_in_the_future_scores_only_closed_windows():
     ends = [pd.Timestamp(r["window_summary"]["end"]) for r in b.model.results()]
     assert ends and max(ends) <= pd.Timestamp.now(tz="UTC")
     assert len(ends) == (now - (start + pd.Timedelta(hours=12))) // pd.Timedelta(hours=6)
+
+
+def test_text_fields_commit_once_not_per_keystroke(builder):
+    texts = [w for w in vars(builder).values() if type(w).__name__ in ("Text", "Textarea")]
+    assert len(texts) >= 13 and all(w.continuous_update is False for w in texts)
+    before = builder.model.stats["results_computed"]
+    builder.baseline_end.value = (T0 + pd.Timedelta(hours=12)).isoformat()  # what Enter / blur commits
+    assert builder.error == "" and builder.model.stats["results_computed"] == before + 1
+
+
+@pytest.mark.parametrize(("widget", "value", "message"), [
+    ("baseline_start", "garbage", "Baseline from 'garbage' is not a date/time"),
+    ("baseline_end", "garbage", "Baseline to 'garbage' is not a date/time"),
+    ("window_start", "garbage", "Window start 'garbage' is not a date/time"),
+    ("run_until", "soon", "Run until 'soon' is not a date/time"),
+])
+def test_bad_dates_name_the_field(builder, widget, value, message):
+    getattr(builder, widget).value = value
+    assert builder.error == message
+    assert "DateParseError" not in builder.status.value and "Error:" not in builder.error
+
+
+def test_provided_edges_errors_name_the_edges_field(builder):
+    builder.bin_mode.value = "Provided"
+    assert builder.error == "Edges: bin mode Provided needs 5 or 6 values (Bins or Bins + 1), got 0 (type them in " \
+                            "the Edges field)"
+    builder.provided_edges.value = "0.5, 1, 1.5"
+    assert builder.error == "Edges: bin mode Provided needs 5 or 6 values (Bins or Bins + 1), got 3"
+    builder.provided_edges.value = "0.5, 0.8, 1, 1.2, 1.5"
+    assert builder.error == "" and builder.model.summarizer_dict()["provided_edges"] == [0.5, 0.8, 1, 1.2, 1.5]
+    builder.weights.value = ", ".join(["1"] * 7)
+    builder.aggregation.value = "Edges"  # an engine ValueError, shown with the builder's field names
+    assert builder.error.startswith("Weights cannot be used with aggregation 'Edges'")
+    assert "bin_weights" not in builder.error and "ValueError" not in builder.error
+
+
+def test_picking_another_pipeline_blocks_create_until_logs_are_reloaded():
+    b = AssayBuilder()
+    b.state.remember_pipeline({"id": 1, "name": "p", "workspace_id": 1})
+    b.state.remember_pipeline({"id": 2, "name": "other", "workspace_id": 1})
+    b.set_logs(synthetic_logs(), pipeline={"id": 1, "name": "p", "workspace_id": 1})
+    b.baseline_start.value, b.baseline_end.value = T0.isoformat(), (T0 + pd.Timedelta(hours=24)).isoformat()
+    b.name.value = "a"
+    assert b.notice.value == "" and not b.create_button.disabled and not b.preview_button.disabled
+    b.pipeline.value = 2
+    assert b.create_button.disabled and b.preview_button.disabled
+    assert "Pipeline changed to other (id 2)" in b.notice.value and "Load logs" in b.notice.value
+    b.num_bins.value = 7  # the next re-score keeps the notice (it is not the status message)
+    assert b.error == "" and "Pipeline changed" in b.notice.value and b.create_button.disabled
+    b.busy = True  # an action ending re-enables buttons: not these
+    b.busy = False
+    assert b.create_button.disabled and b.preview_button.disabled
+    b.create()  # called from Python anyway: refused before any request
+    assert b.error.startswith("Pipeline changed to other") and b.created is None
+    b.pipeline.value = 1  # back to the loaded pipeline
+    assert b.notice.value == "" and not b.create_button.disabled
+    b.model_name.value = "m2"  # a model filter other than the loaded logs'
+    assert "Model changed to m2" in b.notice.value and b.create_button.disabled
+    b.model_name.value = ""
+    assert b.notice.value == "" and not b.preview_button.disabled

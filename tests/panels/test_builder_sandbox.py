@@ -139,3 +139,37 @@ def test_server_preview_runs_in_the_background_and_cancel_discards_it(session, l
     builder.wait()
     assert builder.error == "" and len(builder.server_results) == len(builder.model.results())
     assert bool(builder.diff.df["match"].all())
+
+
+def test_create_is_blocked_after_picking_another_pipeline_until_logs_are_reloaded(session, logged_pipeline):
+    """The audit's path: logs loaded for one pipeline, another picked, bins changed, Create clicked."""
+    state = ConsoleState(session=session)
+    rec = state.remember_pipeline(_pipeline_record(session, logged_pipeline))
+    other_name = f"otherpipe-{uuid.uuid4().hex[:6]}"
+    other = session.pipelines.create(other_name, rec["workspace_id"])
+    state.remember_pipeline({"id": other["pipeline_pk_id"], "name": other_name, "workspace_id": rec["workspace_id"]})
+    state.pipeline = rec
+    builder = AssayBuilder(state=state)
+    builder.load_button.click()
+    builder.baseline_start.value = T0.isoformat()
+    builder.baseline_end.value = (T0 + pd.Timedelta(hours=24)).isoformat()
+    assert builder.error == "" and not builder.create_button.disabled
+    builder.pipeline.value = other["pipeline_pk_id"]
+    builder.num_bins.value = 7
+    builder.name.value = f"assay-{uuid.uuid4().hex[:6]}"
+    assert builder.create_button.disabled and builder.preview_button.disabled
+    assert f"Pipeline changed to {other_name}" in builder.notice.value
+    calls = len(session.history)
+    builder.create_button.click()
+    assert len(session.history) == calls and builder.created is None  # no request at all
+    assert "Load logs" in builder.error
+    assert session.assays.list(rec["id"]).df.empty or builder.name.value not in session.assays.list(rec["id"]).df["name"].tolist()
+
+    builder.load_button.click()  # now the other (empty) pipeline's logs: none, said inline
+    assert builder.error == f"pipeline {other_name} has no inference logs in that range"
+    assert builder.create_button.disabled  # the preview still shows the first pipeline
+    builder.pipeline.value = rec["id"]
+    assert builder.notice.value == "" and not builder.create_button.disabled
+    builder.create_button.click()
+    assert builder.error == "", builder.error
+    assert session.last_call.json["pipeline_id"] == rec["id"] and session.last_call.json["summarizer"]["num_bins"] == 7

@@ -85,7 +85,15 @@ class AssayBuilder(Panel):
                                             tooltip="Stop waiting for the server preview (its answer is ignored)")
         self.cancel_button.on_click(lambda _b: self.cancel())
         self.observe(lambda c: setattr(self.cancel_button, "disabled", not c["new"]), "busy")
+        self.notice = widgets.HTML()  # persistent: "the dropdowns differ from the loaded logs" (not the status)
+        self._loaded: tuple[Any, str | None] | None = None  # (pipeline id, model name) of the loaded logs
+        self.observe(lambda _c: self._check_stale(), "busy")  # after the base re-enabled the buttons
+        self.model_name.observe(lambda _c: self._check_stale(), "value")
         self.diff = DataTable(caption="Local vs server", page_length=5)
+        for w in (self.logs_start, self.logs_end, self.baseline_start, self.baseline_end, self.baseline_vector,
+                  self.window_start, self.width, self.interval, self.run_until, self.provided_edges, self.weights,
+                  self.warning_threshold, self.alert_threshold, self.name):
+            w.continuous_update = False  # commit on Enter / leaving the field: one re-score, no part-typed dates
         self.created: dict[str, Any] | None = None
         self.server_results: list[dict[str, Any]] | None = None
         for attr in (*_FIELDS, "baseline_vector", "weights", "provided_edges"):
@@ -105,7 +113,8 @@ class AssayBuilder(Panel):
             widgets.HBox([self.provided_edges, self.aggregation, self.metric]),
             widgets.HBox([self.weights, self.warning_threshold, self.alert_threshold]),
             self.baseline_fig, self.summary, self.timeline, widgets.HBox([self.window_index]), self.bins,
-            widgets.HBox([self.name, self.create_button, self.preview_button, self.cancel_button]), self.diff,
+            widgets.HBox([self.name, self.create_button, self.preview_button, self.cancel_button]), self.notice,
+            self.diff,
         ]
 
     # -- data ---------------------------------------------------------------------------------------
@@ -121,10 +130,31 @@ class AssayBuilder(Panel):
         elif opts:  # nothing chosen yet: offer the first pipeline rather than a blank dropdown
             self.pipeline.value = opts[0][1]
 
-    def _pipeline_picked(self, change: Any) -> None:
-        loaded = self.model.pipeline.get("id")
-        if loaded is not None and change["new"] != loaded:
-            self.message = "Pipeline changed: click Load logs (the preview still shows the previous pipeline)"
+    def _pipeline_picked(self, _change: Any) -> None:
+        self._check_stale()
+
+    def stale(self) -> str:
+        """Why the preview no longer matches the dropdowns ("" when it does): a pipeline or model other than
+        the loaded logs' is picked. Create and Preview on server stay disabled until the logs are reloaded."""
+        if self._loaded is None:
+            return ""
+        pid, model = self._loaded
+        p = self.model.pipeline
+        if self.pipeline.value is not None and self.pipeline.value != pid:
+            picked = next((o[0] for o in self.pipeline.options if o[1] == self.pipeline.value), "none")
+            return (f"Pipeline changed to {picked}: the preview still shows {p.get('name')} (id {pid}). "
+                    "Click Load logs before Create or Preview on server.")
+        if (self.model_name.value or None) != model:
+            return (f"Model changed to {self.model_name.value or 'any'}: the logs were loaded for "
+                    f"{model or 'every model'}. Click Load logs before Create or Preview on server.")
+        return ""
+
+    def _check_stale(self) -> None:
+        reason = self.stale() if hasattr(self, "notice") else ""
+        self.notice.value = (f'<div class="ww-stale" style="color:#b26a00;white-space:pre-wrap">&#9888; '
+                             f'{html.escape(reason)}</div>' if reason else "")
+        for btn in (self.create_button, self.preview_button):
+            btn.disabled = bool(reason) or self.busy
 
     def _selected_pipeline(self) -> dict[str, Any]:
         pid = self.pipeline.value
@@ -144,7 +174,7 @@ class AssayBuilder(Panel):
             if not len(logs):
                 raise v.InputError(f"pipeline {p['name']} has no inference logs in that range")
             self.set_logs(logs.df, pipeline=p)
-            self.message = f"Loaded {len(logs)} log records"
+            self.message = f"Loaded {len(logs)} log records" + (f"; {self.message}" if self.message else "")
         self.run_action(act)
 
     def set_logs(self, logs: pd.DataFrame, *, pipeline: dict[str, Any] | None = None) -> None:
@@ -152,6 +182,7 @@ class AssayBuilder(Panel):
         p = pipeline or {}
         self.model = AssayBuilderModel(logs, pipeline=p, workspace_id=p.get("workspace_id"),
                                        model_name=self.model_name.value or None)
+        self._loaded = (p.get("id"), self.model_name.value or None) if p else None
         self._syncing = True
         try:
             self.iopath.options = self.model.iopaths()
@@ -164,6 +195,7 @@ class AssayBuilder(Panel):
                 self.name.value = f"{p['name']}-assay"
         finally:
             self._syncing = False
+        self._check_stale()
         self.rescore()
 
     def _kind_changed(self, change: Any) -> None:
@@ -244,8 +276,14 @@ class AssayBuilder(Panel):
 
     # -- server -------------------------------------------------------------------------------------
     def _config(self) -> dict[str, Any]:
+        reason = self.stale()
+        if reason:
+            raise v.InputError(reason)
+        if not len(self.model.logs):
+            raise v.InputError("Load logs first")
         self.apply_widgets()
-        self.model.pipeline = self._selected_pipeline() if not self.model.pipeline else self.model.pipeline
+        if not self.model.pipeline:  # logs set from Python (set_logs without a pipeline): the picked one
+            self.model.pipeline = self._selected_pipeline()
         if self.model.workspace_id is None:
             self.model.workspace_id = self.model.pipeline.get("workspace_id")
         self.model.results()  # validates and fills the caches: what is posted is what was previewed

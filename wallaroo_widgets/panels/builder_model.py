@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import json
+import re
 from typing import Any
 
 import numpy as np
@@ -111,11 +112,24 @@ def epoch_ms(times: pd.Series) -> np.ndarray:
     return ((ts - pd.Timestamp(0, tz="UTC")) // pd.Timedelta(milliseconds=1)).to_numpy().astype(np.int64)
 
 
-def _utc(value: Any) -> pd.Timestamp | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    ts = pd.Timestamp(value)
-    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+def _utc(value: Any, label: str) -> pd.Timestamp | None:
+    """A UTC Timestamp (blank -> None); unparseable text is an InputError naming the field."""
+    if isinstance(value, pd.Timestamp) and value is not pd.NaT:
+        return value.tz_localize("UTC") if value.tzinfo is None else value.tz_convert("UTC")
+    ts = v.timestamp(value, label, optional=True)
+    return None if ts is None else pd.Timestamp(ts)
+
+
+#: drift-engine parameter names -> the builder's field labels (for readable messages)
+_LABELS = {"provided_edges": "Edges", "bin_weights": "Weights", "num_bins": "Bins", "bin_mode": "Bin mode"}
+
+
+def readable(exc: ValueError) -> v.InputError:
+    """A drift-engine ValueError as an InputError that names the builder's fields, not the API parameters."""
+    text = str(exc)
+    for param, label in _LABELS.items():
+        text = re.sub(rf"\b{param}\b", label, text)
+    return v.InputError(text)
 
 
 def _iso(ts: pd.Timestamp | None) -> str | None:
@@ -173,14 +187,22 @@ class AssayBuilderModel:
         n = v.integer(c.num_bins, "Number of bins", minimum=1)
         if c.bin_weights is not None and len(c.bin_weights) != n + 2:
             raise v.InputError(f"Weights need {n + 2} values (num_bins + 2 outlier bins), got {len(c.bin_weights)}")
-        if c.bin_mode == "Provided" and not c.provided_edges:
-            raise v.InputError("Provided bin mode needs the bin edges")
+        if c.bin_mode == "Provided":
+            got = len(c.provided_edges or ())
+            if got not in (n, n + 1):
+                raise v.InputError(f"Edges: bin mode Provided needs {n} or {n + 1} values (Bins or Bins + 1), "
+                                   f"got {got}" + ("" if got else " (type them in the Edges field)"))
         return {"type": "UnivariateContinuous", "bin_mode": c.bin_mode, "aggregation": c.aggregation,
                 "metric": c.metric, "num_bins": n, "bin_weights": c.bin_weights,
                 "provided_edges": c.provided_edges if c.bin_mode == "Provided" else None}
 
     def summarizer(self) -> Any:
-        return _drift().Summarizer.from_dict(self.summarizer_dict())
+        try:
+            return _drift().Summarizer.from_dict(self.summarizer_dict())
+        except v.InputError:
+            raise
+        except ValueError as exc:
+            raise readable(exc) from None
 
     def baseline_values(self) -> tuple[np.ndarray, pd.Timestamp | None, pd.Timestamp | None]:
         c = self.config
@@ -189,7 +211,7 @@ class AssayBuilderModel:
                 raise v.InputError("the baseline vector is empty")
             return np.asarray(c.baseline_vector, dtype=float), None, None
         times, vals = self.values()
-        start, end = _utc(c.baseline_start), _utc(c.baseline_end)
+        start, end = _utc(c.baseline_start, "Baseline from"), _utc(c.baseline_end, "Baseline to")
         if start is None or end is None:
             raise v.InputError("Baseline start and end are required")
         if end <= start:
@@ -222,15 +244,19 @@ class AssayBuilderModel:
         def compute() -> dict[str, Any]:
             vals, start, end = self.baseline_values()
             self.stats["baseline_computed"] += 1
-            return _drift().summarize(vals, self.summarizer(), start=start, end=end)
+            summ = self.summarizer()
+            try:
+                return _drift().summarize(vals, summ, start=start, end=end)
+            except ValueError as exc:
+                raise readable(exc) from None
 
         return self._cached("baseline", key, compute)
 
     def window_start(self) -> pd.Timestamp:
         c = self.config
-        start = _utc(c.window_start)
+        start = _utc(c.window_start, "Window start")
         if start is None:
-            start = _utc(c.baseline_end) if c.baseline_kind == "range" else None
+            start = _utc(c.baseline_end, "Baseline to") if c.baseline_kind == "range" else None
         if start is None:
             rng = self.time_range()
             if rng is None:
@@ -252,7 +278,7 @@ class AssayBuilderModel:
         interval = v.duration(c.interval, "Interval") if c.interval else None
         warn, alert = self.thresholds()
         start = self.window_start()
-        until = _utc(c.run_until)
+        until = _utc(c.run_until, "Run until")
         window_key = [c.iopath, _iso(start), width, interval, _iso(until), len(self.logs)]
 
         def make_scorer() -> Any:  # rows and windows prepared once; bin counts cached per edge set
@@ -266,7 +292,11 @@ class AssayBuilderModel:
 
         def compute() -> list[dict[str, Any]]:
             self.stats["results_computed"] += 1
-            return scorer.results(self.summarizer(), baseline=base, warning_threshold=warn, alert_threshold=alert)
+            summ = self.summarizer()
+            try:
+                return scorer.results(summ, baseline=base, warning_threshold=warn, alert_threshold=alert)
+            except ValueError as exc:
+                raise readable(exc) from None
 
         return self._cached("results", key, compute)
 
@@ -298,7 +328,7 @@ class AssayBuilderModel:
         return {"name": name, "pipeline_id": p["id"], "pipeline_name": p["name"], "active": True,
                 "status": "created", "baseline": {"static": base}, "window": self.window_dict(),
                 "summarizer": self.summarizer_dict(), "warning_threshold": warn, "alert_threshold": alert,
-                "run_until": _iso(_utc(self.config.run_until)), "workspace_id": self.workspace_id}
+                "run_until": _iso(_utc(self.config.run_until, "Run until")), "workspace_id": self.workspace_id}
 
     def compare(self, server: list[dict[str, Any]], tol: float = 1e-9) -> pd.DataFrame:
         """Local vs server results per window: scores, statuses and whether they agree."""
