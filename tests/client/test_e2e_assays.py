@@ -105,6 +105,10 @@ def test_assay_create_list_set_active_and_previews(logged):
     bl = s.assays.run_interactive_baseline({**cfg, "id": aid})
     assert bl["status"] == "BaselineRun" and bl["assay_id"] == aid
     assert bl["baseline_summary"] == bl["window_summary"] and bl["score"] == 0 and bl["scores"] == [0.0] * 7
+    bdf = bl.df  # the same one-row view as run_interactive's results
+    assert list(bdf.columns) == list(df.columns) and len(bdf) == 1
+    assert bdf.loc[0, "status"] == "BaselineRun" and bdf.loc[0, "score"] == 0.0
+    assert bdf.loc[0, "window_count"] == logged["n"] and bdf.loc[0, "assay_id"] == aid and bl.raw == dict(bl)
 
     # an active assay with 4-second windows: the scheduler stores the same window's result
     sched = {**cfg, "name": uniq("sched"), "window": _window(logged, width="4 seconds", interval="4 seconds")}
@@ -114,6 +118,10 @@ def test_assay_create_list_set_active_and_previews(logged):
     while not len(stored) and time.time() < deadline:
         time.sleep(0.2)
         stored = s.assays.get_assay_results(sid)
+    sent = s.last_call.json  # explicit bounds (2026.1.3 requires start/end), wide enough for every result
+    assert sent["start"] == "1970-01-01T00:00:00+00:00"
+    assert pd.Timestamp(sent["end"]) > pd.Timestamp.now(tz="UTC") + pd.Timedelta(hours=23)
+    assert [r["id"] for r in stored] == [r["id"] for r in s.assays.get_results(sid)]  # unbounded call: same rows
     sdf = stored.df
     assert len(sdf) >= 1 and (sdf["assay_id"] == sid).all() and sdf["id"].notna().all()
     assert sdf.loc[0, "window_start"] == first["window_start"]
@@ -122,8 +130,11 @@ def test_assay_create_list_set_active_and_previews(logged):
     older = s.assays.get_results(sid, start=sdf.loc[0, "window_start"].to_pydatetime())
     assert [r["id"] for r in older][:1] == [int(sdf.loc[0, "id"])]
 
+    lo, hi = logged["t0"] - dt.timedelta(hours=1), logged["t0"] + dt.timedelta(hours=1)
+    everything = [r["id"] for r in s.assays.get_assay_results(sid)]
     for fetch in (s.assays.get_assay_results, s.assays.get_results):
-        stored = fetch(aid, start=logged["t0"] - dt.timedelta(hours=1), end=logged["t0"] + dt.timedelta(hours=1))
-        assert isinstance(stored, list)
-        sdf = stored.df
-        assert sdf.empty or sdf["window_start"].is_monotonic_increasing
+        assert fetch(aid, start=lo, end=hi) == []  # paused before its one-minute window closed: nothing stored
+        sdf = fetch(sid, start=lo, end=hi).df
+        assert sdf["id"].tolist() == everything and sdf["window_start"].is_monotonic_increasing
+        assert (sdf["window_start"] >= lo).all() and (sdf["window_start"] < hi).all()
+        assert fetch(sid, start=hi) == []

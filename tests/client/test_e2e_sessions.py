@@ -31,7 +31,9 @@ def test_refresh_token_and_static_token_sessions(sandbox, session):
     refresh = str(session.provider._refresh_token)
     rs = Session.refresh_token(sandbox.url, refresh, client_secret=sandbox.client_secret)
     assert isinstance(rs.workspaces.list(), list)
-    assert rs.identity()["email"] == sandbox.admin_email or rs.identity()["username"]
+    ident = rs.identity()
+    assert ident["email"] == sandbox.admin_email and ident["username"] == sandbox.admin_email
+    assert ident["sub"] == session.identity()["sub"] and rs.provider.refresh_count == 1
     st = Session.token(sandbox.url, session.provider.access_token())
     assert isinstance(st.features.list()["features"], dict)
 

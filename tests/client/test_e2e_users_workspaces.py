@@ -28,10 +28,14 @@ def test_users_query_invite_activate_deactivate(sandbox, session):
     assert email in by_email and by_email[email]["enabled"] is True
     assert isinstance(everyone.raw["users"], dict)  # the dict-keyed-by-id shape
     uid = by_email[email]["id"]
-    assert invited.get("id", uid) == uid
+    assert invited["id"] == uid and "Initial-pass-1" not in repr(invited)
     one = session.users.query([uid])
     assert [u["id"] for u in one] == [uid]
     assert one.df.loc[0, "email"] == email and str(one.df["created_at"].dt.tz) == "UTC"
+    mixed = session.users.query([uid, "00000000-no-such-user"])
+    assert [u["id"] for u in mixed] == [uid]  # the unknown id's null is skipped ...
+    assert mixed.raw["users"]["00000000-no-such-user"] is None  # ... and kept in .raw
+    assert len(mixed.df) == 1
 
     Session.password(sandbox.url, email, "Initial-pass-1", client_secret=sandbox.client_secret).workspaces.list()
     session.users.deactivate(email)

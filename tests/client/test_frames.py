@@ -118,3 +118,27 @@ def test_to_utc_nine_digit_fraction_and_garbage():
     s = frames.to_utc(["2024-07-29T19:54:43.286044715Z", "2024-01-09T19:10:00.429482+00:00", None, "nope"])
     assert s[0].nanosecond == 715 and s[1].microsecond == 429482
     assert pd.isna(s[2]) and pd.isna(s[3])
+
+
+def test_model_fields_that_look_like_times_are_left_alone():
+    rec = {"time": 1704827280654, "created_at": "2024-01-09T19:08:00Z",
+           "in": {"start": [1.5, 2.5], "end_at": 7, "created_at": "not a time"},
+           "out": {"start_at": [0.25], "last_run": 3}, "anomaly": {"end": 2},
+           "metadata": {"start": 12, "elapsed": [1, 2]}}
+    flat = {"time": 1704827224734, "in.start_at": 1e15, "out.end": [0.5], "anomaly.start": 1}
+    for df in (frames.logs_frame([rec]), ApiList([rec]).df):
+        assert df.loc[0, "time"] == pd.Timestamp("2024-01-09T19:08:00.654Z")
+        assert df.loc[0, "created_at"] == pd.Timestamp("2024-01-09T19:08:00Z")  # top-level times still convert
+        assert df.loc[0, "in.start"] == [1.5, 2.5] and df.loc[0, "in.end_at"] == 7
+        assert df.loc[0, "in.created_at"] == "not a time" and df.loc[0, "out.start_at"] == [0.25]
+        assert df.loc[0, "out.last_run"] == 3 and df.loc[0, "anomaly.end"] == 2 and df.loc[0, "metadata.start"] == 12
+    df = frames.logs_frame([flat])
+    assert df.loc[0, "in.start_at"] == 1e15 and df.loc[0, "anomaly.start"] == 1
+    assert str(df["time"].dt.tz) == "UTC"
+
+
+def test_to_utc_mixed_column_with_out_of_range_numbers_is_nat():
+    s = frames.to_utc(pd.Series([1704827280654, "2024-01-09T19:08:00Z", 1e300, 10**20, True], dtype=object))
+    assert s[0] == pd.Timestamp("2024-01-09T19:08:00.654Z") and s[1] == pd.Timestamp("2024-01-09T19:08:00Z")
+    assert s[2:].isna().all() and str(s.dtype) == "datetime64[ns, UTC]"
+    assert frames.to_utc([1e300, 5.0]).isna().tolist() == [True, False]

@@ -150,3 +150,40 @@ def test_wait_until_running_odd_error_body_is_still_clear(loopback):
     srv = loopback(lambda seen: (200, {"status": "Error", "details": "not-a-list", "engines": ["odd", None]}))
     with pytest.raises(errors.DeploymentFailed, match="status Error"):
         _s(srv.url).pipelines.wait_until_running("p-1", timeout=1, poll_interval=0.01)
+
+
+def test_users_query_skips_null_for_an_unknown_id(loopback):
+    user = {"id": "u1", "username": "a@b.c", "email": "a@b.c", "enabled": True, "createdTimestamp": 1677704179667}
+    srv = loopback(lambda seen: (200, {"users": {"u1": user, "nope": None}}))
+    got = _s(srv.url).users.query(["u1", "nope"])
+    assert srv.requests[0].json() == {"user_ids": ["u1", "nope"]}
+    assert [u["id"] for u in got] == ["u1"] and got.raw["users"]["nope"] is None
+    assert got.df["id"].tolist() == ["u1"] and got.df.loc[0, "created_at"] == pd.Timestamp(1677704179667, unit="ms",
+                                                                                             tz="UTC")
+    srv = loopback(lambda seen: (200, {"users": {"nope": None}}))
+    only_null = _s(srv.url).users.query("nope")
+    assert only_null == [] and only_null.df.empty
+
+
+MODEL = {"id": 3, "name": "m", "owner_id": '""', "workspace_id": 7, "created_at": "2024-01-01T00:00:00Z",
+         "updated_at": "2024-01-02T00:00:00Z"}
+
+
+@pytest.mark.parametrize("shape", ["seed", "newer"])
+def test_models_list_both_shapes_become_flat_items(loopback, shape):
+    if shape == "seed":
+        body = {"models": [{k: v for k, v in MODEL.items() if k != "workspace_id"}]}
+    else:
+        body = {"models": [{"model": MODEL, "model_versions": [{"model_version": {"id": 9}, "config": None}] * 2,
+                            "workspace": {"id": 7, "name": "w"}}]}
+    srv = loopback(lambda seen: (200, body))
+    got = _s(srv.url).models.list(7)
+    assert srv.requests[0].json() == {"workspace_id": 7}
+    assert [(m["id"], m["name"]) for m in got] == [(3, "m")] and got.raw == body
+    df = got.df
+    assert df.loc[0, "updated_at"] == pd.Timestamp("2024-01-02", tz="UTC")
+    if shape == "newer":
+        assert got[0]["workspace_id"] == 7 and len(got[0]["model_versions"]) == 2
+        assert df.loc[0, "num_versions"] == 2 and df.loc[0, "workspace_name"] == "w"
+    else:
+        assert "model_versions" not in got[0] and "num_versions" not in df

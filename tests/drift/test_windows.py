@@ -86,7 +86,7 @@ def reference(ms, vals, base, summ, starts, width):
 @pytest.mark.parametrize("summ", [
     {"num_bins": 5}, {"num_bins": 10, "metric": "MaxDiff"}, {"num_bins": 7, "metric": "SumDiff", "bin_mode": "Equal"},
     {"num_bins": 5, "aggregation": "Cumulative"}, {"num_bins": 5, "bin_weights": [1, 2, 3, 4, 5, 6, 7]},
-    {"num_bins": 5, "aggregation": "Edges", "metric": "MaxDiff"},
+    {"num_bins": 5, "aggregation": "Edges", "metric": "MaxDiff"}, {"num_bins": 6, "aggregation": "Edges", "bin_mode": "Equal"},
 ])
 @pytest.mark.parametrize("interval", [None, "30 minutes"])
 def test_score_windows_equals_per_window_scoring(summ, interval) -> None:
@@ -206,3 +206,35 @@ def test_records_are_strict_json() -> None:
     back = json.loads(json.dumps(res, allow_nan=False))
     assert back[0]["bin_index"] == res[0]["bin_index"] and isinstance(back[0]["bin_index"], int)
     assert back[0]["window_summary"]["edges"][-1] is None
+
+
+@pytest.mark.parametrize("max_pad", [4.0, 0.0])  # 0: the per-window fallback
+def test_edges_aggregation_of_many_windows_by_hand(max_pad) -> None:
+    """Windows [5, 1, 3, NaN, 2, 4], [10, 20], [], [NaN] under Quantile n = 5 (closest observation):
+    N = 5 -> x(1..5) = 1, 2, 3, 4, 5 with e0 = min 1; N = 2: h = 2p − 0.5 -> k = 1, 1, 1, 2, 2; no number -> 0."""
+    from wallaroo_widgets.drift.edges import window_edges
+
+    values = np.array([5, 1, 3, np.nan, 2, 4, 10, 20, np.nan])
+    lo, hi = np.array([0, 6, 8, 8]), np.array([6, 8, 8, 9])
+    q = window_edges(values, lo, hi, drift.Summarizer(num_bins=5, aggregation="Edges"), max_pad=max_pad)
+    if max_pad == 0.0:
+        assert q is None  # padding 4 × 6 cells for 9 values exceeds 0 ×: the scorer loops over windows instead
+        return
+    assert q.tolist() == [[1, 1, 2, 3, 4, 5], [10, 10, 10, 10, 20, 20], [0] * 6, [0] * 6]
+    eq = window_edges(values, lo, hi, drift.Summarizer(num_bins=5, aggregation="Edges", bin_mode="Equal"))
+    assert eq[0].tolist() == pytest.approx([1, 1.8, 2.6, 3.4, 4.2, 5], rel=1e-15) and eq[1, -1] == 20.0
+    prov = window_edges(values, lo, hi, drift.Summarizer(num_bins=5, aggregation="Edges", bin_mode="Provided",
+                                                         provided_edges=[2, 4, 6, 8, 30]))
+    assert prov[:2].tolist() == [[1, 2, 4, 6, 8, 30], [2, 2, 4, 6, 8, 30]]  # e0 = min(window min, first edge)
+
+
+def test_edges_scorer_falls_back_for_very_unequal_windows() -> None:
+    """One crowded window and many near-empty ones: padding would be wasteful, the loop gives the same."""
+    ms = np.r_[np.arange(5000), np.arange(1, 48) * 3_600_000] + T0.value // 1_000_000
+    vals = np.random.default_rng(4).normal(size=ms.size)
+    summ = {"num_bins": 5, "aggregation": "Edges"}
+    base = drift.summarize(vals[:1000], summ)
+    res = drift.score_windows(ms, vals, base, summ, start=T0, width="1 hour", until=T0 + pd.Timedelta(hours=48))
+    ref = reference(ms, vals, base, drift.Summarizer.from_dict(summ), drift.plan_windows(T0, "1 hour",
+                    until=T0 + pd.Timedelta(hours=48)), pd.Timedelta(hours=1))
+    assert [r["window_summary"]["aggregated_values"] for r in res] == [w["aggregated_values"] for w, _ in ref if w]

@@ -1,5 +1,5 @@
 """The typed API layer: one module per area, all sharing one Session."""
 
-from ._base import ApiList, Area
+from ._base import ApiDict, ApiList, Area
 
-__all__ = ["ApiList", "Area"]
+__all__ = ["ApiDict", "ApiList", "Area"]

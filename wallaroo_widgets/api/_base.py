@@ -33,6 +33,22 @@ class ApiList(list):
         return f"ApiList({list.__repr__(self)})"
 
 
+class ApiDict(dict):
+    """One object as a plain ``dict`` with ``.df`` (a one-row DataFrame, empty for ``{}``) and ``.raw``."""
+
+    def __init__(self, data: Any = (), raw: Any = None, frame: Callable[[list], pd.DataFrame] | None = None):
+        super().__init__(data)
+        self.raw = raw
+        self._frame = frame
+
+    @property
+    def df(self) -> pd.DataFrame:
+        """DataFrame view of this object (as the matching list call's ``.df``)."""
+        from . import frames
+
+        return (self._frame or frames.records_frame)([dict(self)] if self else [])
+
+
 class Area:
     """Base of one API area: holds the session and posts ``/v1/api/{area}/{verb}``."""
 
@@ -47,9 +63,9 @@ class Area:
 
     def _call(self, name: str, *args: Any, **kwargs: Any) -> str:
         """Python text of this library's call, for "show code" (secret keyword values masked)."""
-        from ..secrets import MASK, is_secret_key
+        from ..secrets import MASK, is_secret_key, redact
 
-        parts = [repr(a) for a in args]
+        parts = [repr(redact(a)) if isinstance(a, dict) else repr(a) for a in args]
         parts += [f"{k}={MASK if is_secret_key(k) and v is not None else repr(v)}" for k, v in kwargs.items()
                   if v is not None]
         return f"{self.area}.{name}({', '.join(parts)})"
@@ -60,14 +76,22 @@ def endpoint_of(session: Session) -> str | None:
     return rec.url if rec else None
 
 
+def status_of(session: Session) -> int | None:
+    """HTTP status of the session's last call (for UnexpectedResponse)."""
+    rec = session.last_call
+    return rec.status if rec else None
+
+
 def expect(body: Any, key: str, kind: type | tuple[type, ...], session: Session) -> Any:
     """``body[key]`` checked to be ``kind``; UnexpectedResponse (never KeyError/TypeError) otherwise."""
     if not isinstance(body, dict) or key not in body:
-        raise UnexpectedResponse(f"response has no {key!r} key: {_short(body)}", endpoint=endpoint_of(session))
+        raise UnexpectedResponse(f"response has no {key!r} key: {_short(body)}", status=status_of(session),
+                                 endpoint=endpoint_of(session))
     value = body[key]
     if not isinstance(value, kind):
         raise UnexpectedResponse(
-            f"response {key!r} is {type(value).__name__}, expected {_kind_name(kind)}", endpoint=endpoint_of(session)
+            f"response {key!r} is {type(value).__name__}, expected {_kind_name(kind)}", status=status_of(session),
+            endpoint=endpoint_of(session),
         )
     return value
 
@@ -77,7 +101,7 @@ def expect_type(body: Any, kind: type | tuple[type, ...], session: Session, what
     if not isinstance(body, kind):
         raise UnexpectedResponse(
             f"{what} is {type(body).__name__}, expected {_kind_name(kind)}: {_short(body)}",
-            endpoint=endpoint_of(session),
+            status=status_of(session), endpoint=endpoint_of(session),
         )
     return body
 
@@ -88,7 +112,7 @@ def upload_id(body: Any, session: Session) -> int:
         value = body["insert_models"]["returning"][0]["models"][0]["id"]
     except (KeyError, IndexError, TypeError):
         raise UnexpectedResponse(f"upload response without insert_models.returning[0].models[0].id: {_short(body)}",
-                                 endpoint=endpoint_of(session)) from None
+                                 status=status_of(session), endpoint=endpoint_of(session)) from None
     return value
 
 

@@ -3,10 +3,16 @@ get_baseline, run_interactive, get_assay_results and the older get_results."""
 
 from __future__ import annotations
 
+import datetime as _dt
 from typing import Any
 
 from . import frames
-from ._base import ApiList, Area, compact, expect, expect_type, iso
+from ._base import ApiDict, ApiList, Area, compact, expect, expect_type, iso
+
+#: Bounds sent for ``get_assay_results`` when none are given (2026.1.3 requires ``start``/``end``).
+EPOCH = "1970-01-01T00:00:00+00:00"
+#: ``end`` = now + this margin (results have ``window_start`` <= now; the margin absorbs clock skew).
+END_MARGIN = _dt.timedelta(days=1)
 
 
 def _config(config: dict[str, Any] | None, fields: dict[str, Any]) -> dict[str, Any]:
@@ -57,11 +63,13 @@ class Assays(Area):
                           call=self._call("set_active", id, bool(active)))
         return expect_type(body, dict, self.session)
 
-    def run_interactive_baseline(self, config: dict[str, Any] | None = None, /, **fields: Any) -> Any:
-        """Baseline run for a full assay config (pure read): one AssayResult-like dict (or None/{})."""
+    def run_interactive_baseline(self, config: dict[str, Any] | None = None, /, **fields: Any) -> ApiDict:
+        """Baseline run for a full assay config (pure read): one AssayResult-like dict with ``.df`` (one row,
+        as :meth:`run_interactive`'s) and ``.raw``; an empty ``ApiDict`` when the server answers ``{}``/null."""
         body = _config(config, fields)
-        return self._post("run_interactive_baseline", body, read=True,
-                          call=self._call("run_interactive_baseline", body))
+        out = self._post("run_interactive_baseline", body, read=True,
+                         call=self._call("run_interactive_baseline", body))
+        return ApiDict(expect_type(out, (dict, type(None)), self.session) or {}, raw=out, frame=frames.results_frame)
 
     def get_baseline(self, workspace_id: int, pipeline_name: str, start: Any = None, end: Any = None, *,
                      model_name: str | None = None, limit: int | None = None, locations: list[str] | None = None,
@@ -82,8 +90,12 @@ class Assays(Area):
 
     def get_assay_results(self, assay_id: int, start: Any = None, end: Any = None, *,
                           workspace_id: int | None = None, workspace_name: str | None = None) -> ApiList:
-        """Stored results (``assays/get_assay_results``), ascending by ``window_start``; ``.df`` one row per window."""
-        body = compact(assay_id=assay_id, start=iso(start), end=iso(end), workspace_id=workspace_id,
+        """Stored results (``assays/get_assay_results``), ascending by ``window_start``; ``.df`` one row per window.
+
+        ``start``/``end`` are always sent (2026.1.3 requires them): None means 1970-01-01 / now + 1 day (UTC)."""
+        start = EPOCH if start is None else iso(start)
+        end = iso(_dt.datetime.now(_dt.timezone.utc) + END_MARGIN) if end is None else iso(end)
+        body = compact(assay_id=assay_id, start=start, end=end, workspace_id=workspace_id,
                        workspace_name=workspace_name)
         out = self._post("get_assay_results", body, read=True, call=self._call(
             "get_assay_results", assay_id, iso(start), iso(end), workspace_id=workspace_id))

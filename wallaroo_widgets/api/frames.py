@@ -14,8 +14,11 @@ TIME_COLUMNS = frozenset({"time", "window_start", "window_end", "run_at", "last_
                           "start", "end", "start_at", "end_at", "createdTimestamp", "lastLogin"})
 
 
-def is_time_column(name: str) -> bool:
-    """Columns holding times: the known names, ``*_at`` and ``*Timestamp``."""
+def is_time_column(name: str, nested: bool = True) -> bool:
+    """Columns holding times: the known names, ``*_at`` and ``*Timestamp`` (with ``nested=False`` only
+    top-level names: never ``in.*``/``out.*`` model fields or other dotted columns)."""
+    if not nested and "." in name:
+        return False
     leaf = name.rsplit(".", 1)[-1]
     return leaf in TIME_COLUMNS or leaf.endswith("_at") or leaf.endswith("Timestamp")
 
@@ -37,7 +40,10 @@ def to_utc(values: Any) -> pd.Series:
         if v is None or (isinstance(v, float) and math.isnan(v)):
             out.append(pd.NaT)
         elif isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v):
-            out.append(pd.to_datetime(v, unit="ms", utc=True))
+            try:
+                out.append(pd.to_datetime(v, unit="ms", utc=True))
+            except (ValueError, OverflowError):  # OutOfBoundsDatetime is a ValueError
+                out.append(pd.NaT)
         elif isinstance(v, str | datetime.datetime):
             try:
                 out.append(pd.to_datetime(v, utc=True, format="ISO8601"))
@@ -48,20 +54,21 @@ def to_utc(values: Any) -> pd.Series:
     return pd.Series(pd.DatetimeIndex(out, tz="UTC") if out else [], index=s.index, dtype="datetime64[ns, UTC]")
 
 
-def convert_times(df: pd.DataFrame) -> pd.DataFrame:
-    """Convert every time column in place (and return the frame)."""
+def convert_times(df: pd.DataFrame, nested: bool = True) -> pd.DataFrame:
+    """Convert every time column in place (and return the frame); ``nested=False``: top-level names only."""
     for col in df.columns:
-        if isinstance(col, str) and is_time_column(col):
+        if isinstance(col, str) and is_time_column(col, nested):
             df[col] = to_utc(df[col])
     return df
 
 
 def records_frame(records: Iterable[dict]) -> pd.DataFrame:
-    """Generic view: nested objects flattened to dotted columns, lists kept as cells, times converted."""
+    """Generic view: nested objects flattened to dotted columns, lists kept as cells, top-level times converted
+    (``time``, ``created_at`` ...; a model field such as ``in.start_at`` keeps its values)."""
     records = [r for r in records if isinstance(r, dict)]
     if not records:
         return pd.DataFrame()
-    return convert_times(pd.json_normalize(records, sep="."))
+    return convert_times(pd.json_normalize(records, sep="."), nested=False)
 
 
 def edges_to_float(edges: Iterable[Any] | None) -> list[float]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,7 +13,7 @@ import numpy as np
 from .summarizer import Summarizer
 
 
-def closest_observation_index(n_obs: int, p: np.ndarray) -> np.ndarray:
+def closest_observation_index(n_obs: int | np.ndarray, p: np.ndarray) -> np.ndarray:
     """0-based order-statistic index of Hyndman-Fan type 3 (numpy ``method="closest_observation"``).
 
     1-based rule: h = N·p − 0.5, j = ⌊h⌋, g = h − j, k = j if (g = 0 and j even) else j + 1, clamped to
@@ -77,20 +78,23 @@ def quantile_edges(finite: np.ndarray, num_bins: int, selected: np.ndarray | Non
     return np.concatenate([[finite.min()], part[ks]])
 
 
-def equal_edges(lo: float, hi: float, num_bins: int) -> np.ndarray:
-    """``e_i = min + i·(max − min)/n``, with the last edge exactly ``max``."""
-    step = (hi - lo) / num_bins
-    edges = lo + np.arange(num_bins + 1) * step
-    edges[-1] = hi
+def equal_edges(lo: float | np.ndarray, hi: float | np.ndarray, num_bins: int) -> np.ndarray:
+    """``e_i = min + i·(max − min)/n``, with the last edge exactly ``max``; (W,) lo/hi give (W, n + 1)."""
+    lo_, hi_ = np.asarray(lo, dtype=np.float64)[..., None], np.asarray(hi, dtype=np.float64)[..., None]
+    step = (hi_ - lo_) / num_bins
+    edges = lo_ + np.arange(num_bins + 1) * step
+    edges[..., -1] = hi_[..., 0]
     return edges
 
 
-def provided_edges(edges: Sequence[float], num_bins: int, lo: float) -> np.ndarray:
-    """n + 1 values: the first is e0; n values: e0 = baseline min (never above e1)."""
+def provided_edges(edges: Sequence[float], num_bins: int, lo: float | np.ndarray) -> np.ndarray:
+    """n + 1 values: the first is e0; n values: e0 = baseline min (never above e1); (W,) lo gives (W, n + 1)."""
     given = np.sort(np.asarray(edges, dtype=np.float64))
+    lo_ = np.asarray(lo, dtype=np.float64)
     if given.size == num_bins + 1:
-        return given
-    return np.concatenate([[min(lo, given[0])], given])
+        return np.broadcast_to(given, (*lo_.shape, given.size)).copy()
+    return np.concatenate([np.minimum(lo_, given[0])[..., None], np.broadcast_to(given, (*lo_.shape, given.size))],
+                          axis=-1)
 
 
 def compute_edges(finite: np.ndarray, summ: Summarizer, selected: np.ndarray | None = None) -> np.ndarray:
@@ -156,3 +160,41 @@ def finite_edges(edges: Sequence[Any]) -> np.ndarray:
     if np.any(np.diff(arr) < 0):
         raise ValueError("baseline edges must be sorted ascending")
     return arr
+
+
+def window_edges(values: np.ndarray, lo: np.ndarray, hi: np.ndarray, summ: Summarizer,
+                 max_pad: float = 4.0) -> np.ndarray | None:
+    """Every window's own edges (``compute_edges`` of its non-NaN values ``values[lo:hi]``) as a (W, n + 1)
+    matrix, zeros for windows without a number (Edges aggregation).
+
+    The windows are copied into one NaN-padded (W, longest) array and sorted along rows (NaN sort last), so
+    the order statistics of all windows come from one C-level sort. Returns None when padding would exceed
+    ``max_pad`` × the values copied (very unequal windows): the caller then goes window by window.
+    """
+    counts = (hi - lo).astype(np.int64)
+    width = int(counts.max()) if counts.size else 0
+    if counts.size and counts.size * width > max_pad * max(int(counts.sum()), 1):
+        return None
+    rows = np.repeat(np.arange(counts.size), counts)
+    cols = np.arange(rows.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    grid = np.full((counts.size, max(width, 1)), np.nan)
+    grid[rows, cols] = values[np.repeat(lo, counts) + cols]
+    finite = np.count_nonzero(~np.isnan(grid), axis=1)
+    has = finite > 0
+    m = np.maximum(finite, 1)
+    n = summ.num_bins
+    if summ.bin_mode == "Quantile":
+        grid.sort(axis=1)
+        ks = closest_observation_index(m[:, None], np.arange(1, n + 1) / n)
+        out = np.concatenate([grid[:, :1], np.take_along_axis(grid, ks, axis=1)], axis=1)
+    else:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows: zeros below
+            lo_v, hi_v = np.nanmin(grid, axis=1), np.nanmax(grid, axis=1)
+        if summ.bin_mode == "Equal":
+            out = equal_edges(lo_v, hi_v, n)
+        else:
+            assert summ.provided_edges is not None
+            out = provided_edges(summ.provided_edges, n, lo_v)
+    out[~has] = 0.0
+    return out

@@ -17,6 +17,7 @@ import pandas as pd
 
 from .binning import segment_counts
 from .durations import parse_duration
+from .edges import window_edge_names, window_edges
 from .metrics import score_matrix, status_array, uses_textbook
 from .summarizer import Summarizer
 from .summary import (
@@ -26,7 +27,6 @@ from .summary import (
     summarize,
     to_iso,
     window_aggregate,
-    window_summary_from_counts,
 )
 from .validate import as_number, as_values
 from .windows import plan_windows, times_to_ns, to_timestamp
@@ -140,8 +140,11 @@ class WindowScorer:
     def _edges_aggregated(self, edges: np.ndarray, summ: Summarizer) -> np.ndarray:
         key = (summ.bin_mode, summ.num_bins, summ.provided_edges, edges.tobytes())
         if key not in self._edge_aggs:
-            rows = [window_aggregate(self.values[a:b], edges, summ) for a, b in zip(self.lo, self.hi, strict=True)]
-            self._edge_aggs[key] = np.asarray(rows, dtype=np.float64).reshape(len(rows), edges.size)
+            agg = window_edges(self.values, self.lo, self.hi, summ)  # vectorised; None: very unequal windows
+            if agg is None:
+                rows = [window_aggregate(self.values[a:b], edges, summ) for a, b in zip(self.lo, self.hi, strict=True)]
+                agg = np.asarray(rows, dtype=np.float64).reshape(len(rows), edges.size)
+            self._edge_aggs[key] = agg
         return self._edge_aggs[key]
 
     # -- scoring -------------------------------------------------------------------------------------
@@ -181,29 +184,48 @@ class WindowScorer:
                               started)
 
 
+def iso_strings(index: pd.DatetimeIndex) -> list[str]:
+    """``to_iso`` of every timestamp at once (RFC 3339 UTC, microseconds, ``Z``)."""
+    if not len(index):
+        return []
+    us = index.asi8 // 1000  # epoch ns (UTC; a naive index counts as UTC, as in to_iso)
+    return [f"{s}Z" for s in np.datetime_as_string(us.astype("datetime64[us]"), unit="us")]
+
+
 def result_records(ws: WindowScores, stats: list[dict[str, Any]], include_empty: bool,
                    started: float | None = None) -> list[dict[str, Any]]:
-    """Turn a WindowScores into AssayResult dicts."""
+    """Turn a WindowScores into AssayResult dicts.
+
+    Everything shared by the windows (edge list and names, summarizer echo) and every per-window array
+    (ISO times, aggregated values, scores) is converted once per call, not once per window.
+    """
     summ_dict = ws.summarizer.to_dict()
     analyzed = to_iso(pd.Timestamp.now(tz="UTC"))
     elapsed = int(round((time.perf_counter() - started) * 1000)) if started is not None else 0
+    raw_edges = list(ws.baseline["edges"])
+    edges = [None if e is None or isinstance(e, str) else float(e) for e in raw_edges]
+    names = window_edge_names(raw_edges)
+    aggregation = ws.summarizer.aggregation
+    starts, ends = iso_strings(ws.starts), iso_strings(ws.ends)
+    agg, scores, total = ws.aggregated.tolist(), ws.scores.tolist(), ws.score.tolist()
+    status = ws.status.tolist()
+    bin_index = ws.bin_index.tolist() if ws.bin_index is not None else None
+    empty = (ws.count == 0).tolist()
     out = []
-    for i in range(len(ws.starts)):
-        empty = ws.count[i] == 0
-        if empty and not include_empty:
+    for i in range(len(starts)):
+        if empty[i] and not include_empty:
             continue
-        start, end = ws.starts[i], ws.ends[i]
-        window = window_summary_from_counts(stats[i], ws.bin_counts[i], ws.baseline, ws.summarizer.aggregation,
-                                            start, end, agg=ws.aggregated[i].tolist())
+        window = {**stats[i], "edges": list(edges), "edge_names": list(names), "aggregated_values": agg[i],
+                  "aggregation": aggregation, "start": starts[i], "end": ends[i]}
         out.append({
-            "id": None, "assay_id": None, "window_start": to_iso(start), "analyzed_at": analyzed,
+            "id": None, "assay_id": None, "window_start": starts[i], "analyzed_at": analyzed,
             "elapsed_millis": elapsed, "pipeline_id": None, "workspace_id": None, "workspace_name": None,
             "baseline_summary": ws.baseline, "window_summary": window,
             "warning_threshold": ws.warning_threshold, "alert_threshold": ws.alert_threshold,
-            "score": None if empty else float(ws.score[i]),
-            "scores": None if empty else ws.scores[i].tolist(),
-            "bin_index": None if empty or ws.bin_index is None else int(ws.bin_index[i]),
-            "summarizer": summ_dict, "status": NO_DATA if empty else str(ws.status[i]), "created_at": None,
+            "score": None if empty[i] else total[i],
+            "scores": None if empty[i] else scores[i],
+            "bin_index": None if empty[i] or bin_index is None else bin_index[i],
+            "summarizer": summ_dict, "status": NO_DATA if empty[i] else status[i], "created_at": None,
         })
         if ws.textbook_psi:  # never Wallaroo's numbers: say so in the record itself
             out[-1]["psi_variant"] = TEXTBOOK
