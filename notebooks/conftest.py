@@ -18,7 +18,10 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).resolve().parent
-ENV_KEYS = ("WALLAROO_URL", "WALLAROO_USER", "WALLAROO_PASSWORD", "WALLAROO_CLIENT_SECRET", "WALLAROO_TOKEN")
+ENV_KEYS = ("WALLAROO_URL", "WALLAROO_USER", "WALLAROO_PASSWORD", "WALLAROO_CLIENT_SECRET", "WALLAROO_TOKEN",
+            "WALLAROO_TOKEN_URL")
+#: a real instance's leftovers that would beat (or misroute) the sandbox's password grant in the kernels
+UNSET_KEYS = ("WALLAROO_TOKEN", "WALLAROO_TOKEN_URL")
 
 _state: dict = {}
 
@@ -30,7 +33,8 @@ def _start_sandbox(config: pytest.Config) -> None:
     server = SandboxServer(data_dir, port=0, demo=True)
     server.__enter__()
     saved = {key: os.environ.get(key) for key in ENV_KEYS}
-    os.environ.pop("WALLAROO_TOKEN", None)  # a stray static token would win over the password grant
+    for key in UNSET_KEYS:  # a stray static token would win over the password grant, a token URL misroute it
+        os.environ.pop(key, None)
     os.environ.update(
         WALLAROO_URL=server.url,
         WALLAROO_USER=server.admin_email,
