@@ -1,6 +1,8 @@
 """Pipelines panel: create (empty or with model steps), deploy with progress, status, URL, inference,
 undeploy, copy. The API has no pipeline listing, so the table shows the pipelines this console knows
-(created or copied here) plus the workspace's pipeline ids."""
+(created or copied here, or named by an assay) plus the workspace's pipeline ids; an id-only row gets its
+name with "Attach name". A pipeline deployed elsewhere is found through its inference URL
+(``.../infer/<deploy_id>-<deployment id>/<name>``), which names the deployment for Status and Undeploy."""
 
 from __future__ import annotations
 
@@ -12,12 +14,37 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from ..errors import DeploymentFailed
+from ..errors import DeploymentFailed, NotFoundError
 from . import validate as v
 from .base import Panel
 from .table import DataTable
 
-PIPE_COLUMNS = ["id", "name", "status", "deployment_id", "version_pk_id", "models", "url"]
+PIPE_COLUMNS = ["id", "name", "origin", "status", "deployment_id", "version_pk_id", "models", "url"]
+#: how the console knows a pipeline (the table's "origin" column)
+ID_ONLY = "id only: attach its name"
+NAMED = "named by an assay"
+
+
+def deployment_of_url(url: str) -> tuple[str, int | None, str | None]:
+    """(deployment name, deployment id, pipeline name) from an inference URL ``.../infer/<dep>-<id>[/<name>]``."""
+    parts = [p for p in url.split("?")[0].split("/") if p]
+    if "infer" not in parts or parts.index("infer") + 1 >= len(parts):
+        raise v.InputError(f"the server's inference URL {url!r} names no deployment")
+    i = parts.index("infer")
+    dep = parts[i + 1]
+    num = dep.rpartition("-")[2]
+    return dep, (int(num) if num.isdigit() else None), (parts[i + 2] if len(parts) > i + 2 else None)
+
+
+def models_of_status(status: dict[str, Any]) -> list[dict[str, Any]]:
+    """``{name, version, sha}`` of the models a deployment status reports (seed and newer shapes)."""
+    out: list[dict[str, Any]] = []
+    for eng in status.get("engines") or []:
+        for m in ((eng.get("model_statuses") or {}).get("models")) or []:
+            ref = {k: m.get(k) for k in ("name", "version", "sha")}
+            if ref["name"] and ref not in out:
+                out.append(ref)
+    return out
 
 
 def read_inference_file(name: str, content: bytes) -> Any:
@@ -51,7 +78,12 @@ class PipelinesPanel(Panel):
         self.table.observe(self._on_select, "selected")
         self.name = widgets.Text(description="Name", placeholder="my-pipeline")
         self.step_models = widgets.SelectMultiple(description="Model steps", options=[], rows=4)
+        self.steps_button = self.button("", self.refresh_steps, icon="refresh",
+                                        tooltip="Reload the model steps (e.g. after an upload in the Models tab)")
         self.create_button = self.button("Create", self.create, icon="plus", style="primary")
+        self.attach_name = widgets.Text(description="Its name", placeholder="name of the selected id-only pipeline")
+        self.attach_button = self.button("Attach name", self.attach, icon="link",
+                                         tooltip="Name a pipeline known only by its id (then Status, Deploy, ...)")
         self.copy_name = widgets.Text(description="Copy as", placeholder="new-pipeline-name")
         self.copy_button = self.button("Copy", self.copy, icon="copy")
         self.deploy_button = self.button("Deploy", self.deploy, icon="rocket", style="success")
@@ -73,7 +105,8 @@ class PipelinesPanel(Panel):
         self.state.observe(self._workspace_changed, "workspace")
         return [
             self.table,
-            widgets.HBox([self.name, self.step_models, self.create_button]),
+            widgets.HBox([self.name, self.step_models, self.steps_button, self.create_button]),
+            widgets.HBox([self.attach_name, self.attach_button]),
             widgets.HBox([self.deploy_button, self.undeploy_button, self.status_button, self.cancel_button,
                           self.deploy_timeout]),
             self.progress, self.status_view, self.url,
@@ -110,35 +143,95 @@ class PipelinesPanel(Panel):
                 ref = {"name": m["name"], "version": last.get("model_version"), "sha": last.get("sha"),
                        "id": last.get("id")}
                 options.append((f"{m['name']} ({str(last.get('model_version'))[:8]})", json.dumps(ref)))
+        chosen = set(self.step_models.value)
         self.step_models.options = options
+        self.step_models.value = tuple(o[1] for o in options if o[1] in chosen)
+
+    def refresh_steps(self) -> None:
+        """Reload the model step choices (keeps the chosen ones that still exist)."""
+        def act() -> None:
+            self._load_models()
+            self.message = f"{len(self.step_models.options)} model(s) offered as steps"
+        self.run_action(act)
 
     def _render_table(self) -> None:
         ws = self.state.workspace or {}
         known = [p for p in self.state.pipelines if not ws or p.get("workspace_id") == ws.get("id")]
         ids = {p.get("id") for p in known}
-        rows = [dict(p) for p in known]
-        rows += [{"id": pid, "name": None} for pid in ws.get("pipelines") or [] if pid not in ids]
+        rows = [{**p, "origin": p.get("origin") or (NAMED if p.get("name") else ID_ONLY)} for p in known]
+        rows += [{"id": pid, "name": None, "origin": ID_ONLY} for pid in ws.get("pipelines") or [] if pid not in ids]
         df = pd.DataFrame(rows, columns=PIPE_COLUMNS) if rows else pd.DataFrame(columns=PIPE_COLUMNS)
         df["models"] = df["models"].map(lambda ms: ", ".join(m["name"] for m in ms) if isinstance(ms, list) else ms)
         df = df.astype(object).where(df.notna(), "")  # unknown fields blank, not NaN
         self.table.set_df(df, keep="id")
 
+    def _known(self, pid: Any) -> dict[str, Any] | None:
+        return next((p for p in self.state.pipelines if p.get("id") == pid), None)
+
     def _on_select(self, change: Any) -> None:
         row = change["new"]
         if row:
-            known = next((p for p in self.state.pipelines if p.get("id") == row.get("id")), None)
-            self.state.pipeline = dict(known or row)
+            known = self._known(row.get("id"))
+            previous = (self.state.pipeline or {}).get("id")
+            self.state.pipeline = dict(known or {k: x for k, x in row.items() if x != ""})
             self.url.value = (known or {}).get("url") or ""
+            if previous != row.get("id"):  # the status shown was another pipeline's
+                self.status_view.value = ""
+
+    def _forget(self, pid: Any, **fields: Any) -> None:
+        """Set fields of a known pipeline, None included (``remember_pipeline`` keeps old values for None)."""
+        self.state.pipelines = [{**p, **fields} if p.get("id") == pid else dict(p) for p in self.state.pipelines]
 
     def _pipeline(self) -> dict[str, Any]:
         row = self.table.selected
         if not row:
             raise v.InputError("Select a pipeline in the table first")
-        known = next((p for p in self.state.pipelines if p.get("id") == row.get("id")), None)
+        known = self._known(row.get("id"))
         if known is None or not known.get("name"):
-            raise v.InputError(f"Pipeline {row.get('id')} was not created in this console; its name and "
-                               "version are unknown to the API (no pipeline listing)")
+            raise v.InputError(f"Pipeline {row.get('id')} is known only by its id (the API lists no pipelines): "
+                               "type its name in 'Its name' and click Attach name")
         return known
+
+    def attach(self) -> None:
+        """Name the selected id-only pipeline (the API cannot name an id) and look for its deployment."""
+        def act() -> None:
+            row = self.table.selected
+            if not row:
+                raise v.InputError("Select a pipeline in the table first")
+            name = v.dns_name(self.attach_name.value, "Its name")
+            ws = self._workspace()
+            rec = self.state.remember_pipeline({"id": row["id"], "name": name, "workspace_id": ws["id"],
+                                                "origin": "named here"})
+            self.state.pipeline = dict(rec)
+            self.attach_name.value = ""
+            found = self._discover(rec)
+            where = f"deployed as {found['deployment_name']}" if found.get("deployment_name") else "not deployed"
+            self.message = f"Pipeline {row['id']} is now {name} ({where})"
+        self.run_action(act)
+
+    def _discover(self, p: dict[str, Any]) -> dict[str, Any]:
+        """Find the pipeline's active deployment through its inference URL; remember and return the record."""
+        sess = self.require_session()
+        try:
+            url = sess.pipelines.external_url(p["workspace_id"], p["name"])
+        except NotFoundError:
+            self._forget(p["id"], url=None, deployment_name=None, deployment_id=None,
+                         status="created" if p.get("status") == "created" else "not deployed")
+            self.url.value = ""
+            return self._known(p["id"]) or p
+        dep, dep_id, named = deployment_of_url(url)
+        if named is not None and named != p["name"]:  # the URL was another pipeline's deployment called so
+            self._forget(p["id"], url=None, deployment_name=None, deployment_id=None, status="not deployed")
+            return self._known(p["id"]) or p
+        status = sess.pipelines.status(dep)
+        info: dict[str, Any] = {"id": p["id"], "url": url, "deployment_name": dep, "deployment_id": dep_id,
+                                "status": status["status"]}
+        if not p.get("models"):
+            info["models"] = models_of_status(status) or None
+        rec = self.state.remember_pipeline(info)
+        self.url.value = url
+        self._show_status(status)
+        return rec
 
     # -- actions -------------------------------------------------------------------------------------
     def create(self) -> None:
@@ -152,10 +245,16 @@ class PipelinesPanel(Panel):
             out = sess.pipelines.create(name, ws["id"], steps or None)
             self.state.remember_pipeline({"id": out["pipeline_pk_id"], "name": name, "workspace_id": ws["id"],
                                           "version_pk_id": out.get("pipeline_variant_pk_id"), "models": refs,
-                                          "status": "created"})
+                                          "status": "created", "origin": "created here"})
             self.table.select_where("id", out["pipeline_pk_id"])
             self.name.value = ""
             self.message = f"Created pipeline {name} (id {out['pipeline_pk_id']}) with {len(steps)} step(s)"
+            if not steps:
+                self._load_models()  # a model uploaded meanwhile (Models tab) shows up as a step
+                offered = len(self.step_models.options)
+                self.message = (f"Warning: created {name} (id {out['pipeline_pk_id']}) as an empty pipeline: add "
+                                "steps before deploying (an empty pipeline infers nothing; "
+                                f"{offered} model(s) offered as steps)")
         self.run_action(act)
 
     def copy(self) -> None:
@@ -167,7 +266,8 @@ class PipelinesPanel(Panel):
             self.state.remember_pipeline({"id": out["pipeline_pk_id"], "name": name,
                                           "workspace_id": src["workspace_id"],
                                           "version_pk_id": out.get("pipeline_variant_pk_id"),
-                                          "models": src.get("models"), "status": "created"})
+                                          "models": src.get("models"), "status": "created",
+                                          "origin": "created here"})
             self.copy_name.value = ""
             self.message = f"Copied {src['name']} to {name} (id {out['pipeline_pk_id']})"
         self.run_action(act)
@@ -176,11 +276,15 @@ class PipelinesPanel(Panel):
         """Deploy the selected pipeline and poll its status until Running (progress bar; Cancel stops polling)."""
         def act() -> None:
             p = self._pipeline()
-            if not p.get("version_pk_id"):
-                raise v.InputError(f"Pipeline {p['name']} has no known version to deploy")
             sess = self.require_session()
+            if not p.get("version_pk_id"):  # not created here: the API names no versions
+                p = self._discover(p)
+                if p.get("deployment_name"):
+                    raise v.InputError(f"Pipeline {p['name']} is already deployed as {p['deployment_name']} "
+                                       f"({p.get('status')}) and has no known version to deploy again: Undeploy "
+                                       "it first, then Deploy starts the server's latest version")
             models = [{k: m[k] for k in ("name", "version", "sha")} for m in p.get("models") or []]
-            out = sess.pipelines.deploy(p["name"], p["version_pk_id"], p["id"], models=models or None,
+            out = sess.pipelines.deploy(p["name"], p.get("version_pk_id"), p["id"], models=models or None,
                                         model_ids=[m["id"] for m in p.get("models") or [] if m.get("id")] or None)
             dep_name = sess.pipelines.deployment_name(p["name"], out["id"])
             self.state.remember_pipeline({"id": p["id"], "deployment_id": out["id"], "deployment_name": dep_name,
@@ -212,9 +316,16 @@ class PipelinesPanel(Panel):
     def refresh_status(self) -> None:
         def act() -> None:
             p = self._pipeline()
-            if not p.get("deployment_name"):
-                raise v.InputError(f"Pipeline {p['name']} has not been deployed from this console")
-            status = self.require_session().pipelines.status(p["deployment_name"])
+            try:
+                status = (self.require_session().pipelines.status(p["deployment_name"])
+                          if p.get("deployment_name") else None)
+            except NotFoundError:  # undeployed elsewhere: look again by name
+                status = None
+            if status is None:  # not deployed from here (or undeployed elsewhere): found by its inference URL
+                p = self._discover(p)  # shows the status it finds
+                if not p.get("deployment_name"):
+                    self.status_view.value = f"<b>Deployment status:</b> {html.escape(p['name'])} is not deployed"
+                return
             self._show_status(status)
             self.state.remember_pipeline({"id": p["id"], "status": status["status"]})
         self.run_action(act)
@@ -235,9 +346,15 @@ class PipelinesPanel(Panel):
         def act() -> None:
             p = self._pipeline()
             if not p.get("deployment_id"):
-                raise v.InputError(f"Pipeline {p['name']} is not deployed from this console")
+                p = self._discover(p)
+                if not p.get("deployment_id"):
+                    raise v.InputError(f"Pipeline {p['name']} is not deployed")
             self.require_session().pipelines.undeploy(p["id"], p["deployment_id"])
-            self.state.remember_pipeline({"id": p["id"], "status": "undeployed"})
+            self._forget(p["id"], status="undeployed", url=None, deployment_name=None, deployment_id=None)
+            self.url.value = ""
+            self.progress.layout.visibility = "hidden"
+            self.status_view.value = (f"<b>Deployment status:</b> undeployed ({html.escape(p['name'])} was "
+                                      f"{html.escape(str(p.get('deployment_name')))})")
             self.message = f"Undeployed {p['name']}"
         self.run_action(act)
 
