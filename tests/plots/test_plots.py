@@ -313,3 +313,25 @@ def test_timeline_line_breaks_at_missing_and_empty_windows() -> None:
     full = [{**r, "score": 0.1, "status": "Ok", "window_start": (T0 + pd.Timedelta(hours=i)).isoformat()}
             for i, r in enumerate(rows)]
     assert list(plots.score_timeline(full).data[0].y) == [0.1] * 5
+
+
+def test_baseline_distribution_from_summaries_and_shared_bins() -> None:
+    """B = 1..10, 5 quantile bins: edges [1, 2, 4, 6, 8, 10], shares .2 each -> density .2 / 1 for [1, 2]
+    and .2 / 2 = .1 for the width-2 bins, whether the summary is Density or Cumulative."""
+    vals = np.arange(1, 11.0)
+    dens = plots.baseline_distribution(drift.summarize(vals, SUMM))
+    cum = plots.baseline_distribution(drift.summarize(vals, {**SUMM, "aggregation": "Cumulative"}))
+    for fig in (dens, cum):
+        assert list(fig.data[0].y) == pytest.approx([0.2, 0.1, 0.1, 0.1, 0.1])
+        assert list(fig.data[0].width) == [1, 2, 2, 2, 2]
+        assert fig.layout.yaxis.title.text == "density (share of values per unit)"
+        assert "outlier bins 0.0%" in fig.layout.title.text
+    edges = plots.baseline_distribution(drift.summarize(vals, {**SUMM, "aggregation": "Edges"}))
+    assert len(edges.data[0].y or ()) == 0 and len([s for s in edges.layout.shapes if s.type == "line"]) == 6
+    assert any("holds edge positions, not bin shares" in a.text for a in edges.layout.annotations)
+    # raw values: baseline and window histograms share one set of bins spanning both (1..30 in 60 bins of 29/60)
+    fig = plots.baseline_distribution(drift.summarize(vals, SUMM), vals, np.arange(20, 31.0), nbins=60)
+    b, w = fig.data
+    assert b.xbins.start == w.xbins.start == 1.0 and b.xbins.size == w.xbins.size == pytest.approx(29 / 60, rel=1e-8)
+    assert b.xbins.end == w.xbins.end >= 30.0
+    assert fig.layout.yaxis.title.text == "share of values per histogram bin" and b.histnorm == "probability"

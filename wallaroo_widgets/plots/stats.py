@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..drift.edges import finite_edges
-from ._common import BASELINE_COLOR, WINDOW_COLOR, bin_names, summary_of
+from ._common import BASELINE_COLOR, WINDOW_COLOR, as_float, bin_names, summary_of
 
 STATS = ("count", "min", "max", "mean", "median", "std")
 
@@ -42,39 +42,62 @@ def stats_comparison(baseline: dict[str, Any], window: dict[str, Any], title: st
     return fig
 
 
+def bin_shares(summary: dict[str, Any]) -> np.ndarray | None:
+    """Each bin's share of the values (K,): Density as is, Cumulative differenced; None for Edges (the
+    summary holds edge positions, not shares) or when there are no aggregated values."""
+    agg = np.asarray([as_float(v) for v in summary.get("aggregated_values") or []], dtype=np.float64)
+    aggregation = summary.get("aggregation") or "Density"
+    if not agg.size or aggregation == "Edges":
+        return None
+    return np.diff(agg, prepend=0.0) if aggregation == "Cumulative" else agg
+
+
 def baseline_distribution(baseline: dict[str, Any], values: Any = None, window_values: Any = None,
                           nbins: int = 60, title: str = "Baseline distribution") -> go.Figure:
-    """Histogram of the baseline values (and optionally a window's) with the baseline edges drawn.
+    """Histogram of the baseline values (and optionally a window's, on the same bins) with the baseline
+    edges drawn; y = share of the values per histogram bin.
 
-    Without raw ``values`` the regular bins are drawn from the summary (bar width = bin range, height =
-    density per unit); outlier bins have no width and are reported in the title.
+    Without raw ``values`` the regular bins are drawn from the summary: bar width = bin range, height =
+    share / width (density per unit of value; Cumulative summaries are differenced first). An Edges summary
+    holds no shares: only the edge lines are drawn, with a note. Outlier bins have no width and are reported
+    in the title.
     """
     base = summary_of(baseline, "baseline")
     edges = finite_edges(base.get("edges") or [])
     names = bin_names(base)
+    shares = bin_shares(base)
     fig = go.Figure()
     if values is not None:
         vals = np.asarray(values, dtype=np.float64)
-        fig.add_trace(go.Histogram(x=vals[np.isfinite(vals)], nbinsx=nbins, name=f"Baseline ({vals.size})",
+        vals = vals[np.isfinite(vals)]
+        wv = None if window_values is None else np.asarray(window_values, dtype=np.float64)
+        both = vals if wv is None else np.concatenate([vals, wv[np.isfinite(wv)]])
+        lo, hi = (float(both.min()), float(both.max())) if both.size else (0.0, 1.0)
+        size = (hi - lo) / nbins * (1 + 1e-9) if hi > lo else 1.0  # a hair wider: the max falls in the last bin
+        xbins = {"start": lo, "end": lo + nbins * size, "size": size}  # shared by both traces
+        fig.add_trace(go.Histogram(x=vals, xbins=xbins, name=f"Baseline ({np.asarray(values).size})",
                                    marker={"color": BASELINE_COLOR}, opacity=0.6, histnorm="probability"))
-        if window_values is not None:
-            wv = np.asarray(window_values, dtype=np.float64)
-            fig.add_trace(go.Histogram(x=wv[np.isfinite(wv)], nbinsx=nbins, name=f"Window ({wv.size})",
+        if wv is not None:
+            fig.add_trace(go.Histogram(x=wv[np.isfinite(wv)], xbins=xbins, name=f"Window ({wv.size})",
                                        marker={"color": WINDOW_COLOR}, opacity=0.6, histnorm="probability"))
-        fig.update_layout(barmode="overlay")
+        fig.update_layout(barmode="overlay", yaxis_title="share of values per histogram bin")
     else:
-        agg = list(base.get("aggregated_values") or [])
         widths = np.diff(edges)
         mids = edges[:-1] + widths / 2
-        heights = [agg[i + 1] / w if w > 0 else 0.0 for i, w in enumerate(widths)] if len(agg) == edges.size + 1 else []
-        fig.add_trace(go.Bar(x=mids.tolist(), y=heights, width=widths.tolist(), name="Baseline density",
-                             marker={"color": BASELINE_COLOR}, opacity=0.6))
+        heights = ([float(shares[i + 1] / w) if w > 0 else 0.0 for i, w in enumerate(widths)]
+                   if shares is not None and shares.size == edges.size + 1 else [])
+        fig.add_trace(go.Bar(x=mids.tolist() if heights else [], y=heights, width=widths.tolist() if heights else None,
+                             name="Baseline density", marker={"color": BASELINE_COLOR}, opacity=0.6))
+        fig.update_layout(yaxis_title="density (share of values per unit)")
+        if shares is None:
+            fig.add_annotation(text="Edges aggregation: the summary holds edge positions, not bin shares "
+                                    "(pass the baseline values to draw a histogram)", showarrow=False,
+                               x=0.5, y=0.5, xref="paper", yref="paper")
     for i, e in enumerate(edges):
         label = names[i] if i < len(names) - 1 and i > 0 else ("e0 (min)" if i == 0 else f"e{i}")
         fig.add_vline(x=float(e), line_dash="dot", line_color="black", line_width=1,
                       annotation_text=label, annotation_textangle=-90, annotation_font_size=9)
-    agg = base.get("aggregated_values") or []
-    outl = (agg[0] + agg[-1]) if len(agg) >= 2 and base.get("aggregation") == "Density" else 0.0
-    fig.update_layout(title=f"{title} ({edges.size - 1} bins; outlier bins {outl:.1%})", xaxis_title="value",
-                      yaxis_title="share", legend={"orientation": "h", "y": -0.2})
+    outl = f"outlier bins {shares[0] + shares[-1]:.1%}" if shares is not None and shares.size >= 2 else ""
+    fig.update_layout(title=f"{title} ({edges.size - 1} bins{'; ' + outl if outl else ''})", xaxis_title="value",
+                      legend={"orientation": "h", "y": -0.2})
     return fig
