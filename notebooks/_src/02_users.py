@@ -4,19 +4,24 @@
 # **What you will learn**
 #
 # - list the users of the instance (`users/query`) and read them as a DataFrame;
-# - invite a user, then deactivate and re-activate them;
+# - invite a user (or find the one an earlier run invited), then deactivate and re-activate them;
 # - do the same from the **Users panel**, and see each call as `curl`.
 #
 # Users are Keycloak accounts; their id (a UUID) is the Wallaroo user id used by workspaces.
+#
+# The MLOps API cannot delete a user, so this notebook uses one fixed email and **reuses** that user
+# when an earlier run invited it: running the notebook again leaves the instance exactly as one run does.
 
 # %%
-import secrets
-
 from wallaroo_widgets import Session, ValidationError
 
 session = Session.from_env()
-SUFFIX = secrets.token_hex(3)  # unique names, so the notebook can run again and in any order
-print("suffix:", SUFFIX)
+EMAIL = "tutorial-user@example.com"  # fixed: a second run finds and reuses this user
+
+
+def find_user(email):
+    """The user with this email, or None (users/query lists everyone; the email is unique)."""
+    return next((u for u in session.users.query() if u.get("email") == email), None)
 
 # %% [markdown]
 # ## 1. List users
@@ -42,24 +47,38 @@ users.df[["id", "email", "username", "enabled", "created_at"]]
 #
 # A returned temporary password is wrapped so it prints as `***`.
 
-# %%
-email = f"nb-user-{SUFFIX}@example.com"
-invited = session.users.invite(email)
-print("invited:", email, "->", invited)
+# Emails are unique and users cannot be deleted, so look first: invite when the user is new, otherwise
+# reuse it — and turn it back on, since the previous run's clean-up deactivated it.
 
 # %%
-new = session.users.query([invited["id"]]) if invited.get("id") else session.users.query()
-row = [u for u in new if u.get("email") == email][0]
+email = EMAIL
+existing = find_user(email)
+if existing is None:
+    invited = session.users.invite(email)
+    print("invited:", email, "->", invited)
+    user_id = invited.get("id") or find_user(email)["id"]
+else:
+    user_id = existing["id"]
+    print(f"{email} exists already (an earlier run invited it; enabled: {existing['enabled']}): reusing it")
+    if not existing["enabled"]:
+        session.users.activate(email)
+
+# %%
+row = next(u for u in session.users.query([user_id]) if u.get("email") == email)
+assert row["enabled"], f"{email} should be enabled now"
 print(row["email"], "enabled:", row["enabled"])
 
 # %% [markdown]
-# Inviting the same email twice is rejected by the server with a readable message:
+# Inviting the same email twice is rejected by the server with a readable message (a `ValidationError`,
+# HTTP 400) — that is how you would notice an existing user without looking first:
 
 # %%
 try:
     session.users.invite(email)
 except ValidationError as err:
     print(type(err).__name__, err.status, "-", err.msg)
+else:
+    raise AssertionError("a second invite of the same email was accepted")
 
 # %% [markdown]
 # ## 3. Deactivate and activate
@@ -72,10 +91,12 @@ except ValidationError as err:
 
 # %%
 session.users.deactivate(email)
-print("enabled after deactivate:", [u["enabled"] for u in session.users.query() if u.get("email") == email])
+assert find_user(email)["enabled"] is False, "deactivate did not disable the user"
+print("enabled after deactivate:", find_user(email)["enabled"])
 session.users.activate(email)
 activate_call = session.last_call  # kept for "show code" below
-print("enabled after activate:  ", [u["enabled"] for u in session.users.query() if u.get("email") == email])
+assert find_user(email)["enabled"] is True, "activate did not enable the user"
+print("enabled after activate:  ", find_user(email)["enabled"])
 
 # %% [markdown]
 # ## 4. Show code
@@ -104,11 +125,12 @@ users_panel
 # %% [markdown]
 # ## Clean-up
 #
-# The MLOps API has no call that deletes a user, so the user invited here is deactivated (it can no
-# longer log in and holds no seat). The random suffix keeps later runs independent.
+# **What remains:** the user `tutorial-user@example.com`, **deactivated** (it cannot log in and holds no
+# seat). The MLOps API has no call that deletes a user; the next run finds this user, re-activates it for
+# the lesson and deactivates it again, so any number of runs leaves exactly this one deactivated user.
 
 # %%
 session.users.deactivate(email)
-assert not [u for u in session.users.query() if u.get("email") == email and u["enabled"]]
+assert [u["enabled"] for u in session.users.query() if u.get("email") == email] == [False]
 session.close()
-print("deactivated", email)
+print("remains:", email, "(deactivated; users cannot be deleted through the API)")

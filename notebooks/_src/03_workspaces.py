@@ -3,19 +3,21 @@
 #
 # **What you will learn**
 #
-# - list workspaces and create one;
+# - list workspaces and create one (or reuse the one an earlier run created);
 # - add a user to a workspace as a collaborator or an owner, list the members and remove a user;
 # - use the **Workspaces panel**, whose selected workspace drives the other panels.
 #
 # A workspace groups models, pipelines and assays; its members are owners or collaborators.
+#
+# Workspaces and users cannot be deleted through the MLOps API, so the notebook uses fixed names and
+# reuses what an earlier run created: running it again leaves the instance exactly as one run does.
 
 # %%
-import secrets
-
 from wallaroo_widgets import Session, ValidationError
 
 session = Session.from_env()
-SUFFIX = secrets.token_hex(3)
+WORKSPACE = "tutorial-workspaces"  # fixed names: a second run reuses them
+MEMBER = "tutorial-member@example.com"
 
 # %% [markdown]
 # ## 1. List workspaces
@@ -36,23 +38,33 @@ session.workspaces.list().df
 # |---|---|
 # | `workspace_name` | unique; letters, digits and `-`, starting with a letter |
 #
-# The caller becomes its owner. The answer is the new `workspace_id`.
+# The caller becomes its owner. The answer is the new `workspace_id`. Names are unique: creating a name
+# that exists is a `ValidationError` (HTTP 400). On a second run that is exactly what happens, and the
+# usual way out is to look the existing workspace up by name:
 
 # %%
-ws_name = f"nb-workspace-{SUFFIX}"
-workspace_id = session.workspaces.create(ws_name)["workspace_id"]
-print(ws_name, "->", workspace_id)
+ws_name = WORKSPACE
+try:
+    workspace_id = session.workspaces.create(ws_name)["workspace_id"]
+    print("created", ws_name, "->", workspace_id)
+except ValidationError as err:
+    if "exists" not in err.msg:
+        raise
+    workspace_id = next(w["id"] for w in session.workspaces.list() if w["name"] == ws_name)
+    print(f"{ws_name} exists already ({err.msg}): reusing workspace {workspace_id}")
 
 # %%
 try:
     session.workspaces.create(ws_name)
 except ValidationError as err:
     print("a second workspace with the same name:", err.msg)
+else:
+    raise AssertionError("a second workspace with the same name was created")
 
 # %% [markdown]
 # ## 3. Members
 #
-# We invite a user to work with, then add them to the workspace.
+# We invite a user to work with (or re-activate the one an earlier run invited), then add them.
 #
 # | `add_user` parameter | meaning |
 # |---|---|
@@ -61,15 +73,21 @@ except ValidationError as err:
 # | `user_type` | `collaborator` (default) or `owner` |
 
 # %%
-email = f"nb-member-{SUFFIX}@example.com"
-session.users.invite(email)
+email = MEMBER
+user = next((u for u in session.users.query() if u.get("email") == email), None)
+if user is None:
+    session.users.invite(email)
+elif not user["enabled"]:
+    session.users.activate(email)  # deactivated by the previous run's clean-up
 session.workspaces.add_user(workspace_id, email, user_type="collaborator")
 members = session.workspaces.list_users(workspace_id)
 members.df
 
 # %%
 emails = {u["id"]: u.get("email") or u.get("username") for u in session.users.query()}
-[(emails.get(m["user_id"]), m["user_type"]) for m in members]
+roles = {emails.get(m["user_id"]): m["user_type"] for m in members}
+assert roles.get(email) == "COLLABORATOR", roles
+roles
 
 # %% [markdown]
 # | `remove_user` parameter | meaning |
@@ -81,7 +99,9 @@ emails = {u["id"]: u.get("email") or u.get("username") for u in session.users.qu
 
 # %%
 print(session.workspaces.remove_user(workspace_id, email))
-print("members now:", [emails.get(m["user_id"]) for m in session.workspaces.list_users(workspace_id)])
+now = [emails.get(m["user_id"]) for m in session.workspaces.list_users(workspace_id)]
+assert email not in now, now
+print("members now:", now)
 
 # %% [markdown]
 # ## 4. The Workspaces panel
@@ -99,11 +119,13 @@ ws_panel
 # %% [markdown]
 # ## Clean-up
 #
-# The MLOps API cannot delete a workspace; the member was already removed, so we deactivate the user
-# we invited. The workspace stays empty under its unique name.
+# **What remains:** the workspace `tutorial-workspaces` (empty; you are its only member, as owner) and the
+# user `tutorial-member@example.com`, **deactivated** and in no workspace. The MLOps API cannot delete a
+# workspace or a user; the next run reuses both, so any number of runs leaves exactly these two.
 
 # %%
 session.users.deactivate(email)
 assert not [m for m in session.workspaces.list_users(workspace_id) if emails.get(m["user_id"]) == email]
+assert [u["enabled"] for u in session.users.query() if u.get("email") == email] == [False]
 session.close()
-print("cleaned up")
+print("remains: workspace", ws_name, "(empty) and", email, "(deactivated); the API has no delete for either")
