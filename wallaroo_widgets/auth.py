@@ -2,12 +2,17 @@
 
 Every provider answers ``auth_header()`` (refreshing ahead of ``exp`` when it can) and ``force_refresh(stale)``
 (after a 401). Refreshes are serialised by a lock, so threads sharing a session refresh once.
+
+Token endpoint outages: connection errors and 502/503/504 are retried with backoff (as reads); 5xx raise
+ServerError, 4xx AuthenticationError. A failed *proactive* refresh (the token is still valid) logs a warning and
+keeps the current token until it expires; a refresh token is dropped only when rejected (401, 400 invalid_grant).
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -16,13 +21,26 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
-from .errors import AuthenticationError, ConnectionFailed, UnexpectedResponse, from_response
+from .errors import (
+    AuthenticationError,
+    ConnectionFailed,
+    RequestTimeout,
+    ServerError,
+    UnexpectedResponse,
+    WallarooError,
+    from_response,
+)
 from .secrets import Secret, mask
+
+log = logging.getLogger("wallaroo_widgets.auth")
 
 TOKEN_PATH = "/auth/realms/master/protocol/openid-connect/token"
 DEFAULT_CLIENT_ID = "api-client"
 #: Refresh this many seconds before ``exp`` (capped at a quarter of the token's lifetime for short tokens).
 DEFAULT_MARGIN = 30.0
+#: After a failed proactive refresh, wait this many seconds before trying again (the old token is still used).
+REFRESH_COOLDOWN = 5.0
+RETRY_STATUSES = frozenset({502, 503, 504})
 
 
 def token_url_for(api_url: str) -> str:
@@ -60,6 +78,10 @@ class TokenProvider:
         self.clock = clock
         self.http: requests.Session | None = None
         self.timeout: float | tuple[float, float] = (5.0, 30.0)
+        self.retries, self.backoff = 3, 0.5  # token POST retries (Session copies its own settings here)
+        self.sleep: Callable[[float], Any] = time.sleep
+        self._quiet_until: float | None = None  # no proactive refresh before this (after a failed one)
+        self._proactive = False
         self._lock = threading.RLock()
         self._access: str | None = None
         self._expires_at: float | None = None
@@ -68,12 +90,31 @@ class TokenProvider:
 
     # -- public -------------------------------------------------------------------------------------
     def access_token(self) -> str:
-        """A valid access token, refreshed first if it is missing or within the margin of ``exp``."""
+        """A valid access token, refreshed first if it is missing or within the margin of ``exp``. If that early
+        refresh fails while the token is still valid, the current token is used (warning logged)."""
         with self._lock:
-            if self._access is None or self._due():
+            if self._access is None:
                 self._refresh()
+            elif self._due():  # within the margin of exp (never for a static token)
+                if self._expires_at is not None and self.clock() >= self._expires_at:
+                    self._refresh()
+                elif self._quiet_until is None or self.clock() >= self._quiet_until:
+                    self._refresh_early()
             assert self._access is not None
             return self._access
+
+    def _refresh_early(self) -> None:
+        self._proactive = True
+        try:
+            self._refresh()
+            self._quiet_until = None
+        except WallarooError as exc:
+            left = (self._expires_at or 0.0) - self.clock()
+            self._quiet_until = self.clock() + REFRESH_COOLDOWN
+            log.warning("early token refresh failed (%s: %s); using the current token, valid %.0f s more",
+                        type(exc).__name__, exc.msg, left)
+        finally:
+            self._proactive = False
 
     def auth_header(self) -> dict[str, str]:
         """``{"Authorization": "Bearer <token>"}``."""
@@ -179,7 +220,8 @@ class KeycloakProvider(TokenProvider):
         return super().secret_values() + [v for v in extra if v]
 
     def _token_request(self, form: dict[str, str]) -> dict[str, Any]:
-        """POST one grant; raises AuthenticationError with the OAuth error text on failure."""
+        """POST one grant, retrying connection errors and 502/503/504 (none for an early refresh).
+        Raises AuthenticationError (4xx, OAuth text), ServerError (5xx) or ConnectionFailed/RequestTimeout."""
         http = self.http or requests.Session()
         data = dict(form)
         auth = None
@@ -187,24 +229,45 @@ class KeycloakProvider(TokenProvider):
             auth = (self.client_id, str(self._client_secret))
         else:
             data["client_id"] = self.client_id  # public client (sdk-client) form variant
-        try:
-            resp = http.post(self.token_url, data=data, auth=auth, timeout=self.timeout)
-        except requests.RequestException as exc:
-            raise ConnectionFailed(
-                f"cannot reach the token endpoint: {type(exc).__name__}", endpoint=self.token_url
-            ) from None
+        retries = 0 if self._proactive else max(0, int(self.retries))
+        attempt = 0
+        while True:
+            try:
+                resp = http.post(self.token_url, data=data, auth=auth, timeout=self.timeout)
+            except requests.RequestException as exc:
+                if isinstance(exc, requests.ConnectionError) and attempt < retries:
+                    attempt = self._backoff(attempt, type(exc).__name__)
+                    continue
+                if isinstance(exc, requests.Timeout) and not isinstance(exc, requests.ConnectTimeout):
+                    raise RequestTimeout("the token endpoint sent no answer within the read timeout",
+                                         endpoint=self.token_url) from None
+                raise ConnectionFailed(
+                    f"cannot reach the token endpoint: {type(exc).__name__}", endpoint=self.token_url
+                ) from None
+            if resp.status_code in RETRY_STATUSES and attempt < retries:
+                attempt = self._backoff(attempt, str(resp.status_code))
+                continue
+            break
         try:
             body = resp.json()
         except ValueError:
             body = None
         if resp.status_code >= 400:
             err = from_response(resp.status_code, body, resp.text, self.token_url, self.secret_values())
-            raise AuthenticationError(err.msg, status=resp.status_code, endpoint=self.token_url, code=err.code)
+            cls = ServerError if resp.status_code >= 500 else AuthenticationError
+            raise cls(f"token endpoint: {err.msg}" if cls is ServerError else err.msg, status=resp.status_code,
+                      endpoint=self.token_url, code=err.code)
         if not isinstance(body, dict) or not isinstance(body.get("access_token"), str):
             raise UnexpectedResponse(
                 "token endpoint answered without an access_token", status=resp.status_code, endpoint=self.token_url
             )
         return body
+
+    def _backoff(self, attempt: int, why: str) -> int:
+        delay = min(self.backoff * (2**attempt), 10.0)
+        log.warning("token endpoint failed (%s); retry %d/%d in %.2f s", why, attempt + 1, self.retries, delay)
+        self.sleep(delay)
+        return attempt + 1
 
     def _accept(self, body: dict[str, Any]) -> None:
         self._set_access(body["access_token"], body.get("expires_in"))
@@ -223,10 +286,12 @@ class KeycloakProvider(TokenProvider):
         if self._refresh_token_usable():
             try:
                 body = self._token_request({"grant_type": "refresh_token", "refresh_token": str(self._refresh_token)})
-            except AuthenticationError:
+            except AuthenticationError as exc:  # 5xx / network errors propagate and keep the refresh token
+                if exc.status != 401 and exc.code != "invalid_grant":
+                    raise
+                self._refresh_token = None  # rejected: never send it again
                 if not self._can_login():
                     raise
-                self._refresh_token = None
             else:
                 self._accept(body)
                 return

@@ -1,11 +1,14 @@
 """Show code: every HTTP call is kept as a CallRecord that renders as python, ``requests`` and ``curl``.
 
 Records are built from already-redacted values, so a snippet can never contain a token, password or secret.
+A JSON body longer than ``MAX_INLINE`` is read from ``body.json`` by the snippets; ``CallRecord.write_body()``
+writes that file (passwords stay ``***``).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shlex
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +18,8 @@ from .secrets import TOKEN_MASK, redact, redact_headers
 
 #: JSON bodies longer than this are written to a file in the snippets instead of inline.
 MAX_INLINE = 4000
+BODY_FILE = "body.json"
+_WRITE_HINT = f"# {BODY_FILE}: write it with session.last_call.write_body({BODY_FILE!r}) (passwords there are ***)"
 
 
 @dataclass
@@ -33,6 +38,7 @@ class CallRecord:
     api_call: str | None = None  # the same call through this library, e.g. "workspaces.list()"
     status: int | None = None
     elapsed_ms: float | None = None
+    omitted_bytes: int | None = None  # set when the JSON body was too large to keep (``json`` is a placeholder)
 
     def __post_init__(self) -> None:
         self.headers = redact_headers(self.headers)
@@ -44,20 +50,44 @@ class CallRecord:
         """URL including the query string."""
         return self.url + ("?" + urlencode(self.query) if self.query else "")
 
+    @property
+    def body_in_file(self) -> bool:
+        """True when the snippets read the JSON body from ``body.json`` (too large to show inline)."""
+        return self.json is not None and not self.files and len(json.dumps(self.json, default=str)) > MAX_INLINE
+
+    def write_body(self, path: str | os.PathLike = BODY_FILE) -> str:
+        """Write the JSON body (as recorded: passwords ``***``) for the snippets' ``body.json``; returns the path."""
+        if self.omitted_bytes:
+            raise ValueError(f"the {self.omitted_bytes}-byte JSON body was too large to keep; it cannot be written")
+        if self.json is None or self.files:
+            raise ValueError("this call has no JSON body to write (multipart, raw bytes or no body)")
+        with open(path, "w", encoding="utf-8") as fh:
+            json.dump(self.json, fh, default=str)
+        return os.fspath(path)
+
     def to_python(self) -> str:
-        """This library's call (falls back to ``session.post``)."""
-        call = self.api_call or f"post({_path(self.url)!r}, {_pyrepr(self.json if self.json is not None else {})})"
-        return "from wallaroo_widgets import Session\n\nsession = Session.from_env()\n" f"result = session.{call}\n"
+        """This library's call (falls back to ``session.post``; a large body is read from ``body.json``)."""
+        head = "from wallaroo_widgets import Session\n"
+        call = self.api_call
+        if self.body_in_file and (call is None or len(call) > MAX_INLINE):
+            head = f"import json\n\n{head}"
+            call = f"post({_path(self.url)!r}, json.load(open({BODY_FILE!r})))  {_WRITE_HINT}"
+        elif call is None or len(call) > MAX_INLINE:
+            call = f"post({_path(self.url)!r}, {self.json if self.json is not None else {}!r})"
+        return f"{head}\nsession = Session.from_env()\nresult = session.{call}\n"
 
     def to_requests(self) -> str:
         """An equivalent plain ``requests`` snippet (token as a placeholder variable)."""
         lines = ["import requests", "", f'token = "{TOKEN_MASK}"  # an MLOps access token from Keycloak', ""]
+        if self.body_in_file:
+            lines[:0] = ["import json"]
+            lines += [f"body = json.load(open({BODY_FILE!r}))  {_WRITE_HINT}"]
         headers = {k: v for k, v in self.headers.items() if k.lower() not in {"content-length", "user-agent"}}
         if "Authorization" in headers:
             headers["Authorization"] = "Bearer {token}"
         args = [repr(self.url)]
         if self.query:
-            args.append(f"params={_pyrepr(self.query)}")
+            args.append(f"params={self.query!r}")
         if self.files:
             headers.pop("Content-Type", None)
             parts = []
@@ -68,15 +98,15 @@ class CallRecord:
                     parts.append(f"{name!r}: (None, {_part_value(self, name)!r}, {ctype!r})")
             args.append("files={" + ", ".join(parts) + "}")
             if self.form:
-                args.append(f"data={_pyrepr(self.form)}")
+                args.append(f"data={self.form!r}")
         elif self.data_file:
             lines.append(f"body = open({self.data_file!r}, 'rb')")
             args.append("data=body")
         elif self.form is not None:
-            args.append(f"data={_pyrepr(self.form)}")
+            args.append(f"data={self.form!r}")
         elif self.json is not None:
             headers.pop("Content-Type", None)
-            args.append(f"json={_pyrepr(self.json)}")
+            args.append("json=body" if self.body_in_file else f"json={self.json!r}")
         hdr = "{" + ", ".join(
             f"{k!r}: f{v!r}" if "{token}" in v else f"{k!r}: {v!r}" for k, v in headers.items()
         ) + "}"
@@ -107,8 +137,9 @@ class CallRecord:
                 parts += ["--data-urlencode", shlex.quote(f"{k}={v}")]
         elif self.json is not None:
             text = json.dumps(self.json, default=str)
-            parts += ["--data", "@body.json" if len(text) > MAX_INLINE else shlex.quote(text)]
-        return " \\\n  ".join(_pair(parts))
+            parts += ["--data-binary", "@" + BODY_FILE] if self.body_in_file else ["--data", shlex.quote(text)]
+        command = " \\\n  ".join(_pair(parts))
+        return f"{_WRITE_HINT}\n{command}" if self.body_in_file else command
 
     def snippets(self) -> dict[str, str]:
         """``{"python", "requests", "curl"}``."""
@@ -126,13 +157,6 @@ def _part_value(rec: CallRecord, name: str) -> str:
     """Inline (non-file) multipart part, e.g. the ``metadata`` JSON of upload_and_convert."""
     value = (rec.json or {}).get(name) if isinstance(rec.json, dict) else None
     return json.dumps(value) if value is not None else ""
-
-
-def _pyrepr(obj: Any) -> str:
-    text = json.dumps(obj, default=str)
-    if len(text) > MAX_INLINE:
-        return "json.load(open('body.json'))  # body too large to show inline"
-    return repr(obj)
 
 
 def _pair(parts: list[str]) -> list[str]:

@@ -66,7 +66,15 @@ class ServerError(WallarooError):
 
 
 class ConnectionFailed(WallarooError):
-    """The server could not be reached (DNS, refused, timeout) after any retries."""
+    """The server could not be reached (DNS, refused, connect timeout) after any retries."""
+
+
+class RequestTimeout(ConnectionFailed, TimeoutError):
+    """Connected, but no answer within the read timeout; never retried (a write may have been applied)."""
+
+
+class StreamNotResendable(WallarooError, ValueError):
+    """A call had to be sent again (after a 401 token refresh) but its upload stream cannot be rewound."""
 
 
 class UnexpectedResponse(WallarooError):

@@ -2,19 +2,22 @@
 
 Retry policy: only *read* calls (``read=True``: list/get/query/status/get_*, features, summarize,
 run_interactive[_baseline], get_baseline, results) are retried, with exponential backoff, and only on
-connection errors and 502/503/504. Writes (create, deploy, undeploy, copy, invite, (de)activate, add/remove
+connection errors (refused, DNS, connect timeout; never a read timeout) and 502/503/504. Writes (create, deploy, undeploy, copy, invite, (de)activate, add/remove
 user, upload, set_active, inference) are never retried. Any call that gets a 401 refreshes the token once and
-is sent once more (the server rejected it before acting).
+is sent once more (the server rejected it before acting). A read timeout raises RequestTimeout (never retried).
+Absolute URLs (inference) get the bearer token only after a host check (see :meth:`Session.url_for`).
 """
 
 from __future__ import annotations
 
 import collections
 import datetime as _dt
+import ipaddress
 import json
 import logging
 import os
 import time
+import warnings
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -24,8 +27,16 @@ import requests
 
 from . import auth as _auth
 from ._version import __version__
+from .api.encoding import dumps, json_default
 from .codegen import CallRecord
-from .errors import AuthenticationError, ConnectionFailed, UnexpectedResponse, from_response
+from .errors import (
+    AuthenticationError,
+    ConnectionFailed,
+    RequestTimeout,
+    StreamNotResendable,
+    UnexpectedResponse,
+    from_response,
+)
 from .secrets import scrub
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -56,16 +67,15 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def json_default(obj: Any) -> Any:
-    """JSON encoder fallback: numpy scalars/arrays, datetimes (RFC 3339, naive = UTC), pandas Timestamps."""
-    if hasattr(obj, "tolist"):
-        return obj.tolist()
-    if isinstance(obj, _dt.datetime):
-        obj = obj if obj.tzinfo else obj.replace(tzinfo=_dt.timezone.utc)
-        return obj.isoformat()
-    if isinstance(obj, _dt.date):
-        return obj.isoformat()
-    raise TypeError(f"cannot encode {type(obj).__name__} as JSON")
+def is_loopback(host: str) -> bool:
+    """``localhost`` or a loopback IP (127.0.0.0/8, ::1)."""
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class Session:
@@ -93,6 +103,10 @@ class Session:
         self.http.headers["User-Agent"] = f"wallaroo-widgets/{__version__}"
         provider.http = provider.http or self.http
         provider.timeout = timeout
+        provider.retries, provider.backoff = self.retries, backoff
+        provider.sleep = lambda delay: self._sleep(delay)
+        self._trusted_hosts = {_hostname(self.url)}
+        self._warned_hosts: set[str] = set()
         self.last_call: CallRecord | None = None
         self.history: collections.deque[CallRecord] = collections.deque(maxlen=history)
         self._sleep = time.sleep
@@ -204,18 +218,34 @@ class Session:
 
     # -- calls -----------------------------------------------------------------------------------------
     def url_for(self, path: str) -> str:
-        """Absolute URL for an API path (absolute URLs, e.g. inference URLs, pass through)."""
-        if path.startswith(("http://", "https://")):
-            return path
-        return self.url + "/" + path.lstrip("/")
+        """Absolute URL for an API path. Absolute URLs (inference) pass through, with a host check: a host other
+        than the API's (or one the server returned, see :meth:`trust_host`) warns once per host, and plain http
+        to a non-loopback host is refused (ValueError) unless the session's own URL is http."""
+        if not path.startswith(("http://", "https://")):
+            return self.url + "/" + path.lstrip("/")
+        parts = urlsplit(path)
+        host = _hostname(path)
+        if parts.scheme == "http" and not self.url.startswith("http://") and not is_loopback(host):
+            raise ValueError(f"refusing to send the bearer token over plain http to {host} (the session uses "
+                             "https); use the https URL")
+        if host not in self._trusted_hosts and host not in self._warned_hosts:
+            self._warned_hosts.add(host)
+            warnings.warn(f"sending the bearer token to {host}, which is not the API host "
+                          f"{_hostname(self.url)}", UserWarning, stacklevel=4)
+        return path
+
+    def trust_host(self, url: str) -> None:
+        """Accept the host of a URL the server returned (e.g. ``pipelines.external_url``) without a warning."""
+        self._trusted_hosts.add(_hostname(url))
 
     def post(self, path: str, body: Any = None, *, read: bool = False, api_call: str | None = None) -> Any:
         """POST a JSON body (``{}`` when None) and return the parsed JSON answer (None for an empty body)."""
-        data = json.dumps({} if body is None else body, default=json_default).encode()
-        shown = json.loads(data) if len(data) <= 1_000_000 else {"...": f"{len(data)} bytes of JSON"}
+        data = dumps({} if body is None else body)
+        kept = len(data) <= 1_000_000
+        shown = json.loads(data) if kept else {"...": f"{len(data)} bytes of JSON"}
         resp = self.request(
             "POST", path, payload=lambda: {"data": data}, content_type="application/json",
-            read=read, api_call=api_call, record_json=shown,
+            read=read, api_call=api_call, record_json=shown, omitted_bytes=None if kept else len(data),
         )
         return self.parse_json(resp)
 
@@ -235,6 +265,7 @@ class Session:
         data_file: str | None = None,
         accept: str | None = None,
         timeout: float | tuple[float, float] | None = None,
+        omitted_bytes: int | None = None,
     ) -> requests.Response:
         """Send one call with auth, the 401 refresh-and-retry-once rule and (for reads) retries.
 
@@ -242,7 +273,7 @@ class Session:
         again for each attempt, so streamed bodies can be reopened or rewound.
         """
         url = self.url_for(path)
-        attempt, refreshed = 0, False
+        attempt, refreshed, resend, prev = 0, False, "a retry", None
         while True:
             auth_header = self.provider.auth_header()
             used = auth_header.get("Authorization", "").split(" ", 1)[-1]
@@ -253,26 +284,37 @@ class Session:
                 headers["Accept"] = accept
             rec = CallRecord(method, url, headers=headers, json=record_json, form=record_form, files=record_files,
                              query=dict(params) if params else None, content_type=content_type,
-                             data_file=data_file, api_call=api_call)
+                             data_file=data_file, api_call=api_call, omitted_bytes=omitted_bytes)
             self.last_call = rec
             self.history.append(rec)
-            body_kw = payload() if payload else {}
-            t0 = time.perf_counter()
             try:
-                resp = self.http.request(method, url, headers=headers, params=params,
-                                         timeout=timeout or self.timeout, **body_kw)
+                body_kw = payload() if payload else {}
+            except StreamNotResendable as exc:
+                raise StreamNotResendable(f"{exc.msg} (it had to be sent again: {resend})", status=prev,
+                                          endpoint=url) from None
+            t0 = time.perf_counter()
+            wait = timeout or self.timeout
+            try:
+                resp = self.http.request(method, url, headers=headers, params=params, timeout=wait, **body_kw)
             except requests.RequestException as exc:
                 if read and attempt < self.retries and _is_connection_error(exc):
                     attempt = self._backoff(attempt, url, type(exc).__name__)
                     continue
+                if isinstance(exc, requests.Timeout) and not isinstance(exc, requests.ConnectTimeout):
+                    secs = wait[1] if isinstance(wait, tuple) else wait
+                    risk = "" if read else "; this write may have been applied: check before sending it again"
+                    raise RequestTimeout(f"{_host(url)} accepted the connection but sent no answer within "
+                                         f"{secs:g} s (read timeout){risk}", endpoint=url) from None
                 raise ConnectionFailed(f"cannot reach {_host(url)}: {type(exc).__name__}: {self._scrub(str(exc))}",
                                        endpoint=url) from None
             rec.status, rec.elapsed_ms = resp.status_code, (time.perf_counter() - t0) * 1000
+            prev = resp.status_code
             log.debug("%s %s -> %s (%.0f ms)", method, url, resp.status_code, rec.elapsed_ms)
             if resp.status_code == 401 and not refreshed:
                 refreshed = True
                 log.info("401 from %s: refreshing the token and retrying once", url)
                 if self.provider.force_refresh(used):
+                    resend = "the server answered 401 and the token was refreshed"
                     continue
             if resp.status_code in RETRY_STATUSES and read and attempt < self.retries:
                 attempt = self._backoff(attempt, url, str(resp.status_code))
@@ -340,7 +382,8 @@ def _pkw(kw: dict[str, Any]) -> dict[str, Any]:
 
 
 def _is_connection_error(exc: requests.RequestException) -> bool:
-    return isinstance(exc, requests.ConnectionError | requests.Timeout)
+    """Nothing reached the server: refused, DNS, connect timeout (a ConnectionError); never a read timeout."""
+    return isinstance(exc, requests.ConnectionError)
 
 
 def _try_json(resp: requests.Response) -> Any:
@@ -354,4 +397,8 @@ def _host(url: str) -> str:
     return urlsplit(url).netloc or url
 
 
-__all__ = ["Session", "AuthenticationError", "normalize_url", "json_default"]
+def _hostname(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+__all__ = ["Session", "AuthenticationError", "normalize_url", "json_default", "dumps"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import json
+import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -112,10 +113,17 @@ class TokenEndpoint:
         self.grants: list[str] = []
         self.n = 0
         self.revoked_refresh = False
+        self.outage: list[int] = []  # statuses answered (one per request, before any grant) while non-empty
+        self.down: int | None = None  # answer every request with this status (e.g. 503) while set
+        self.hits = 0
         self.server = Loopback(self._handle)
         self.url = self.server.url + "/auth/realms/master/protocol/openid-connect/token"
 
     def _handle(self, seen: Seen) -> Reply:
+        self.hits += 1
+        if self.outage or self.down:
+            status = self.outage.pop(0) if self.outage else self.down
+            return status, "<html>Service Unavailable</html>", {"Content-Type": "text/html"}
         form = seen.form()
         expected = "Basic " + base64.b64encode(f"api-client:{self.secret}".encode()).decode()
         if seen.headers.get("Authorization") != expected:
@@ -138,3 +146,27 @@ class TokenEndpoint:
 
     def close(self) -> None:
         self.server.close()
+
+
+class FullBacklog:
+    """A listening socket whose accept queue is full: connecting to it times out (a real ConnectTimeout)."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(0)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self._fill: list[socket.socket] = []
+        for _ in range(4):
+            c = socket.socket()
+            c.setblocking(False)
+            try:
+                c.connect(self.sock.getsockname())
+            except BlockingIOError:
+                pass
+            self._fill.append(c)
+
+    def close(self) -> None:
+        for c in self._fill:
+            c.close()
+        self.sock.close()

@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from wallaroo_widgets import auth
-from wallaroo_widgets.errors import AuthenticationError, ConnectionFailed
+from wallaroo_widgets import Session, auth
+from wallaroo_widgets.errors import AuthenticationError, ConnectionFailed, ServerError
 
 from .loopback import make_jwt
 
@@ -124,10 +124,13 @@ def test_bad_credentials_raise_authentication_error_with_oauth_message(keycloak,
         bad.access_token()
 
 
-def test_unreachable_token_endpoint_is_connection_failed(clock):
+def test_unreachable_token_endpoint_is_retried_then_connection_failed(clock):
     p = auth.PasswordProvider("http://127.0.0.1:9/token", "u", "p", client_secret="s", clock=clock)
+    delays: list[float] = []
+    p.sleep = delays.append
     with pytest.raises(ConnectionFailed, match="token endpoint"):
         p.access_token()
+    assert delays == [0.5, 1.0, 2.0]  # bounded backoff, as read calls
 
 
 def test_concurrent_callers_refresh_once(keycloak, clock):
@@ -194,3 +197,89 @@ def test_sdk_provider_asks_the_sdk_every_time():
     assert wl.auth.calls == 2
     with pytest.raises(ValueError, match="auth_header"):
         auth.SdkProvider(object())
+
+
+def _quiet(p):
+    delays: list[float] = []
+    p.sleep = delays.append
+    return delays
+
+
+def test_login_retried_through_a_503_outage(keycloak, clock):
+    p = _password(keycloak, clock)
+    delays = _quiet(p)
+    keycloak.outage = [503, 502]
+    assert auth.decode_jwt(p.access_token())["n"] == 1
+    assert keycloak.hits == 3 and keycloak.grants == ["password"] and delays == [0.5, 1.0]
+
+
+def test_token_endpoint_down_is_server_error_not_authentication_error(keycloak, clock):
+    p = _password(keycloak, clock)
+    delays = _quiet(p)
+    keycloak.down = 503
+    with pytest.raises(ServerError) as ei:
+        p.access_token()
+    assert not isinstance(ei.value, AuthenticationError)
+    assert ei.value.status == 503 and ei.value.endpoint == keycloak.url and "token endpoint" in ei.value.msg
+    assert keycloak.hits == 4 and delays == [0.5, 1.0, 2.0]
+    keycloak.down = 500  # 500 is not retried
+    with pytest.raises(ServerError):
+        p.access_token()
+    assert keycloak.hits == 5
+
+
+def test_early_refresh_failure_keeps_the_valid_token(keycloak, clock, caplog):
+    keycloak.refresh_lifetime = 7200
+    p = _password(keycloak, clock)
+    delays = _quiet(p)
+    first = p.access_token()
+    refresh = str(p._refresh_token)
+    clock.now += 3600 - 20  # inside the 30 s margin, still valid for 20 s
+    keycloak.down = 503
+    caplog.set_level("WARNING", logger="wallaroo_widgets.auth")
+    assert p.access_token() == first
+    assert keycloak.hits == 2 and delays == []  # one early attempt, no backoff while the token works
+    assert "early token refresh failed" in caplog.text and "valid 20 s more" in caplog.text
+    for secret in (first, refresh, keycloak.password, keycloak.secret):
+        assert secret not in caplog.text
+    clock.now += 2
+    assert p.access_token() == first and keycloak.hits == 2  # cool-down: no request for 5 s
+    clock.now += 4
+    assert p.access_token() == first and keycloak.hits == 3  # tried again after the cool-down
+    clock.now += 20  # now really expired: the refresh must succeed or raise
+    with pytest.raises(ServerError):
+        p.access_token()
+    assert str(p._refresh_token) == refresh  # a 5xx never drops the refresh token
+    keycloak.down = None
+    second = p.access_token()
+    assert second != first and keycloak.grants == ["password", "refresh_token"]  # no password fallback
+
+
+def test_refresh_token_kept_on_5xx_dropped_on_invalid_grant(keycloak, clock):
+    keycloak.refresh_lifetime = 7200
+    p = auth.RefreshTokenProvider(keycloak.url, "r-seed", client_secret=keycloak.secret, clock=clock)
+    _quiet(p)
+    p.access_token()
+    clock.now += 3600
+    keycloak.outage = [500]
+    with pytest.raises(ServerError):
+        p.access_token()
+    assert p._refresh_token is not None
+    keycloak.revoked_refresh = True
+    with pytest.raises(AuthenticationError, match="Token is not active") as ei:
+        p.access_token()
+    assert ei.value.status == 400 and ei.value.code == "invalid_grant" and p._refresh_token is None
+
+
+def test_session_call_during_token_outage_raises_server_error(keycloak, clock, loopback):
+    srv = loopback(lambda seen: (200, {"workspaces": []}))
+    s = Session.password(srv.url, "me@example.com", keycloak.password, client_secret=keycloak.secret,
+                         token_url=keycloak.url, clock=clock, backoff=0.01)
+    delays: list[float] = []
+    s._sleep = delays.append
+    keycloak.down = 504
+    with pytest.raises(ServerError) as ei:
+        s.workspaces.list()
+    assert ei.value.status == 504 and delays == [0.01, 0.02, 0.04] and srv.requests == []
+    keycloak.down = None
+    assert s.workspaces.list() == []

@@ -168,3 +168,17 @@ def test_deploy_with_models_list_then_undeploy(deployed, cc_rows):
     with pytest.raises(errors.WallarooError) as ei:
         s.pipelines.infer(url, cc_rows.head(2))
     assert ei.value.status in (404, 409, 503) and ei.value.msg
+
+
+EXACT = [1e-11, 3.14159265358979e-7, 12345678.123456789]
+
+
+def test_dataframe_inference_keeps_float64_exactly(deployed):
+    s = deployed["s"]
+    url = s.pipelines.external_url(deployed["wid"], deployed["name"])
+    row = EXACT + [0.25] * 26
+    df = s.pipelines.infer(url, pd.DataFrame({"dense_input": [row, np.array(row)]}))
+    for i in range(2):
+        assert df.loc[i, "in.dense_input"][:3] == EXACT  # exact float64, not to_json's 10 digits
+    records = s.pipelines.infer_records(url, [{"dense_input": row}])
+    assert records[0]["in"]["dense_input"][:3] == EXACT

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import shlex
+import subprocess
 
 import pytest
 
@@ -145,3 +147,59 @@ def test_token_snippets_mask_password_and_secret(logged_in):
     assert "username=me@example.com" in snips["curl"]
     compile(snips["requests"], "s", "exec")
     assert token_snippets(Session.token("http://h", make_jwt({"a": 1})).provider) is None
+
+
+def _big(n=800):
+    return {"name": "a", "password": "Hunter-22", "baseline": {"vector": [0.123456789 + i for i in range(n)]}}
+
+
+@pytest.mark.parametrize("body", [_big(), {"name": "small", "password": "Hunter-22"}, {}])
+@pytest.mark.parametrize("api_call", [None, "assays.create(...)"])
+def test_every_snippet_compiles_for_large_and_small_bodies(body, api_call):
+    rec = CallRecord("POST", "http://h/v1/api/assays/create", headers={"Authorization": "Bearer SECRETJWT",
+                     "Content-Type": "application/json"}, json=body, content_type="application/json",
+                     api_call=api_call and f"assays.create({secrets.redact(body)!r})")
+    snips = rec.snippets()
+    compile(snips["python"], "python", "exec")
+    compile(snips["requests"], "requests", "exec")
+    shlex.split(snips["curl"].replace("\\\n", " "), comments=True)
+    large = len(str(body)) > 4000
+    assert rec.body_in_file is large
+    assert ("body.json" in snips["curl"]) is large and ("write_body" in snips["requests"]) is large
+    if large:
+        assert "import json" in snips["requests"] and "import json" in snips["python"]
+        assert "--data-binary @body.json" in snips["curl"] and "write_body('body.json')" in snips["curl"]
+    for text in snips.values():
+        assert "SECRETJWT" not in text and "Hunter-22" not in text
+
+
+def test_api_call_text_masks_secrets_inside_dict_arguments(loopback):
+    srv = loopback(lambda seen: (200, {"assay_id": 1}))
+    s = Session.token(srv.url, make_jwt({"exp": 4_000_000_000}))
+    s.assays.create({"name": "a", "password": "Hunter-22"})
+    assert "Hunter-22" not in s.last_call.to_python() and "'password': '***'" in s.last_call.to_python()
+
+
+def test_large_body_snippets_run_with_the_written_body_json(loopback, tmp_path, monkeypatch):
+    got = []
+    srv = loopback(lambda seen: (got.append(seen) or (200, {"ok": True})))
+    s = Session.token(srv.url, make_jwt({"exp": 4_000_000_000}))
+    body = _big()
+    s.post("/v1/api/assays/run_interactive", body, read=True)
+    rec = s.last_call
+    monkeypatch.chdir(tmp_path)
+    assert rec.write_body() == "body.json"
+    sent = got[0].json()
+    assert json.loads((tmp_path / "body.json").read_text()) == {**sent, "password": "***"}
+    code = rec.to_requests().replace("<token>", "real-token")
+    exec(compile(code, "snippet", "exec"), {"print": lambda *a: None})
+    assert got[1].json() == {**sent, "password": "***"} and got[1].headers["Authorization"] == "Bearer real-token"
+    cmd = rec.to_curl().replace("<token>", "real-token")
+    out = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, timeout=30, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert got[2].json() == got[1].json() and got[2].headers["Content-Type"] == "application/json"
+    with pytest.raises(ValueError, match="no JSON body"):
+        CallRecord("POST", "http://h/v1/api/models/upload_stream", data_file="m.onnx").write_body(tmp_path / "x")
+    huge = CallRecord("POST", "http://h/x", json={"...": "2000000 bytes of JSON"}, omitted_bytes=2_000_000)
+    with pytest.raises(ValueError, match="too large to keep"):
+        huge.write_body(tmp_path / "y")

@@ -152,6 +152,23 @@ def test_wait_until_running_odd_error_body_is_still_clear(loopback):
         _s(srv.url).pipelines.wait_until_running("p-1", timeout=1, poll_interval=0.01)
 
 
+def test_inference_records_json_is_lossless_and_pandas_compatible():
+    import numpy as np
+
+    from wallaroo_widgets.api.pipelines import records_json
+
+    df = pd.DataFrame({"x": [1e-11, np.nan, 12345678.123456789], "t": pd.to_datetime(["2024-01-01"] * 3, utc=True),
+                       "v": [[0.1, np.nan], np.array([2.5], dtype=np.float32), []], "n": pd.array([1, None, 3], "Int64")})
+    rows = json.loads(records_json(df))
+    assert [r["x"] for r in rows] == [1e-11, None, 12345678.123456789]
+    assert rows[0]["t"] == 1704067200000 and rows[1]["v"] == [2.5] and rows[0]["v"] == [0.1, None]
+    assert [r["n"] for r in rows] == [1, None, 3]
+    with pytest.raises(ValueError, match="Infinity at row 1, column 'x'"):
+        records_json(pd.DataFrame({"x": [0.0, -np.inf]}))
+    with pytest.raises(ValueError, match="Infinity at row 0, column 'v'"):
+        records_json([{"v": [1.0, float("inf")]}])
+
+
 def test_users_query_skips_null_for_an_unknown_id(loopback):
     user = {"id": "u1", "username": "a@b.c", "email": "a@b.c", "enabled": True, "createdTimestamp": 1677704179667}
     srv = loopback(lambda seen: (200, {"users": {"u1": user, "nope": None}}))

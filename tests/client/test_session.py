@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import io
+import time
+import warnings
+
+import numpy as np
 import pytest
 
 from wallaroo_widgets import Session, errors
@@ -77,18 +82,43 @@ def test_read_call_gives_up_after_retries(loopback):
     assert ei.value.status == 503 and ei.value.msg == "upstream unavailable"
 
 
-@pytest.mark.parametrize("call", [
-    lambda s: s.workspaces.create("ws"),
-    lambda s: s.pipelines.deploy("p", 1, 1),
-    lambda s: s.users.invite("x@y.z"),
-    lambda s: s.models.upload_stream("m", 1, b"bytes"),
-    lambda s: s.pipelines.infer("/v1/api/pipelines/infer/p-1/p", [{"tensor": [1.0]}]),
-])
-def test_writes_are_never_retried(loopback, call):
+WRITES = {
+    "workspaces.create": lambda s: s.workspaces.create("ws"),
+    "workspaces.add_user": lambda s: s.workspaces.add_user(1, "x@y.z"),
+    "workspaces.remove_user": lambda s: s.workspaces.remove_user(1, "x@y.z"),
+    "users.invite": lambda s: s.users.invite("x@y.z"),
+    "users.activate": lambda s: s.users.activate("x@y.z"),
+    "users.deactivate": lambda s: s.users.deactivate("x@y.z"),
+    "models.upload": lambda s: s.models.upload("m", 1, b"bytes"),
+    "models.upload_stream": lambda s: s.models.upload_stream("m", 1, b"bytes"),
+    "models.upload_and_convert": lambda s: s.models.upload_and_convert("m", 1, b"bytes"),
+    "pipelines.create": lambda s: s.pipelines.create("p", 1),
+    "pipelines.deploy": lambda s: s.pipelines.deploy("p", 1, 1),
+    "pipelines.undeploy": lambda s: s.pipelines.undeploy(1, 2),
+    "pipelines.copy": lambda s: s.pipelines.copy("c", 1, 2),
+    "pipelines.infer": lambda s: s.pipelines.infer("/v1/api/pipelines/infer/p-1/p", [{"tensor": [1.0]}]),
+    "assays.create": lambda s: s.assays.create({"name": "a"}),
+    "assays.set_active": lambda s: s.assays.set_active(1, False),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRITES))
+def test_writes_are_never_retried(loopback, name):
     srv = loopback(_flaky([503, 503]))
     with pytest.raises(errors.ServerError):
-        call(_session(srv.url))
+        WRITES[name](_session(srv.url))
     assert len(srv.requests) == 1
+    assert srv.requests[0].path.endswith(name.split(".")[1]) or name == "pipelines.infer"
+
+
+@pytest.mark.parametrize("name", sorted(WRITES))
+def test_writes_are_not_retried_after_a_connection_error(name):
+    s = _session("http://127.0.0.1:9", retries=3)
+    delays = []
+    s._sleep = delays.append
+    with pytest.raises(errors.ConnectionFailed, match="cannot reach 127.0.0.1:9"):
+        WRITES[name](s)
+    assert delays == []
 
 
 def test_500_is_not_retried(loopback):
@@ -189,3 +219,112 @@ def test_identity_from_claims():
     assert ident["email"] == "a@b.c" and ident["sub"] == "u-9" and ident["roles"] == ["admin"]
     assert ident["expires_at"].year == 2030
     assert "exp" not in ident and all("ey" not in str(v) for v in ident.values())
+
+
+def _slow(delay):
+    def handler(seen):
+        time.sleep(delay)
+        return 200, {"workspaces": [], "workspace_id": 1}
+    return handler
+
+
+def test_read_timeout_is_not_retried_and_says_so(loopback):
+    srv = loopback(_slow(0.6))
+    s = _session(srv.url, timeout=(2.0, 0.2))
+    with pytest.raises(errors.RequestTimeout) as ei:
+        s.workspaces.list()
+    assert isinstance(ei.value, errors.ConnectionFailed) and isinstance(ei.value, TimeoutError)
+    assert "no answer within 0.2 s" in ei.value.msg and "may have been applied" not in ei.value.msg
+    assert len(srv.requests) == 1  # a slow read (run_interactive) is not sent 4 times
+    with pytest.raises(errors.RequestTimeout, match="this write may have been applied") as ei:
+        s.workspaces.create("w")
+    assert "cannot reach" not in ei.value.msg and len(srv.requests) == 2
+
+
+def test_connect_timeout_is_retried_for_reads():
+    from .loopback import FullBacklog
+
+    blocked = FullBacklog()
+    try:
+        s = _session(blocked.url, timeout=(0.1, 1.0), retries=2)
+        delays = []
+        s._sleep = delays.append
+        with pytest.raises(errors.ConnectionFailed, match="ConnectTimeout") as ei:
+            s.workspaces.list()
+        assert not isinstance(ei.value, errors.RequestTimeout) and delays == [0.01, 0.02]
+    finally:
+        blocked.close()
+
+
+@pytest.mark.parametrize("body,where", [
+    ({"alert_threshold": float("nan")}, "body['alert_threshold']"),
+    ({"baseline": {"vector": [0.1, float("inf")]}}, "body['baseline']['vector'][1]"),
+    ({"v": np.array([1.0, -np.inf])}, "body['v'][1]"),
+    ({"x": np.float64("nan")}, "body['x']"),
+])
+def test_non_finite_numbers_are_refused_before_sending(loopback, body, where):
+    srv = loopback(lambda seen: (200, {}))
+    s = _session(srv.url)
+    with pytest.raises(ValueError, match="non-finite number") as ei:
+        s.post("/v1/api/assays/run_interactive", body, read=True)
+    assert where in str(ei.value)
+    with pytest.raises(ValueError, match="non-finite"):
+        s.assays.create({"name": "a", "alert_threshold": float("nan")})
+    assert srv.requests == [] and s.last_call is None
+
+
+class _Pipe(io.RawIOBase):
+    """A non-seekable binary stream (like a socket or a pipe)."""
+
+    def __init__(self, data: bytes) -> None:
+        self._buf = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        chunk = self._buf.read(len(b))
+        b[:len(chunk)] = chunk
+        return len(chunk)
+
+
+def test_401_on_a_non_seekable_upload_is_a_typed_error(loopback, keycloak, clock):
+    srv = loopback(lambda seen: (401, {"msg": "Jwt is expired", "code": 401}))
+    s = Session.password(srv.url, "me@example.com", keycloak.password, client_secret=keycloak.secret,
+                         token_url=keycloak.url, clock=clock)
+    with pytest.raises(errors.StreamNotResendable) as ei:
+        s.models.upload_stream("m", 1, _Pipe(b"model-bytes"), filename="m.onnx")
+    assert ei.value.status == 401 and isinstance(ei.value, ValueError)
+    assert "cannot be sent again" in ei.value.msg and "401" in ei.value.msg
+    assert len(srv.requests) == 1 and keycloak.grants == ["password", "refresh_token"]
+
+
+def test_absolute_urls_warn_once_for_other_hosts_and_refuse_plain_http(loopback):
+    srv = loopback(lambda seen: (200, {"url": "https://infer.example.net/v1/api/pipelines/infer/p-1/p"}))
+    s = _session(srv.url)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert s.url_for(srv.url + "/v1/x") == srv.url + "/v1/x"  # the API host itself: no warning
+    with pytest.warns(UserWarning, match="bearer token to other.example.com, which is not the API host"):
+        s.url_for("https://other.example.com/infer")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s.url_for("https://other.example.com/again")  # once per host
+        s.pipelines.external_url(1, "p")  # a host the server returned is trusted
+        s.url_for("https://infer.example.net/v1/api/pipelines/infer/p-1/p")
+    tls = Session.token("https://api.example.com", TOKEN)
+    with pytest.raises(ValueError, match="plain http to evil.example.com"):
+        tls.url_for("http://evil.example.com/infer")
+    with pytest.raises(ValueError, match="plain http"):
+        tls.pipelines.infer("http://api.example.com/v1/api/pipelines/infer/p-1/p", [{"x": 1}])
+    with pytest.warns(UserWarning):
+        assert tls.url_for("http://127.0.0.1:8080/infer") == "http://127.0.0.1:8080/infer"  # loopback: allowed
+    with pytest.warns(UserWarning):
+        Session.token("http://api.example.com", TOKEN).url_for("http://other.example.com/x")  # http session
+
+
+def test_unexpected_response_carries_the_http_status(loopback):
+    srv = loopback(lambda seen: (202, {"no": "workspaces"}))
+    with pytest.raises(errors.UnexpectedResponse) as ei:
+        _session(srv.url).workspaces.list()
+    assert ei.value.status == 202

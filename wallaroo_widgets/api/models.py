@@ -9,6 +9,7 @@ import os
 from collections.abc import Callable
 from typing import IO, Any
 
+from ..errors import StreamNotResendable
 from . import frames
 from ._base import ApiList, Area, compact, expect, expect_type, upload_id
 
@@ -33,7 +34,8 @@ def _opener(file: ModelFile, filename: str | None) -> tuple[Callable[[], IO[byte
         def reopen() -> IO[bytes]:
             if used[0]:
                 if start is None:
-                    raise ValueError("cannot resend a non-seekable stream; pass a path or a seekable file")
+                    raise StreamNotResendable("the non-seekable model stream was already sent and cannot be "
+                                              "sent again; pass a path, bytes or a seekable file")
                 file.seek(start)
             used[0] = True
             return file

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import io
 import json
+import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import DeploymentFailed, DeploymentTimeout, NotFoundError, UnexpectedResponse
-from ..session import json_default
 from . import frames
 from ._base import ApiList, Area, compact, expect, expect_type
+from .encoding import json_default
 
 ARROW_FILE = "application/vnd.apache.arrow.file"
 PANDAS_RECORDS = "application/json; format=pandas-records"
@@ -117,7 +120,9 @@ class Pipelines(Area):
         body = self._post("/v1/api/admin/get_pipeline_external_url",
                           {"workspace_id": workspace_id, "pipeline_name": pipeline_name}, read=True,
                           call=self._call("external_url", workspace_id, pipeline_name))
-        return expect(body, "url", str, self.session)
+        url = expect(body, "url", str, self.session)
+        self.session.trust_host(url)  # the server named this host: no "other host" warning when inferring there
+        return url
 
     def infer_records(self, url: str, data: Any, *, timeout: float | None = None) -> ApiList:
         """Inference; the answer records (``time``, ``in``, ``out``, ``check_failures``, ``metadata``) as an
@@ -145,7 +150,7 @@ class Pipelines(Area):
 def _encode(data: Any) -> tuple[bytes, str, str, str]:
     """(body, content type, file name for "show code", short description of the data)."""
     if isinstance(data, pd.DataFrame):
-        return data.to_json(orient="records").encode(), PANDAS_RECORDS, "data.df.json", "df"
+        return records_json(data), PANDAS_RECORDS, "data.df.json", "df"
     try:
         import pyarrow as pa
     except ImportError:  # pragma: no cover - pyarrow is a dependency
@@ -156,9 +161,64 @@ def _encode(data: Any) -> tuple[bytes, str, str, str]:
             writer.write_table(data)
         return sink.getvalue(), ARROW_FILE, "data.arrow", "table"
     if isinstance(data, list) and all(isinstance(r, dict) for r in data):
-        return json.dumps(data, default=json_default).encode(), PANDAS_RECORDS, "data.df.json", "records"
+        return records_json(data), PANDAS_RECORDS, "data.df.json", "records"
     raise TypeError(f"inference data must be a pandas DataFrame, a pyarrow Table or a list of row dicts, "
                     f"not {type(data).__name__}")
+
+
+def records_json(data: pd.DataFrame | list[dict]) -> bytes:
+    """pandas-records JSON that round-trips float64 exactly (``to_json`` keeps only 10 digits).
+
+    As ``DataFrame.to_json(orient="records")``: NaN/None/NaT -> null, datetimes -> epoch milliseconds,
+    timedeltas -> milliseconds. ±Infinity is a ValueError naming the row and column.
+    """
+    if isinstance(data, pd.DataFrame):
+        keys = [str(c) for c in data.columns]
+        columns = [_column(data.iloc[:, i], keys[i]) for i in range(len(keys))]
+        rows = [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)] if keys else \
+            [{} for _ in range(len(data))]
+    else:
+        rows = [{str(k): _clean(v, f"row {i}, column {k!r}") for k, v in r.items()} for i, r in enumerate(data)]
+    return json.dumps(rows, allow_nan=False).encode()
+
+
+def _column(s: pd.Series, name: str) -> list[Any]:
+    if pd.api.types.is_float_dtype(s.dtype) and isinstance(s.dtype, np.dtype):
+        arr = s.to_numpy()
+        bad = np.flatnonzero(np.isinf(arr))
+        if len(bad):
+            raise ValueError(f"inference data has Infinity at row {int(bad[0])}, column {name!r}; JSON cannot "
+                             "carry it")
+        return [None if v != v else v for v in arr.tolist()]
+    if (pd.api.types.is_bool_dtype(s.dtype) or pd.api.types.is_integer_dtype(s.dtype)) and not s.hasnans:
+        return s.tolist()
+    return [_clean(v, f"row {i}, column {name!r}") for i, v in enumerate(s.tolist())]
+
+
+def _clean(v: Any, where: str) -> Any:
+    """One cell as JSON-able Python (recursing into lists, arrays and dicts)."""
+    if v is None or v is pd.NaT or v is pd.NA:
+        return None
+    if isinstance(v, bool | int | str):
+        return v
+    if isinstance(v, float | np.floating):
+        if math.isinf(v):
+            raise ValueError(f"inference data has Infinity at {where}; JSON cannot carry it")
+        return None if math.isnan(v) else float(v)
+    if isinstance(v, pd.Timestamp | _dt.datetime):
+        ts = pd.Timestamp(v)
+        return int((ts.tz_localize("UTC") if ts.tzinfo is None else ts).value // 1_000_000)
+    if isinstance(v, pd.Timedelta | _dt.timedelta | np.timedelta64):
+        return int(pd.Timedelta(v).value // 1_000_000)
+    if isinstance(v, np.datetime64):
+        return _clean(pd.Timestamp(v), where)
+    if isinstance(v, np.ndarray | list | tuple):
+        return [_clean(x, where) for x in (v.tolist() if isinstance(v, np.ndarray) else v)]
+    if isinstance(v, Mapping):
+        return {str(k): _clean(x, where) for k, x in v.items()}
+    if isinstance(v, np.generic):
+        return v.item()
+    return json_default(v)
 
 
 def _arrow_records(content: bytes) -> list[dict]:
