@@ -40,7 +40,7 @@ def test_existing_sdk_client(session):
     assert panel.message == "Connection checked" and "token expires at" in panel.who.value
     fresh = ConnectPanel()
     fresh.check_button.click()
-    assert fresh.error.startswith("Not connected: open the Connect tab")
+    assert fresh.error == "Not connected: press Connect first"
 
 
 

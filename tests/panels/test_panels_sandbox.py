@@ -118,7 +118,14 @@ def test_models_and_pipelines_panels_upload_deploy_infer(session, tmp_path):
         models.upload_button.click()
         models.wait()
         assert models.error == "", (mode, models.error)
-        assert models.progress.value == 1.0 and models.progress.bar_style == "success"
+        if mode == "stream":  # bytes sent drive the bar
+            assert models.progress.value == 1.0 and models.progress.bar_style == "success"
+        else:  # one multipart request: an indeterminate note while it runs, no fake 100 %
+            assert models.progress.layout.visibility == "hidden" and models.upload_note.value == ""
+        # show code: the upload itself, not the reload or the selected model's config
+        endpoint = {"plain": "upload", "stream": "upload_stream", "convert": "upload_and_convert"}[mode]
+        assert models.last_record.url.endswith(f"/v1/api/models/{endpoint}")
+        assert f"models.{endpoint}(" in models.code_snippet("python")
     assert len(session.models.list(wid)) == 3
     assert models.table.selected is not None and len(models.versions.df) == 1
     assert "model_config" in models.details.value or "Config" in models.details.value

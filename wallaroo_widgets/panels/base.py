@@ -6,6 +6,7 @@ import html
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 import ipywidgets as widgets
 import traitlets
@@ -29,6 +30,22 @@ _KIND = {
 }
 
 
+#: Endpoint verbs that only read (``users/query``, ``models/get_by_id`` ...): an action's "main call" is its first
+#: call that is not one of these (the write), else its first call.
+_READ_VERBS = ("get", "list", "query", "summarize", "run_interactive", "filter")
+
+
+def is_read_call(rec: Any) -> bool:
+    """True for a recorded call that only reads (a GET, or a ``list``/``get``/``query``/... endpoint)."""
+    verb = urlsplit(str(getattr(rec, "url", ""))).path.rstrip("/").rsplit("/", 1)[-1]
+    return str(getattr(rec, "method", "")).upper() == "GET" or verb.startswith(_READ_VERBS)
+
+
+def main_call(records: list[Any]) -> Any:
+    """The call an action is about: its first write (invite, create, upload, deploy ...), else its first call."""
+    return next((r for r in records if not is_read_call(r)), records[0] if records else None)
+
+
 class Cancelled(Exception):
     """Raised inside a long action when the user pressed Cancel."""
 
@@ -40,6 +57,8 @@ class ConsoleState(traitlets.HasTraits):
     workspace = traitlets.Any(None, allow_none=True)  # {"id", "name", ...} of the selected workspace
     pipeline = traitlets.Any(None, allow_none=True)  # {"id", "name", "workspace_id", ...} of the selected pipeline
     pipelines = traitlets.List()  # pipelines known to this console (the API has no pipeline listing)
+    #: True inside :class:`Console` (a Workspaces tab exists); standalone panels show a workspace menu instead
+    in_console = traitlets.Bool(False)
 
     def remember_pipeline(self, info: dict[str, Any]) -> dict[str, Any]:
         """Add or update a known pipeline (keyed by id) and return the merged record."""
@@ -71,7 +90,11 @@ def describe_error(exc: BaseException, secrets: Iterable[str] = ()) -> str:
 
 class Panel(widgets.VBox):
     """Base of every panel: ``busy``/``error``/``message`` traitlets rendered in one status area, buttons
-    disabled while an action runs, and a "Show code" toggle for the last HTTP call."""
+    disabled while an action runs, and a "Show code" toggle for the main call of the last action.
+
+    Every API call goes through :meth:`run_action` (or :meth:`run_when_idle` from observers), so errors land
+    in the status line. ``workspace=`` (a name, an id or a workspace dict) selects the workspace of a
+    workspace-scoped panel used on its own; it is looked up through the API when the session is known."""
 
     title = "Panel"
     busy = traitlets.Bool(False)
@@ -79,8 +102,11 @@ class Panel(widgets.VBox):
     message = traitlets.Unicode("")
     #: run long actions (deploy, run_interactive) in a thread so Cancel stays clickable
     background = True
+    #: how to connect when used outside a console ("Not connected: <hint> first")
+    connect_hint = ""
 
-    def __init__(self, session: Any = None, *, state: ConsoleState | None = None, **kwargs: Any) -> None:
+    def __init__(self, session: Any = None, *, state: ConsoleState | None = None, workspace: Any = None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.state = state if state is not None else ConsoleState()
         if session is not None:
@@ -88,10 +114,16 @@ class Panel(widgets.VBox):
         self._buttons: list[widgets.Button] = []
         self._thread: threading.Thread | None = None
         self._cancel = threading.Event()
-        self.last_record: Any = None
+        self._lock = threading.RLock()
+        self._queued: dict[str, tuple[Callable[[], Any], str | None, bool]] = {}
+        self._pending_workspace = workspace
+        self._action_snippets: dict[str, str] | None = None
+        self._snippets: dict[str, str] | None = None
+        self.last_record: Any = None  # the main call of the last action that made one ("Show code")
+        self.action_calls: list[Any] = []  # every call of that action, in order
         self.status = widgets.HTML(layout=widgets.Layout(min_height="1.6em"))
         self.show_code = widgets.ToggleButton(value=False, description="Show code", icon="code",
-                                              tooltip="The equivalent Python, requests and curl for the last call")
+                                              tooltip="The equivalent Python, requests and curl for the last action")
         self.code_lang = widgets.ToggleButtons(options=["python", "requests", "curl"], value="python")
         self.code_view = widgets.HTML()
         self.code_box = widgets.VBox([self.code_lang, self.code_view], layout=widgets.Layout(display="none"))
@@ -103,7 +135,7 @@ class Panel(widgets.VBox):
         body = self.build()
         self.children = [*body, self.status, widgets.HBox([self.show_code]), self.code_box]
         if self.session is not None:
-            self.run_action(self.on_session)
+            self.run_action(self._load_session)
 
     # -- to override ------------------------------------------------------------------------------------
     def build(self) -> list[widgets.Widget]:
@@ -128,18 +160,51 @@ class Panel(widgets.VBox):
 
     def require_session(self) -> Any:
         if self.session is None:
-            raise InputError("Not connected: open the Connect tab (or pass a Session) first")
+            hint = self.connect_hint or f"pass a session, e.g. {type(self).__name__}(Session.from_env()),"
+            raise InputError(f"Not connected: {'open the Connect tab' if self.state.in_console else hint} first")
         return self.session
+
+    def require_workspace(self) -> dict[str, Any]:
+        """``state.workspace``, or an :class:`InputError` saying where to pick one (tab or menu)."""
+        if not self.state.workspace:
+            if self.state.in_console:
+                raise InputError("Select a workspace in the Workspaces tab first")
+            raise InputError("Choose a workspace in the Workspace menu above (or pass workspace=...)")
+        return self.state.workspace
 
     def run_action(self, fn: Callable[[], Any], *, success: str | None = None, background: bool = False) -> Any:
         """Run one user action: validation and API errors land in the status area, buttons are disabled
         meanwhile. ``fn`` raises :class:`InputError` before any request for bad input. With ``background``
-        (and ``self.background``) it runs in a thread; :meth:`wait` joins it."""
-        if self.busy:
-            self.error = "Another action is still running"
-            return None
+        (and ``self.background``) it runs in a thread; :meth:`wait` joins it. "Show code" then shows the
+        action's own main call (its first write, else its first call)."""
+        with self._lock:
+            if self.busy:
+                self.error = "Another action is still running"
+                return None
+            work = self._prepare(fn, success, deferred=False)
+        return self._launch(work, background)
+
+    def run_when_idle(self, label: str, fn: Callable[[], Any], *, success: str | None = None,
+                      background: bool = False) -> Any:
+        """:meth:`run_action`, or — while another action of this panel runs — queued to run right after it
+        (never outside the error handling). Use it for reloads triggered by observers (workspace, pipeline or
+        session changes). Queued runs with the same ``label`` coalesce: only the last one runs. A deferred
+        run keeps the finished action's message, error and "Show code" unless it reports or writes itself."""
+        with self._lock:
+            if self.busy:
+                self._queued.pop(label, None)
+                self._queued[label] = (fn, success, background)
+                return None
+            work = self._prepare(fn, success, deferred=False)
+        return self._launch(work, background)
+
+    def _prepare(self, fn: Callable[[], Any], success: str | None, *, deferred: bool) -> Callable[[], Any]:
+        """Mark the panel busy (caller holds the lock) and return the action body with its error handling."""
+        before = (self.error, self.message)
         self.error, self.message, self.busy = "", "", True
         self._cancel.clear()
+        self._action_snippets = None
+        mark = self._mark()
 
         def work() -> Any:
             try:
@@ -152,19 +217,39 @@ class Panel(widgets.VBox):
                     self.message = success
                 return result
             finally:
-                self._capture_call()
+                self._capture_calls(mark, deferred=deferred)
+                if deferred:  # a queued reload keeps what the action it waited for reported
+                    self.message = self.message or before[1]
+                    self.error = "\n".join(e for e in (before[0], self.error) if e)
                 self.busy = False
+                self._run_queued()
 
+        return work
+
+    def _launch(self, work: Callable[[], Any], background: bool) -> Any:
         if background and self.background:
             self._thread = threading.Thread(target=work, daemon=True, name=f"{type(self).__name__}-action")
             self._thread.start()
             return None
         return work()
 
+    def _run_queued(self) -> None:
+        while True:
+            with self._lock:
+                if self.busy or not self._queued:
+                    return
+                label = next(iter(self._queued))
+                fn, success, background = self._queued.pop(label)
+                work = self._prepare(fn, success, deferred=True)
+            self._launch(work, background)
+
     def wait(self, timeout: float | None = 60.0) -> None:
-        """Join a background action (tests, scripts)."""
-        if self._thread is not None:
-            self._thread.join(timeout)
+        """Join a background action (tests, scripts), including background runs queued behind it."""
+        while self._thread is not None:
+            thread = self._thread
+            thread.join(timeout)
+            if thread is self._thread or thread.is_alive():
+                return
 
     def cancel(self) -> None:
         """Ask the running action to stop at its next progress check."""
@@ -182,11 +267,71 @@ class Panel(widgets.VBox):
         except Exception:
             return []
 
-    def _capture_call(self) -> None:
-        rec = getattr(self.session, "last_call", None)
-        if rec is not None and rec is not self.last_record:
-            self.last_record = rec
-            self._render_code()
+    def _load_session(self) -> None:
+        """Resolve a pending ``workspace=`` then :meth:`on_session` (reloads that queued meanwhile are redundant)."""
+        queued = set(self._queued)
+        if self._pending_workspace is not None:
+            from .views import resolve_workspace
+
+            self.state.workspace = resolve_workspace(self.require_session(), self._pending_workspace)
+            self._pending_workspace = None
+        self.on_session()
+        with self._lock:
+            for label in set(self._queued) - queued:
+                del self._queued[label]
+
+    # -- show code ------------------------------------------------------------------------------------
+    def show_snippets(self, snippets: dict[str, str] | None) -> None:
+        """Make "Show code" of the running action show these ``{lang: text}`` snippets (e.g. the Connect
+        panel's token grant) instead of its recorded main call; missing languages fall back to that call."""
+        self._action_snippets = dict(snippets) if snippets else None
+
+    def _mark(self) -> tuple[Any, Any]:
+        hist = getattr(self.session, "history", None)
+        return self.session, (hist[-1] if hist else None)
+
+    def _calls_since(self, mark: tuple[Any, Any]) -> list[Any]:
+        """Calls recorded since ``mark`` (``Session.history`` keeps 50) that no nested action claimed."""
+        sess, last = mark
+        hist = list(getattr(self.session, "history", None) or [])
+        if self.session is sess and last is not None:
+            idx = next((i for i in range(len(hist) - 1, -1, -1) if hist[i] is last), None)
+            if idx is not None:
+                hist = hist[idx + 1:]
+        # else a new session (Connect) or more than 50 calls: everything recorded belongs to this action
+        return [r for r in hist if not getattr(r, "_ww_claimed", False)]
+
+    def _capture_calls(self, mark: tuple[Any, Any], *, deferred: bool) -> None:
+        calls = self._calls_since(mark)
+        for rec in calls:  # an outer action (a selection that triggered this reload) skips them
+            try:
+                rec._ww_claimed = True
+            except AttributeError:  # pragma: no cover - a record type without a __dict__
+                pass
+        snippets, self._action_snippets = self._action_snippets, None
+        if snippets is None and not calls:
+            return  # no call (e.g. bad input): keep showing the last one
+        shown = self.last_record is not None or self._snippets is not None
+        if deferred and shown and snippets is None and all(is_read_call(r) for r in calls):
+            return  # a queued reload does not hide the action it waited for
+        self._snippets, self.action_calls = snippets, calls
+        self.last_record = main_call(calls)
+        self._render_code()
+
+    def code_snippet(self, lang: str | None = None) -> str:
+        """The last action's main call as python / requests / curl (secrets masked); empty before any call.
+        The python variant also lists the action's other calls (reloads) as comments."""
+        lang = lang or self.code_lang.value
+        if self._snippets and lang in self._snippets:
+            text = self._snippets[lang]
+        elif self.last_record is not None:
+            text = self.last_record.snippets()[lang]
+            others = [r for r in self.action_calls if r is not self.last_record]
+            if lang == "python" and others:
+                text += "# then: " + "; ".join(r.api_call or f"{r.method} {r.url}" for r in others) + "\n"
+        else:
+            return ""
+        return scrub(text, self._secrets())
 
     # -- rendering ------------------------------------------------------------------------------------
     def _render_status(self, _change: Any = None) -> None:
@@ -205,13 +350,6 @@ class Panel(widgets.VBox):
         for btn in self._buttons:
             btn.disabled = bool(change["new"]) and not getattr(btn, "_always_enabled", False)
 
-    def code_snippet(self, lang: str | None = None) -> str:
-        """The last call as python / requests / curl (token masked); empty before the first call."""
-        if self.last_record is None:
-            return ""
-        text = self.last_record.snippets()[lang or self.code_lang.value]
-        return scrub(text, self._secrets())
-
     def _render_code(self, _change: Any = None) -> None:
         self.code_box.layout.display = "flex" if self.show_code.value else "none"
         if not self.show_code.value:
@@ -220,9 +358,5 @@ class Panel(widgets.VBox):
         self.code_view.value = f"<pre style='font-size:12px;white-space:pre-wrap'>{html.escape(text)}</pre>"
 
     def _session_changed(self, _change: Any) -> None:
-        if self.session is None:
-            return
-        if self.busy:  # changed by this panel's own action: errors land in that action
-            self.on_session()
-        else:
-            self.run_action(self.on_session)
+        if self.session is not None:
+            self.run_when_idle("session", self._load_session)

@@ -37,6 +37,7 @@ class ConnectPanel(Panel):
     """Build a Session from a URL and one of four auth methods."""
 
     title = "Connect"
+    connect_hint = "press Connect"
 
     def build(self) -> list[widgets.Widget]:
         self.sdk_client: Any = None  # a wallaroo.Client for the "sdk" method (set from Python)

@@ -31,7 +31,7 @@ class Console(widgets.VBox):
     """Tabs over the panels; ``panels`` maps a title to its panel, ``state`` is shared."""
 
     def __init__(self, session: Any = None, *, notice: str = "") -> None:
-        self.state = ConsoleState()
+        self.state = ConsoleState(in_console=True)  # panels point at the tabs, not their own menus
         self.panels: dict[str, Panel] = {}
         for cls in _panel_classes():
             self.panels[cls.title] = cls(state=self.state)

@@ -13,14 +13,20 @@ import ipywidgets as widgets
 from . import validate as v
 from .base import Panel
 from .table import DataTable
+from .views import WorkspacePicker
 
 FRAMEWORKS = ["onnx", "tensorflow", "keras", "pytorch", "sklearn", "xgboost", "python", "mlflow", "custom"]
 UPLOAD_MODES = {"plain": "Upload (multipart)", "stream": "Upload stream (large files)",
                 "convert": "Upload and convert"}
+#: Shown while a multipart upload runs: requests builds the whole body before sending, so only a streamed
+#: upload can report the bytes sent (and be cancelled between chunks).
+MULTIPART_NOTE = ("uploading {size} as one multipart request (no byte progress; choose \"Upload stream\" for "
+                  "progress and Cancel)")
 
 
 class ProgressReader(io.RawIOBase):
-    """A readable, seekable wrapper that reports bytes read (drives the upload progress bar)."""
+    """A readable, seekable wrapper that reports bytes read. For a streamed upload (``data=`` a file object)
+    requests reads the body block by block as it sends it, so this is the send progress."""
 
     def __init__(self, raw: io.BufferedIOBase, size: int, on_progress, name: str = "model") -> None:
         self._raw, self.size, self._cb, self.name = raw, size, on_progress, name
@@ -57,6 +63,7 @@ class ModelsPanel(Panel):
     title = "Models"
 
     def build(self) -> list[widgets.Widget]:
+        self.picker = WorkspacePicker(self)
         self.table = DataTable(columns=["id", "name", "num_versions", "created_at", "updated_at"], caption="Models")
         self.table.observe(self._on_select, "selected")
         self.versions = DataTable(columns=["id", "model_version", "sha", "file_name", "status"],
@@ -71,12 +78,14 @@ class ModelsPanel(Panel):
         self.upload_button = self.button("Upload", self.upload, icon="upload", style="primary")
         self.progress = widgets.FloatProgress(min=0.0, max=1.0, value=0.0, description="Upload",
                                               layout=widgets.Layout(visibility="hidden"))
+        self.upload_note = widgets.HTML()
         self.cancel_button = widgets.Button(description="Cancel", icon="times", disabled=True,
-                                            tooltip="Stop a streamed upload")
+                                            tooltip="Stop a streamed upload (multipart uploads cannot be stopped)")
         self.cancel_button.on_click(lambda _b: self.cancel())
-        self.observe(lambda c: setattr(self.cancel_button, "disabled", not c["new"]), "busy")
-        self.state.observe(lambda _c: self.run_action(self._load) if self.session else None, "workspace")
+        self.observe(lambda c: None if c["new"] else setattr(self.cancel_button, "disabled", True), "busy")
+        self.state.observe(self._workspace_changed, "workspace")
         return [
+            self.picker,
             widgets.HBox([self.refresh_button]),
             self.table,
             self.versions,
@@ -85,6 +94,7 @@ class ModelsPanel(Panel):
             widgets.HBox([self.name, self.mode, self.framework]),
             widgets.HBox([self.path, self.upload_file]),
             widgets.HBox([self.upload_button, self.progress, self.cancel_button]),
+            self.upload_note,
         ]
 
     def on_session(self) -> None:
@@ -94,22 +104,21 @@ class ModelsPanel(Panel):
     def refresh(self) -> None:
         self.run_action(self._load)
 
-    def _workspace(self) -> dict[str, Any]:
-        if not self.state.workspace:
-            raise v.InputError("Select a workspace in the Workspaces tab first")
-        return self.state.workspace
+    def _workspace_changed(self, change: Any) -> None:
+        if change["new"] and self.session is not None:
+            self.run_when_idle("models", self._load)
+        elif not change["new"]:
+            self.table.set_df(self.table.df.iloc[0:0])
 
     def _load(self) -> None:
-        ws = self._workspace()
+        ws = self.require_workspace()
         models = self.require_session().models.list(ws["id"])
         self.table.set_df(models.df, keep="id")
 
     def _on_select(self, change: Any) -> None:
-        if change["new"]:
-            if self.busy:
-                self._show_model(change["new"])
-            else:
-                self.run_action(lambda: self._show_model(change["new"]))
+        row = change["new"]
+        if row:
+            self.run_when_idle("model details", lambda: self._show_model(row))
 
     def _show_model(self, row: dict[str, Any]) -> None:
         sess = self.require_session()
@@ -134,36 +143,66 @@ class ModelsPanel(Panel):
         return open(path, "rb"), os.path.basename(path), os.path.getsize(path)  # noqa: SIM115 - closed by caller
 
     def upload(self) -> None:
-        """Upload with the chosen mode into the selected workspace (in a thread; :meth:`wait` joins it). The
-        progress bar follows the bytes sent; Cancel stops a streamed upload between chunks."""
+        """Upload with the chosen mode into the selected workspace (in a thread; :meth:`wait` joins it). A
+        streamed upload drives the progress bar with the bytes sent and Cancel stops it between chunks; a
+        multipart upload (plain or convert) is one request built in memory: an indeterminate "uploading…"
+        bar, no Cancel."""
         def act() -> None:
-            ws = self._workspace()
+            ws = self.require_workspace()
             name = v.dns_name(self.name.value, "Model name")
             raw, fname, size = self._source()
-            self.progress.value, self.progress.bar_style = 0.0, "info"
-            self.progress.layout.visibility = "visible"
+            models = self.require_session().models
+            streamed = self.mode.value == "stream"
+            self._upload_started(streamed, size)
 
             def moved(done: int, total: int) -> None:
                 self.check_cancel()  # raising inside read() aborts the request body mid-stream
                 self.progress.value = min(1.0, done / total) if total else 1.0
 
-            reader = ProgressReader(raw, size, moved, name=fname)
-            models = self.require_session().models
             try:
-                if self.mode.value == "stream":
-                    out = models.upload_stream(name, ws["id"], reader, filename=fname)
+                if streamed:
+                    out = models.upload_stream(name, ws["id"], ProgressReader(raw, size, moved, name=fname),
+                                               filename=fname)
                 elif self.mode.value == "convert":
-                    out = models.upload_and_convert(name, ws["id"], reader, framework=self.framework.value,
+                    out = models.upload_and_convert(name, ws["id"], raw, framework=self.framework.value,
                                                     filename=fname)
                 else:
-                    out = models.upload(name, ws["id"], reader, filename=fname)
+                    out = models.upload(name, ws["id"], raw, filename=fname)
             except Exception:
-                self.progress.bar_style = "danger"
+                self._upload_done(False)
                 raise
             finally:
                 raw.close()
-            self.progress.value, self.progress.bar_style = 1.0, "success"
+            self._upload_done(True)
             self._load()
             self.table.select_where("name", name)
             self.message = f"Uploaded {fname} as {name} (id {out['id']})"
+        self.cancel_button.disabled = self.mode.value != "stream"  # before the thread: Cancel is clickable at once
         self.run_action(act, background=True)
+
+    def _upload_started(self, streamed: bool, size: int) -> None:
+        if streamed:
+            self.upload_note.value = ""
+            self.progress.value, self.progress.bar_style, self.progress.layout.visibility = 0.0, "info", "visible"
+        else:
+            self.progress.layout.visibility = "hidden"
+            self.upload_note.value = ("<progress style='width:14em'></progress> "
+                                      + html.escape(MULTIPART_NOTE.format(size=_size(size))))
+
+    def _upload_done(self, ok: bool) -> None:
+        self.cancel_button.disabled = True
+        self.upload_note.value = ""
+        if self.progress.layout.visibility == "visible":
+            self.progress.bar_style = "success" if ok else "danger"
+            if ok:
+                self.progress.value = 1.0
+
+
+def _size(n: int) -> str:
+    """``812 bytes``, ``3.4 MB``."""
+    value, unit = float(n), "bytes"
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            break
+        value /= 1024
+    return f"{n} bytes" if unit == "bytes" else f"{value:.1f} {unit}"

@@ -1,16 +1,112 @@
-"""The assay panels' figures: thin adapters over :mod:`wallaroo_widgets.plots` that also cover the
-"nothing selected yet" states with a placeholder, and click-to-select wiring for the score timeline."""
+"""Small views shared by the panels: the workspace menu of a standalone panel (:class:`WorkspacePicker`,
+:func:`resolve_workspace`) and the assay panels' figures — thin adapters over :mod:`wallaroo_widgets.plots`
+that also cover the "nothing selected yet" states with a placeholder, and click-to-select wiring for the
+score timeline."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
 from .. import plots
 from .figures import empty_figure
+from .validate import InputError
+
+if TYPE_CHECKING:
+    from .base import Panel
+
+WORKSPACE_KEYS = ("id", "name", "models", "pipelines")
+
+
+def workspace_record(item: dict[str, Any]) -> dict[str, Any]:
+    """The ``state.workspace`` shape (``id``, ``name``, ``models``, ``pipelines``) of a workspaces/list item."""
+    return {k: item.get(k) for k in WORKSPACE_KEYS}
+
+
+def resolve_workspace(session: Any, ref: Any) -> dict[str, Any]:
+    """A workspace given by name, id (int or digits) or dict (``id`` and/or ``name``), looked up in
+    ``workspaces.list()``; :class:`InputError` naming it when the caller cannot see it."""
+    if isinstance(ref, dict):
+        key, want = ("id", ref["id"]) if ref.get("id") is not None else ("name", ref.get("name"))
+    elif isinstance(ref, int) or (isinstance(ref, str) and ref.strip().isdigit()):
+        key, want = "id", int(ref)
+    else:
+        key, want = "name", str(ref or "").strip()
+    if want in (None, ""):
+        raise InputError("workspace= needs a workspace name, id or {'id': ...}")
+    for item in session.workspaces.list():
+        if (int(item["id"]) == int(want)) if key == "id" else item.get("name") == want:
+            return workspace_record(item)
+    raise InputError(f"No workspace with {key} {want!r} is visible to this user")
+
+
+class WorkspacePicker(widgets.HBox):
+    """A workspace menu bound to ``panel.state.workspace``, shown when the panel is used on its own (no
+    console, so no Workspaces tab). Loading goes through ``panel.run_when_idle`` (errors inline)."""
+
+    def __init__(self, panel: Panel) -> None:
+        self.panel = panel
+        self.items: list[dict[str, Any]] = []
+        self._syncing = False
+        self.dropdown = widgets.Dropdown(description="Workspace", options=[("(choose a workspace)", None)],
+                                         value=None, layout=widgets.Layout(width="28em"))
+        self.reload_button = panel.button("", self.refresh, icon="refresh", tooltip="Reload the workspace list")
+        super().__init__([self.dropdown, self.reload_button])
+        self.dropdown.observe(self._chosen, "value")
+        panel.state.observe(self._state_changed, "workspace")
+        panel.state.observe(self._visibility, "in_console")
+        panel.state.observe(lambda _c: self.refresh(), "session")
+        self._visibility()
+        self.refresh()
+
+    @property
+    def active(self) -> bool:
+        """False inside a console (the Workspaces tab selects instead)."""
+        return not self.panel.state.in_console
+
+    def refresh(self) -> None:
+        """Reload the menu (when shown and connected)."""
+        if self.active and self.panel.session is not None:
+            self.panel.run_when_idle("workspace menu", self._load)
+
+    def _load(self) -> None:
+        self.items = [workspace_record(w) for w in self.panel.require_session().workspaces.list()]
+        current = self.panel.state.workspace
+        if current and all(w["id"] != current.get("id") for w in self.items):
+            self.items.append(dict(current))
+        self._set_options()
+
+    def _set_options(self) -> None:
+        current = (self.panel.state.workspace or {}).get("id")
+        options = [("(choose a workspace)", None)] + [(f"{w['name']} (id {w['id']})", w["id"]) for w in self.items]
+        self._syncing = True
+        try:
+            self.dropdown.options = options
+            self.dropdown.value = current if any(v == current for _t, v in options) else None
+        finally:
+            self._syncing = False
+
+    def _chosen(self, change: Any) -> None:
+        if self._syncing:
+            return
+        ws = next((w for w in self.items if w["id"] == change["new"]), None)
+        if ws is not None and (self.panel.state.workspace or {}).get("id") != ws["id"]:
+            self.panel.state.workspace = dict(ws)
+
+    def _state_changed(self, change: Any) -> None:
+        ws = change["new"]
+        if not self.active:
+            return
+        if ws and all(w["id"] != ws.get("id") for w in self.items):
+            self.items.append(workspace_record(ws))
+        self._set_options()
+
+    def _visibility(self, _change: Any = None) -> None:
+        self.layout.display = "flex" if self.active else "none"
 
 
 def timeline_figure(results: list[dict[str, Any]], warning: float | None, alert: float | None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import ipywidgets as widgets
@@ -10,6 +11,7 @@ import pandas as pd
 from . import validate as v
 from .base import Panel
 from .table import DataTable
+from .views import workspace_record
 
 WS_COLUMNS = ["id", "name", "created_at", "num_models", "num_pipelines", "archived", "created_by"]
 
@@ -57,12 +59,10 @@ class WorkspacesPanel(Panel):
         row = change["new"]
         if not row:
             return
-        self.state.workspace = {k: row.get(k) for k in ("id", "name", "models", "pipelines")}
-        self.selected_label.value = f"Selected workspace: <b>{row.get('name')}</b> (id {row.get('id')})"
-        if not self.busy:
-            self.run_action(self._load_members)
-        else:
-            self._load_members()
+        self.state.workspace = workspace_record(row)
+        self.selected_label.value = (f"Selected workspace: <b>{html.escape(str(row.get('name')))}</b> "
+                                     f"(id {html.escape(str(row.get('id')))})")
+        self.run_when_idle("members", self._load_members)
 
     def _load_members(self) -> None:
         ws = self._workspace()
