@@ -7,10 +7,13 @@
 #   upload** (raw bytes, for large files) and **upload_and_convert** (with a framework);
 # - list the models of a workspace, their **versions** (sha, version UUID, file name) and their **config**;
 # - browse the same in the **Models panel**.
+#
+# Models and workspaces cannot be deleted through the MLOps API, so the notebook works in the fixed
+# workspace `tutorial-models` and uploads a file only when the model does not hold it yet: a second run
+# reuses everything and leaves the instance exactly as one run does.
 
 # %%
 import hashlib
-import secrets
 import tempfile
 from pathlib import Path
 
@@ -18,12 +21,15 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from wallaroo_widgets import Session
+from wallaroo_widgets import Session, ValidationError
 
 session = Session.from_env()
-SUFFIX = secrets.token_hex(3)
-workspace_id = session.workspaces.create(f"nb-models-{SUFFIX}")["workspace_id"]
-print("workspace", workspace_id)
+WORKSPACE = "tutorial-models"  # fixed: reused by later runs
+try:
+    workspace_id = session.workspaces.create(WORKSPACE)["workspace_id"]
+except ValidationError:  # "workspace name already exists": an earlier run created it
+    workspace_id = next(w["id"] for w in session.workspaces.list() if w["name"] == WORKSPACE)
+print("workspace", WORKSPACE, workspace_id)
 
 # %% [markdown]
 # ## 1. A small ONNX model
@@ -46,7 +52,17 @@ model.ir_version = 8
 onnx.checker.check_model(model)
 model_path = Path(tempfile.mkdtemp()) / "tiny_linear.onnx"
 model_path.write_bytes(model.SerializeToString())
-print(model_path.name, model_path.stat().st_size, "bytes, sha256", hashlib.sha256(model_path.read_bytes()).hexdigest()[:12])
+SHA = hashlib.sha256(model_path.read_bytes()).hexdigest()  # the server stores the same sha256 per version
+print(model_path.name, model_path.stat().st_size, "bytes, sha256", SHA[:12])
+
+
+def stored_version(name, file_name):
+    """The version of model ``name`` in our workspace that already holds this file (same sha256 and file name)."""
+    model = next((m for m in session.models.list(workspace_id) if m["name"] == name), None)
+    if model is None:
+        return None
+    return next((v for v in session.models.list_versions(name, model["id"])
+                 if v["sha"] == SHA and v["file_name"] == file_name), None)
 
 # %% [markdown]
 # ## 2. Upload (multipart)
@@ -58,12 +74,17 @@ print(model_path.name, model_path.stat().st_size, "bytes, sha256", hashlib.sha25
 # | `file` | a path, bytes or a binary file object (form part `file`) |
 # | `visibility` | `public` (default) or `private` |
 #
-# The answer is the `insert_models` envelope; `id` is the new model version's id.
+# The answer is the `insert_models` envelope; `id` is the new model version's id. Every upload adds a
+# version, even of identical bytes, so we first check whether the model already holds this file.
 
 # %%
-name = f"tiny-linear-{SUFFIX}"
-up = session.models.upload(name, workspace_id, model_path)
-print("uploaded", name, "-> id", up["id"])
+name = "tiny-linear"
+found = stored_version(name, model_path.name)
+if found is None:
+    up = session.models.upload(name, workspace_id, model_path)
+    print("uploaded", name, "-> id", up["id"])
+else:
+    print(f"{name} already holds {model_path.name} (version id {found['id']}, from an earlier run): not uploading")
 
 # %% [markdown]
 # ## 3. Stream upload (large files)
@@ -78,8 +99,12 @@ print("uploaded", name, "-> id", up["id"])
 # | `filename` | the stored file name (default: the path's name) |
 
 # %%
-up2 = session.models.upload_stream(name, workspace_id, model_path, filename="tiny_linear_v2.onnx")
-print("second version -> id", up2["id"])
+found = stored_version(name, "tiny_linear_v2.onnx")
+if found is None:
+    up2 = session.models.upload_stream(name, workspace_id, model_path, filename="tiny_linear_v2.onnx")
+    print("second version -> id", up2["id"])
+else:
+    print(f"{name} already holds tiny_linear_v2.onnx (version id {found['id']}): not uploading")
 
 # %% [markdown]
 # ## 4. Upload and convert
@@ -94,15 +119,25 @@ print("second version -> id", up2["id"])
 # | `input_schema`, `output_schema` | base64 Arrow schemas (needed by some frameworks) |
 
 # %%
-converted = session.models.upload_and_convert(f"tiny-converted-{SUFFIX}", workspace_id, model_path,
-                                               framework="onnx")
-print("upload_and_convert -> id", converted["id"])
+found = stored_version("tiny-converted", model_path.name)
+if found is None:
+    converted = session.models.upload_and_convert("tiny-converted", workspace_id, model_path, framework="onnx")
+    print("upload_and_convert -> id", converted["id"])
+else:
+    print(f"tiny-converted already holds {model_path.name} (version id {found['id']}): not uploading")
 
 # %% [markdown]
 # ## 5. List models, versions and config
 #
 # `models.list(workspace_id)` returns the workspace's models, newest first; `list_versions` takes the
 # model **name** and its integer pk and returns the versions oldest first (`[-1]` is the latest).
+#
+# | call | parameters | answer |
+# |---|---|---|
+# | `models.list` | `workspace_id` (int), optional `workspace_name` | models, newest first: `id`, `name`, `owner_id`, `created_at`, `updated_at` (newer servers: also `model_versions`) |
+# | `models.list_versions` | `model_id` = the model **name** (str), `models_pk_id` = its integer `id` | versions, oldest first: `id` (version pk), `model_version` (UUID), `sha`, `file_name`, `models_pk_id`, `image_path`, `status` |
+# | `models.get_by_id` | `id` = the model's integer `id` | `id`, `name`, `owner_id`, `workspace_id`, `created_at`, `updated_at`, `model_config` |
+# | `models.get_config_by_id` | `model_id` = the model's (or, for the SDK, the version's) integer id | `{"model_config": null}` or `{"model_config": {id, runtime, tensor_fields, filter_threshold}}` |
 
 # %%
 models = session.models.list(workspace_id)
@@ -114,8 +149,9 @@ versions = session.models.list_versions(name, model["id"])
 versions.df[[c for c in ("id", "model_version", "sha", "file_name", "status") if c in versions.df]]
 
 # %%
-print("sha of the latest version matches the file:",
-      versions[-1]["sha"] == hashlib.sha256(model_path.read_bytes()).hexdigest())
+assert versions[-1]["sha"] == SHA, "the stored sha256 differs from the file's"
+assert [v["file_name"] for v in versions] == ["tiny_linear.onnx", "tiny_linear_v2.onnx"], versions.df
+print("sha of the latest version matches the file:", versions[-1]["sha"][:12], "==", SHA[:12])
 
 # %%
 session.models.get_by_id(model["id"])
@@ -142,11 +178,15 @@ models_panel
 # %% [markdown]
 # ## Clean-up
 #
-# The MLOps API has no model or workspace delete; these models live in their own uniquely named
-# workspace and are never deployed. We remove the local file and close the session.
+# **What remains:** the workspace `tutorial-models` with the models `tiny-linear` (2 versions:
+# `tiny_linear.onnx`, `tiny_linear_v2.onnx`) and `tiny-converted` (1 version), never deployed. The MLOps
+# API cannot delete models or workspaces; the next run finds these files already uploaded and adds
+# nothing. We remove the local file and close the session.
 
 # %%
 model_path.unlink()
 model_path.parent.rmdir()
+remaining = {m["name"]: len(session.models.list_versions(m["name"], m["id"])) for m in session.models.list(workspace_id)}
+assert remaining == {"tiny-linear": 2, "tiny-converted": 1}, remaining
 session.close()
-print("cleaned up")
+print("remains in", WORKSPACE, "(models and workspaces cannot be deleted):", remaining, "versions; none deployed")

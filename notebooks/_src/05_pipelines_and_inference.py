@@ -7,9 +7,13 @@
 # - read the deployment status (engines, model statuses) and the pipeline's external inference URL;
 # - run inferences from a pandas **DataFrame** and from an **Arrow table**;
 # - copy a pipeline, undeploy, and do the same in the **Pipelines panel**.
+#
+# Workspaces, models and pipelines cannot be deleted through the MLOps API, so the notebook works in the
+# fixed workspace `tutorial-pipelines`, reuses the model file and the pipeline copy of an earlier run, and
+# undeploys what it deploys.
 
 # %%
-import secrets
+import hashlib
 import tempfile
 from pathlib import Path
 
@@ -19,11 +23,14 @@ import pandas as pd
 import pyarrow as pa
 from onnx import TensorProto, helper, numpy_helper
 
-from wallaroo_widgets import NotFoundError, Session
+from wallaroo_widgets import NotFoundError, Session, ValidationError
 
 session = Session.from_env()
-SUFFIX = secrets.token_hex(3)
-workspace_id = session.workspaces.create(f"nb-pipelines-{SUFFIX}")["workspace_id"]
+WORKSPACE = "tutorial-pipelines"  # fixed names: a second run reuses them
+try:
+    workspace_id = session.workspaces.create(WORKSPACE)["workspace_id"]
+except ValidationError:  # "workspace name already exists": an earlier run created it
+    workspace_id = next(w["id"] for w in session.workspaces.list() if w["name"] == WORKSPACE)
 
 # The tiny linear ONNX model of notebook 04: output = tensor . W + b
 W = np.array([[0.5], [1.0], [-0.25], [2.0]], dtype=np.float32)
@@ -41,10 +48,17 @@ onnx.checker.check_model(onnx_model)
 model_path = Path(tempfile.mkdtemp()) / "tiny_linear.onnx"
 model_path.write_bytes(onnx_model.SerializeToString())
 
-model_name = f"tiny-linear-{SUFFIX}"
-version_id = session.models.upload(model_name, workspace_id, model_path)["id"]
-model = next(m for m in session.models.list(workspace_id) if m["name"] == model_name)
-version = session.models.list_versions(model_name, model["id"])[-1]
+sha = hashlib.sha256(model_path.read_bytes()).hexdigest()
+
+model_name = "tiny-linear"
+model = next((m for m in session.models.list(workspace_id) if m["name"] == model_name), None)
+versions = session.models.list_versions(model_name, model["id"]) if model else []
+version = next((v for v in versions if v["sha"] == sha), None)  # uploaded by an earlier run?
+if version is None:
+    session.models.upload(model_name, workspace_id, model_path)
+    model = next(m for m in session.models.list(workspace_id) if m["name"] == model_name)
+    version = session.models.list_versions(model_name, model["id"])[-1]
+version_id = version["id"]
 print("model", model_name, "version", version["model_version"])
 
 # %% [markdown]
@@ -56,10 +70,11 @@ print("model", model_name, "version", version["model_version"])
 # | `workspace_id` | its workspace |
 # | `steps` | e.g. `[{"ModelInference": {"models": [{"name", "version", "sha"}]}}]`; omit for an empty pipeline |
 #
-# `Pipelines.model_step(...)` builds the step from a model version.
+# `Pipelines.model_step(...)` builds the step from a model version. Creating a name that exists adds a
+# new **version** of that pipeline (as the SDK's `build_pipeline` does), so a second run reuses the pipeline.
 
 # %%
-pipeline_name = f"nb-pipeline-{SUFFIX}"
+pipeline_name = "tutorial-pipeline"
 step = session.pipelines.model_step({"name": model_name, "version": version["model_version"],
                                      "sha": version["sha"]})
 created = session.pipelines.create(pipeline_name, workspace_id, [step])
@@ -89,8 +104,14 @@ status = session.pipelines.wait_until_running(
 
 # %% [markdown]
 # ## 3. Status and external URL
+#
+# | call | parameters | answer |
+# |---|---|---|
+# | `pipelines.status` | `name` = `"<deploy_id>-<deployment id>"` (build it with `deployment_name`) | `status` (`Running`, `Starting`, `Error`), `engines` (pods with `model_statuses`), `engine_lbs`, `sidekicks`; an unknown name raises `NotFoundError` |
+# | `pipelines.external_url` | `workspace_id`, `pipeline_name` | the inference URL `…/v1/api/pipelines/infer/<deploy_id>-<id>/<pipeline_name>` |
 
 # %%
+assert status["status"] == "Running", status["status"]
 engine = status["engines"][0]
 print("status:", status["status"])
 print("engine:", engine.get("name"), engine.get("status"))
@@ -98,6 +119,7 @@ print("models:", [(m["name"], m["status"]) for m in (engine.get("model_statuses"
 
 # %%
 url = session.pipelines.external_url(workspace_id, pipeline_name)
+assert url.endswith(f"/{deploy_name}/{pipeline_name}"), url
 url
 
 # %% [markdown]
@@ -119,11 +141,13 @@ result[["time", "in.tensor", "out.output"]]
 # %%
 expected = (np.array(rows, dtype=np.float32) @ W + b).ravel()
 got = np.array([v[0] for v in result["out.output"]], dtype=np.float32)
-print("matches tensor . W + b:", np.allclose(got, expected))
+assert np.allclose(got, expected), (got, expected)
+print("matches tensor . W + b:", got)
 
 # %%
 table = pa.table({"tensor": pa.array(rows, type=pa.list_(pa.float32(), 4))})
 arrow_result = session.pipelines.infer(url, table)
+assert np.allclose([v[0] for v in arrow_result["out.output"]], expected)
 arrow_result[["time", "out.output"]]
 
 # %% [markdown]
@@ -141,9 +165,18 @@ print(session.last_call.to_curl())
 # | `workspace_id` | target workspace |
 # | `source_pipeline` | pk id of the pipeline to copy |
 # | `deploy` | optional deployment name to deploy the copy right away |
+#
+# The copy's name must be new in the workspace; on a second run the copy exists, which the server
+# answers with a `ValidationError` — the copy from the earlier run is kept as it is.
 
 # %%
-copy = session.pipelines.copy(f"{pipeline_name}-copy", workspace_id, created["pipeline_pk_id"])
+try:
+    copy = session.pipelines.copy(f"{pipeline_name}-copy", workspace_id, created["pipeline_pk_id"])
+except ValidationError as err:
+    if "already exists" not in err.msg:
+        raise
+    copy = None
+    print("kept the copy of an earlier run:", err.msg)
 copy
 
 # %% [markdown]
@@ -157,9 +190,12 @@ copy
 # %%
 session.pipelines.undeploy(created["pipeline_pk_id"], deployment["id"])
 try:
-    print("status after undeploy:", session.pipelines.status(deploy_name)["status"])
-except NotFoundError as err:  # the deployment is gone entirely
+    after = session.pipelines.status(deploy_name)["status"]
+except NotFoundError as err:  # the deployment is gone entirely (the sandbox's answer)
     print("status after undeploy: 404 -", err.msg)
+else:  # an instance that still reports it must not call it running
+    assert after not in ("Running", "Starting"), f"still {after} after undeploy"
+    print("status after undeploy:", after)
 
 # %% [markdown]
 # ## 7. The Pipelines panel
@@ -185,11 +221,20 @@ pipelines_panel
 # %% [markdown]
 # ## Clean-up
 #
-# The deployment is gone (the copy was never deployed); the API has no pipeline or model delete, so
-# they stay, undeployed, in this notebook's uniquely named workspace.
+# **What remains:** the workspace `tutorial-pipelines` with the model `tiny-linear` (one version) and the
+# pipelines `tutorial-pipeline` and `tutorial-pipeline-copy`, **undeployed** (the copy was never deployed).
+# The MLOps API cannot delete workspaces, models or pipelines, so the next run reuses them. What a run
+# does add, because that is what deploying and inferring means: one pipeline version (`pipelines/create`
+# on an existing name), one undeployed deployment record, and the six inferences in the pipeline's log.
 
 # %%
+try:
+    session.pipelines.status(deploy_name)
+    raise AssertionError("the deployment is still there")
+except NotFoundError:
+    pass
 model_path.unlink()
 model_path.parent.rmdir()
 session.close()
-print("cleaned up")
+print("remains in", WORKSPACE, "(no delete in the API): tiny-linear, tutorial-pipeline, tutorial-pipeline-copy;"
+      " nothing deployed")
