@@ -335,3 +335,48 @@ def test_baseline_distribution_from_summaries_and_shared_bins() -> None:
     assert b.xbins.start == w.xbins.start == 1.0 and b.xbins.size == w.xbins.size == pytest.approx(29 / 60, rel=1e-8)
     assert b.xbins.end == w.xbins.end >= 30.0
     assert fig.layout.yaxis.title.text == "share of values per histogram bin" and b.histnorm == "probability"
+
+
+def _one_window(summ: dict) -> tuple[dict, dict]:
+    """B = 1..10 vs W = 3..12 (assay-math §10.4), one 1-minute window."""
+    base = drift.summarize(np.arange(1, 11.0), summ)
+    [res] = drift.score_windows(np.arange(10) + T0.value // 1_000_000, np.arange(3, 13.0), base, summ,
+                                start=T0, width="1 minute", until=T0 + pd.Timedelta(minutes=1))
+    return base, res
+
+
+def test_bin_contributions_maxdiff_puts_the_score_on_bin_index() -> None:
+    """MaxDiff §10.4: |Δ| = [0, .2, 0, 0, 0, 0, .2], score = max = .2 at bin_index 1 (first of the tie), so
+    bin 1 carries the whole score (not 50/50 with the right outlier bin)."""
+    _, res = _one_window({"num_bins": 5, "metric": "MaxDiff"})
+    assert res["scores"] == pytest.approx([0, .2, 0, 0, 0, 0, .2]) and res["bin_index"] == 1
+    fig = plots.bin_contributions(res)
+    assert list(fig.data[0].y) == [0, 100, 0, 0, 0, 0, 0]
+    assert fig.layout.title.text == ("Bin contributions (MaxDiff: the score is bin e_2.00e0's difference alone; "
+                                     "outlier bins: 0.0% of the score)")
+    assert drift.outlier_share(res) == 0.0
+    assert drift.outlier_share({**res, "bin_index": 6}) == 1.0
+
+
+def test_edges_aggregation_has_no_outlier_bins() -> None:
+    _, res = _one_window({"num_bins": 5, "aggregation": "Edges"})
+    assert drift.outlier_share(res) is None
+    fig = plots.bin_contributions(res)
+    assert list(fig.data[0].x) == ["e0", "e1", "e2", "e3", "e4", "e5"]
+    assert list(fig.data[0].marker.pattern.shape) == [""] * 6 and "no outlier bins" in fig.layout.title.text
+    ms = np.arange(10) + T0.value // 1_000_000
+    sc = drift.WindowScorer(ms, np.arange(3, 13.0), start=T0, width="1 minute", until=T0 + pd.Timedelta(minutes=1),
+                            baseline_values=np.arange(1, 11.0))
+    assert np.isnan(sc.score({"num_bins": 5, "aggregation": "Edges"}).outlier_share).all()
+    assert sc.score({"num_bins": 5, "metric": "MaxDiff"}).outlier_share.tolist() == [0.0]
+
+
+def test_bins_comparison_scores_a_bare_summary_with_a_summarizer() -> None:
+    """§10.4 PSI: scores [0, .7193…, 0, 0, 0, 0, .7193…], score 1.4386629871044352."""
+    base, res = _one_window({"num_bins": 5})
+    fig = plots.bins_comparison(base, res["window_summary"], summarizer={"num_bins": 5})
+    assert list(fig.data[1].text) == ["0.0000", "0.7193", "0.0000", "0.0000", "0.0000", "0.0000", "0.7193"]
+    assert fig.layout.title.text.startswith("5 Quantile Density · PSI=1.439")
+    mx = plots.bins_comparison(base, res["window_summary"], summarizer={"num_bins": 5, "metric": "MaxDiff"})
+    assert "MaxDiff=0.200" in mx.layout.title.text and "bin#=1" in mx.layout.title.text
+    assert plots.bins_comparison(base, res["window_summary"]).data[1].text is None  # no summarizer: no scores

@@ -60,10 +60,16 @@ def baseline_diagnostics(values: Any, baseline: dict[str, Any],
 
 
 def outlier_share(result: dict[str, Any]) -> float | None:
-    """Share (0..1) of a result's summed per-bin scores coming from the two outlier bins; None if no score."""
+    """Share (0..1) of a result's score coming from the two outlier bins: of the summed per-bin scores, or for
+    MaxDiff (score = one bin's difference) 1 or 0 by ``bin_index``. None without scores, and for the Edges
+    aggregation (its entries are edge positions e0..en, not bins: there are no outlier bins)."""
     scores = result.get("scores")
-    if not scores:
+    summ = result.get("summarizer") or {}
+    window = result.get("window_summary") or {}
+    if not scores or "Edges" in (summ.get("aggregation"), window.get("aggregation")):
         return None
+    if summ.get("metric") == "MaxDiff" and result.get("bin_index") is not None:
+        return float(int(result["bin_index"]) in (0, len(scores) - 1))
     s = np.asarray(scores, dtype=np.float64)
     total = s.sum()
     return float((s[0] + s[-1]) / total) if total > 0 else 0.0

@@ -56,7 +56,12 @@ class WindowScores:
 
     @property
     def outlier_share(self) -> np.ndarray:
-        """Share of each window's summed per-bin scores that comes from the two outlier bins."""
+        """Share of each window's score from the two outlier bins (as ``drift.outlier_share``): of the summed
+        per-bin scores, MaxDiff 1 or 0 by bin_index; NaN for Edges (no outlier bins); 0 for empty windows."""
+        if self.summarizer.aggregation == "Edges":
+            return np.full(self.score.shape, np.nan)
+        if self.bin_index is not None:
+            return np.isin(self.bin_index, (0, self.scores.shape[1] - 1)).astype(np.float64)
         total = self.scores.sum(axis=1)
         part = self.scores[:, 0] + self.scores[:, -1]
         with np.errstate(invalid="ignore", divide="ignore"):

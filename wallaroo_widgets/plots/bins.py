@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import plotly.graph_objects as go
 
-from ..drift import Summarizer, score
+from ..drift import Summarizer, outlier_share, score
 from ._common import (
     BASELINE_COLOR,
     OUTLIER_PATTERN,
@@ -60,16 +61,21 @@ def _title(result: dict[str, Any], summ: dict[str, Any] | None, window: dict[str
     return " · ".join(p for p in parts if p)
 
 
-def bins_comparison(baseline: dict[str, Any], window: dict[str, Any], title: str | None = None) -> go.Figure:
+def bins_comparison(baseline: dict[str, Any], window: dict[str, Any], title: str | None = None,
+                    summarizer: Summarizer | dict[str, Any] | None = None) -> go.Figure:
     """Grouped bars of baseline and window aggregated values per bin.
 
     ``window`` is an AssayResult (local or server) or a window Summary. Ticks show the edge name and the
     bin's range (outlier bins marked ⚠ and hatched); window bars carry the per-bin score; the title gives
-    metric, score, bin#, status and window start.
+    metric, score, bin#, status and window start. A bare window Summary has no scores: pass ``summarizer``
+    to score it against the baseline here (a result keeps its own, server-computed, scores).
     """
     base = summary_of(baseline, "baseline")
     win = summary_of(window, "window")
     result = window if "window_summary" in window else {}
+    if not result and summarizer is not None and win is not base:
+        summ = Summarizer.from_dict(summarizer)
+        result = {**score(base, win, summ), "summarizer": summ.to_dict()}
     ticks, ranges = _ticks(base)
     if win is base:  # nothing to compare yet: the baseline alone
         fig = go.Figure([_bar(base, "Baseline", BASELINE_COLOR, ticks, ranges)])
@@ -101,20 +107,38 @@ def _edges_figure(base: dict[str, Any], win: dict[str, Any], title: str) -> go.F
 
 
 def bin_contributions(result: dict[str, Any], title: str | None = None) -> go.Figure:
-    """Each bin's share of the score (%), outlier bins hatched; title gives the outlier bins' share."""
+    """Each bin's share of the score (%), outlier bins hatched; title gives the outlier bins' share.
+
+    PSI / SumDiff / Cumulative: shares of the summed per-bin scores. MaxDiff: the score is the ``bin_index``
+    bin's difference alone, so that bin carries 100 % (the title says so). Edges: the entries are edge
+    positions, not bins: no outlier bins.
+    """
     win = summary_of(result, "result")
     scores = result.get("scores") or []
+    summ = result.get("summarizer") or {}
+    edges_agg = "Edges" in (summ.get("aggregation"), win.get("aggregation"))
     ticks, ranges = _ticks(win)
     pct = share(scores) * 100
-    flags = outlier_flags(len(pct))
-    out_share = float(pct[0] + pct[-1]) if len(pct) >= 2 else 0.0
+    flags = [False] * len(pct) if edges_agg else outlier_flags(len(pct))
+    out = outlier_share(result)
+    note = "" if out is None else f"outlier bins: {100 * out:.1f}% of the score"
+    bin_index = result.get("bin_index")
+    if summ.get("metric") == "MaxDiff" and bin_index is not None and 0 <= int(bin_index) < len(pct):
+        pct = np.zeros(len(pct))
+        pct[int(bin_index)] = 100.0
+        name = bin_names(win)[int(bin_index)] if int(bin_index) < len(bin_names(win)) else f"bin {bin_index}"
+        note = f"MaxDiff: the score is bin {name}'s difference alone; {note}"
+    if edges_agg:
+        ticks = [f"e{i}" for i in range(len(pct))]
+        ranges = [f"edge {i}" for i in range(len(pct))]
+        note = "Edges aggregation: shares of the summed |Δ edge| (no outlier bins)"
     fig = go.Figure([go.Bar(
         x=ticks[:len(pct)], y=pct.tolist(), name="share of score", customdata=list(zip(ranges, scores, strict=False)),
         marker={"color": ["indianred" if f else "slategray" for f in flags],
                 "pattern": {"shape": [OUTLIER_PATTERN if f else "" for f in flags]}},
         text=[f"{p:.1f}%" for p in pct], textposition="outside",
         hovertemplate="bin %{customdata[0]}<br>score=%{customdata[1]:.6g}<br>share=%{y:.1f}%<extra></extra>")])
-    fig.update_layout(title=title or f"Bin contributions (outlier bins: {out_share:.1f}% of the score)",
+    fig.update_layout(title=title or f"Bin contributions ({note})",
                       yaxis_title="% of score", yaxis_range=[0, 110], showlegend=False,
                       xaxis={"automargin": True})
     return fig
