@@ -1,5 +1,9 @@
 """Assays panel: assays of the selected pipeline, (de)activate, results over a period as a score timeline
-and a table; selecting a window shows its bins, the per-bin score contribution and the stats comparison."""
+and a table; selecting a window shows its bins, the per-bin score contribution and the stats comparison.
+
+Used on its own, ``AssaysPanel(session, workspace=..., pipeline=...)`` (names or ids) or the Workspace
+menu picks what to show. :func:`learn_pipelines` and :func:`resolve_pipeline` (shared with the builder)
+name pipelines through their assays: the API has no pipeline listing."""
 
 from __future__ import annotations
 
@@ -9,14 +13,60 @@ import ipywidgets as widgets
 import pandas as pd
 
 from . import validate as v
-from .base import Panel
+from .base import ConsoleState, Panel
 from .figures import figure_widget, sync_figure
 from .table import DataTable
-from .views import bins_figure, contribution_figure, on_point_click, stats_table, timeline_figure
+from .views import (
+    WorkspacePicker,
+    bins_figure,
+    contribution_figure,
+    on_point_click,
+    stats_table,
+    timeline_figure,
+)
 
 ASSAY_COLUMNS = ["id", "name", "active", "status", "warning_threshold", "alert_threshold", "last_run", "next_run",
                  "pipeline_name", "run_at", "num_ok", "num_warnings", "num_alerts"]
 RESULT_COLUMNS = ["window_start", "window_end", "score", "status", "window_count", "bin_index", "window_mean"]
+
+
+def learn_pipelines(state: ConsoleState, assays: list[dict[str, Any]], workspace_id: Any = None) -> None:
+    """Assays name their pipeline: make those pipelines known (builder dropdown, Pipelines table)."""
+    for a in assays:
+        if a.get("pipeline_id") is not None and a.get("pipeline_name"):
+            if not any(p.get("id") == a["pipeline_id"] and p.get("name") for p in state.pipelines):
+                state.remember_pipeline({"id": a["pipeline_id"], "name": a["pipeline_name"],
+                                         "workspace_id": a.get("workspace_id") or workspace_id})
+
+
+def resolve_pipeline(session: Any, state: ConsoleState, ref: Any) -> dict[str, Any]:
+    """A pipeline given by name, id or ``{"id", "name"}`` dict -> its known record (``id``, ``name``,
+    ``workspace_id``), made ``state.pipeline``. Ids find their workspace (workspaces/list); names are found
+    through the assays of ``state.workspace`` (the API lists no pipelines)."""
+    given = dict(ref) if isinstance(ref, dict) else {}
+    if not given:
+        text = str(ref).strip()
+        given = {"id": int(text)} if text.isdigit() else {"name": text}
+    if given.get("id") is not None and not state.workspace:
+        ws = next((w for w in session.workspaces.list() if int(given["id"]) in (w.get("pipelines") or [])), None)
+        if ws is None:
+            raise v.InputError(f"No pipeline with id {given['id']} is visible to this user")
+        state.workspace = {k: ws.get(k) for k in ("id", "name", "models", "pipelines")}
+    if not state.workspace:
+        raise v.InputError(f"pipeline={given.get('name')!r} by name needs workspace= too (or pass its id)")
+    wid = state.workspace["id"]
+    learn_pipelines(state, session.assays.list(workspace_id=wid), wid)
+    known = [p for p in state.pipelines if p.get("workspace_id") in (wid, None)]
+    key = "id" if given.get("id") is not None else "name"
+    hit = next((p for p in known if p.get(key) == given[key]), None)
+    if hit is None and key == "id" and given.get("name"):
+        hit = state.remember_pipeline({"id": int(given["id"]), "name": given["name"], "workspace_id": wid})
+    if hit is None or not hit.get("name"):
+        what = f"id {given['id']}" if key == "id" else f"name {given['name']!r}"
+        raise v.InputError(f"No pipeline with {what} is named by an assay in workspace {state.workspace['name']} "
+                           "(the API lists no pipelines): pass pipeline={'id': ..., 'name': ...}")
+    state.pipeline = dict(hit)
+    return hit
 
 
 class AssaysPanel(Panel):
@@ -24,7 +74,13 @@ class AssaysPanel(Panel):
 
     title = "Assays"
 
+    def __init__(self, session: Any = None, *, state: ConsoleState | None = None, workspace: Any = None,
+                 pipeline: Any = None, **kwargs: Any) -> None:
+        self._pending_pipeline = pipeline  # resolved once connected (after workspace=)
+        super().__init__(session, state=state, workspace=workspace, **kwargs)
+
     def build(self) -> list[widgets.Widget]:
+        self.picker = WorkspacePicker(self)  # hidden inside a console (the Workspaces tab selects)
         self.table = DataTable(columns=ASSAY_COLUMNS, caption="Assays", page_length=5)
         self.refresh_button = self.button("Refresh", self.refresh, icon="refresh")
         self.activate_button = self.button("Activate", lambda: self.set_active(True), icon="play")
@@ -42,6 +98,7 @@ class AssaysPanel(Panel):
         self.results: list[dict[str, Any]] = []
         self.state.observe(lambda _c: self._reload(), ["pipeline", "workspace"])
         return [
+            self.picker,
             widgets.HBox([self.refresh_button, self.activate_button, self.deactivate_button]),
             self.table,
             widgets.HBox([self.start, self.end, self.results_button]),
@@ -49,30 +106,31 @@ class AssaysPanel(Panel):
         ]
 
     def on_session(self) -> None:
+        if self._pending_pipeline is not None:
+            ref, self._pending_pipeline = self._pending_pipeline, None
+            resolve_pipeline(self.require_session(), self.state, ref)
         if self.state.pipeline or self.state.workspace:
             self._load()
 
     def _reload(self) -> None:
         if self.session is not None:
-            self.run_action(self._load) if not self.busy else self._load()
+            self.run_when_idle("assays", self._load)
 
     def _load(self) -> None:
         sess = self.require_session()
         p = self.state.pipeline
-        if p and p.get("id") is not None:
+        ws = self.state.workspace
+        if p and p.get("id") is not None and (not ws or p.get("workspace_id") in (ws.get("id"), None)):
             assays = sess.assays.list(p["id"])
-        elif self.state.workspace:
-            assays = sess.assays.list(workspace_id=self.state.workspace["id"])
+        elif ws:
+            assays = sess.assays.list(workspace_id=ws["id"])
+        elif self.state.in_console:
+            raise v.InputError("Select a workspace in the Workspaces tab (or a pipeline in the Pipelines tab) first")
         else:
-            raise v.InputError("Select a workspace or pipeline first")
+            raise v.InputError("Choose a workspace in the Workspace menu above (or pass workspace=... or "
+                               "pipeline=...)")
         self.table.set_df(assays.df, keep="id")
-        for a in assays:  # assays name their pipeline: make it known to the builder and pipelines tab
-            if a.get("pipeline_id") is not None and a.get("pipeline_name"):
-                known = any(p.get("id") == a["pipeline_id"] for p in self.state.pipelines)
-                if not known:
-                    self.state.remember_pipeline({"id": a["pipeline_id"], "name": a["pipeline_name"],
-                                                  "workspace_id": a.get("workspace_id")
-                                                  or (self.state.workspace or {}).get("id")})
+        learn_pipelines(self.state, assays, (ws or {}).get("id"))
 
     def refresh(self) -> None:
         self.run_action(self._load)

@@ -12,7 +12,8 @@ import ipywidgets as widgets
 import pandas as pd
 
 from . import validate as v
-from .base import Panel
+from .assays import learn_pipelines, resolve_pipeline
+from .base import ConsoleState, Panel
 from .builder_model import (
     AGGREGATIONS,
     BIN_MODES,
@@ -23,7 +24,7 @@ from .builder_model import (
 )
 from .figures import figure_widget, sync_figure
 from .table import DataTable
-from .views import baseline_figure, bins_figure, on_point_click, timeline_figure
+from .views import WorkspacePicker, baseline_figure, bins_figure, on_point_click, timeline_figure
 
 #: widgets whose value is copied to the BuilderConfig field of the same name (text is parsed by the model)
 _FIELDS = ("name", "iopath", "baseline_kind", "baseline_start", "baseline_end", "window_start", "width", "interval",
@@ -42,7 +43,33 @@ class AssayBuilder(Panel):
     title = "Assay builder"
     background = True  # "Preview on server" runs in a thread (Cancel stays clickable); local re-scoring is inline
 
+    def __init__(self, session: Any = None, *, state: ConsoleState | None = None, workspace: Any = None,
+                 pipeline: Any = None, **kwargs: Any) -> None:
+        """``workspace=`` / ``pipeline=`` (names or ids) choose what to build on when used on its own."""
+        self._pending_pipeline = pipeline  # resolved once connected (after workspace=)
+        super().__init__(session, state=state, workspace=workspace, **kwargs)
+
+    def on_session(self) -> None:
+        if self._pending_pipeline is not None:
+            ref, self._pending_pipeline = self._pending_pipeline, None
+            resolve_pipeline(self.require_session(), self.state, ref)
+        elif self.state.workspace and not self.state.in_console:
+            self._learn_pipelines()
+
+    def _workspace_changed(self, _change: Any) -> None:
+        # inside a console the Assays tab names the pipelines; on its own the builder asks the assays itself
+        if self.state.workspace and self.session is not None and not self.state.in_console:
+            self.run_when_idle("pipelines", self._learn_pipelines)
+
+    def _learn_pipelines(self) -> None:
+        wid = self.state.workspace["id"]
+        learn_pipelines(self.state, self.require_session().assays.list(workspace_id=wid), wid)
+        if not any(p.get("workspace_id") == wid for p in self.state.pipelines):
+            self.message = (f"No assay in workspace {self.state.workspace.get('name')} names a pipeline (the API "
+                            "lists no pipelines): pass pipeline={'id': ..., 'name': ...}")
+
     def build(self) -> list[widgets.Widget]:
+        self.picker = WorkspacePicker(self)  # hidden inside a console (the Workspaces tab selects)
         self.model = AssayBuilderModel()
         self._syncing = False
         lay = widgets.Layout(width="22em")
@@ -100,10 +127,12 @@ class AssayBuilder(Panel):
             getattr(self, attr).observe(self._changed, "value")
         self.window_index.observe(lambda _c: self._update_bins(), "value")
         self.baseline_kind.observe(self._kind_changed, "value")
-        self.state.observe(self._pipelines_changed, ["pipelines", "pipeline"])
+        self.state.observe(self._pipelines_changed, ["pipelines", "pipeline", "workspace"])
+        self.state.observe(self._workspace_changed, "workspace")
         self.pipeline.observe(self._pipeline_picked, "value")
         self._pipelines_changed()
         return [
+            self.picker,
             widgets.HBox([self.pipeline, self.model_name]),
             widgets.HBox([self.logs_start, self.logs_end, self.load_button]),
             widgets.HBox([self.iopath, self.baseline_kind]),
@@ -119,7 +148,9 @@ class AssayBuilder(Panel):
 
     # -- data ---------------------------------------------------------------------------------------
     def _pipelines_changed(self, _change: Any = None) -> None:
-        opts = [(f"{p.get('name')} (id {p.get('id')})", p.get("id")) for p in self.state.pipelines if p.get("name")]
+        wid = (self.state.workspace or {}).get("id")
+        opts = [(f"{p.get('name')} (id {p.get('id')})", p.get("id")) for p in self.state.pipelines
+                if p.get("name") and (wid is None or p.get("workspace_id") in (wid, None))]
         current = self.pipeline.value
         self.pipeline.options = opts
         sel = self.state.pipeline
@@ -160,7 +191,9 @@ class AssayBuilder(Panel):
         pid = self.pipeline.value
         p = next((p for p in self.state.pipelines if p.get("id") == pid), None)
         if p is None:
-            raise v.InputError("Pick a pipeline (create or select one in the Pipelines tab)")
+            if self.state.in_console:
+                raise v.InputError("Pick a pipeline (create or select one in the Pipelines tab)")
+            raise v.InputError("Pick a pipeline: choose a workspace whose assays name one, or pass pipeline=...")
         return p
 
     def load_logs(self) -> None:

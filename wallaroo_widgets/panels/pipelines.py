@@ -18,6 +18,7 @@ from ..errors import DeploymentFailed, NotFoundError
 from . import validate as v
 from .base import Panel
 from .table import DataTable
+from .views import WorkspacePicker
 
 PIPE_COLUMNS = ["id", "name", "origin", "status", "deployment_id", "version_pk_id", "models", "url"]
 #: how the console knows a pipeline (the table's "origin" column)
@@ -73,6 +74,7 @@ class PipelinesPanel(Panel):
     title = "Pipelines"
 
     def build(self) -> list[widgets.Widget]:
+        self.picker = WorkspacePicker(self)  # hidden inside a console (the Workspaces tab selects)
         self.infer_data: Any = None  # a DataFrame / pyarrow Table set from Python for "Run inference"
         self.table = DataTable(columns=PIPE_COLUMNS, caption="Pipelines")
         self.table.observe(self._on_select, "selected")
@@ -104,6 +106,7 @@ class PipelinesPanel(Panel):
         self.state.observe(lambda _c: self._render_table(), "pipelines")
         self.state.observe(self._workspace_changed, "workspace")
         return [
+            self.picker,
             self.table,
             widgets.HBox([self.name, self.step_models, self.steps_button, self.create_button]),
             widgets.HBox([self.attach_name, self.attach_button]),
@@ -123,14 +126,12 @@ class PipelinesPanel(Panel):
         self._render_table()
 
     def _workspace(self) -> dict[str, Any]:
-        if not self.state.workspace:
-            raise v.InputError("Select a workspace in the Workspaces tab first")
-        return self.state.workspace
+        return self.require_workspace()
 
     def _workspace_changed(self, _change: Any) -> None:
         self._render_table()
         if self.session is not None and self.state.workspace:
-            self.run_action(self._load_models) if not self.busy else self._load_models()
+            self.run_when_idle("models", self._load_models)  # after a running action, inside the error handling
 
     def _load_models(self) -> None:
         """Offer the workspace's models (latest version each) as pipeline steps."""
