@@ -90,7 +90,7 @@ print(json.dumps({"ms": min(out), "value": value, "version": __import__("evident
 """
 
 
-def evidently(bins: int, repeat: int = 3) -> dict[str, Any] | None:
+def evidently(bins: int, repeat: int = 5) -> dict[str, Any] | None:
     """Time Evidently's Report in its own venv (None when it is not set up), with ``nbinsx=bins``. Its PSI
     bins with the "sturges" rule whatever ``bins`` is (reported as ``psi_bins``)."""
     if not EVIDENTLY_PY.exists():

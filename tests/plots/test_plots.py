@@ -380,3 +380,20 @@ def test_bins_comparison_scores_a_bare_summary_with_a_summarizer() -> None:
     mx = plots.bins_comparison(base, res["window_summary"], summarizer={"num_bins": 5, "metric": "MaxDiff"})
     assert "MaxDiff=0.200" in mx.layout.title.text and "bin#=1" in mx.layout.title.text
     assert plots.bins_comparison(base, res["window_summary"]).data[1].text is None  # no summarizer: no scores
+
+
+def test_v2_native_labels_are_not_outlier_bins() -> None:
+    """V2 (assay-math §11): n bins, right edges with the last "INFINITY", bin 0 = (−∞, e0]; "< 20%" is the
+    first quantile bin, not an outlier bin."""
+    labels = ["< 20%", "20% - 40%", "40% - 60%", "60% - 80%", "> 80%"]
+    base = {"edges": [0.2, 0.4, 0.6, 0.8, "INFINITY"], "labels": labels, "aggregated_values": [0.2] * 5, "count": 5}
+    win = {**base, "aggregated_values": [1.0, 0, 0, 0, 0], "count": 256}
+    fig = plots.bins_comparison(base, win)
+    assert list(fig.data[0].x) == ["< 20%<br>≤ 0.2", "20% - 40%<br>(0.2, 0.4]", "40% - 60%<br>(0.4, 0.6]",
+                                   "60% - 80%<br>(0.6, 0.8]", "> 80%<br>> 0.8"]
+    assert list(fig.data[0].marker.pattern.shape) == [""] * 5 == list(fig.data[1].marker.pattern.shape)
+    result = {"window_summary": win, "scores": [1.2875503299472804] + [0.7193314935522176] * 4,
+              "score": 4.1648763041561505, "bin_index": None}
+    contrib = plots.bin_contributions(result)
+    assert contrib.layout.title.text == "Bin contributions (no outlier bins in this layout)"
+    assert list(contrib.data[0].marker.color) == ["slategray"] * 5

@@ -88,6 +88,9 @@ def bin_ranges(summary: dict[str, Any], precise: bool = False) -> list[str]:
     def f(x: float) -> str:
         return formatter(float(x), digits)
 
+    if not has_outlier_bins(summary):  # V2 layout: right edges only, bin 0 = (−∞, e0]
+        return [f"≤ {f(edges[0])}", *(f"({f(a)}, {f(b)}]" for a, b in zip(edges[:-1], edges[1:], strict=True)),
+                f"> {f(edges[-1])}"]
     out = [f"< {f(edges[0])}", f"[{f(edges[0])}, {f(edges[1])}]"] if edges.size > 1 else [f"< {f(edges[0])}"]
     out += [f"({f(a)}, {f(b)}]" for a, b in zip(edges[1:-1], edges[2:], strict=True)]
     out.append(f"> {f(edges[-1])}")
@@ -100,8 +103,17 @@ def bin_names(summary: dict[str, Any]) -> list[str]:
     return list(names) if names else [f"bin {i}" for i in range(len(summary.get("aggregated_values") or []))]
 
 
-def outlier_flags(n: int) -> list[bool]:
-    """First and last bins are the outlier bins (V1 layout, K = n + 2)."""
+def has_outlier_bins(summary: dict[str, Any] | None) -> bool:
+    """V1 layout (``left_outlier`` … ``right_outlier``, or no names at all: the engine's layout) vs a V2-native
+    summary whose labels (``< 20%``, ``20% - 40%`` …, ``> 80%``) are all regular quantile bins."""
+    names = (summary or {}).get("edge_names") or (summary or {}).get("labels")
+    return not names or (names[0] == "left_outlier" and names[-1] == "right_outlier")
+
+
+def outlier_flags(n: int, summary: dict[str, Any] | None = None) -> list[bool]:
+    """First and last bins are the outlier bins (V1 layout, K = n + 2); none for a V2-native ``summary``."""
+    if summary is not None and not has_outlier_bins(summary):
+        return [False] * n
     return [i in (0, n - 1) for i in range(n)]
 
 

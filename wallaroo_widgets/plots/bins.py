@@ -16,6 +16,7 @@ from ._common import (
     bin_names,
     bin_ranges,
     fmt_time,
+    has_outlier_bins,
     outlier_flags,
     share,
     summary_of,
@@ -27,7 +28,7 @@ def _ticks(summary: dict[str, Any]) -> tuple[list[str], list[str]]:
     names, ranges, hover = bin_names(summary), bin_ranges(summary), bin_ranges(summary, precise=True)
     if len(ranges) != len(names):
         ranges = hover = [""] * len(names)
-    flags = outlier_flags(len(names))
+    flags = outlier_flags(len(names), summary)
     ticks = [f"{n}{' ⚠' if o else ''}<br>{r}" for n, r, o in zip(names, ranges, flags, strict=True)]
     return ticks, hover
 
@@ -35,7 +36,7 @@ def _ticks(summary: dict[str, Any]) -> tuple[list[str], list[str]]:
 def _bar(summary: dict[str, Any], name: str, color: str, ticks: list[str], ranges: list[str],
          text: list[str] | None = None) -> go.Bar:
     vals = list(summary.get("aggregated_values") or [])
-    flags = outlier_flags(len(vals))
+    flags = outlier_flags(len(vals), summary)
     return go.Bar(x=ticks[:len(vals)], y=vals, name=f"{name} ({summary.get('count', 0)})", marker={
         "color": color, "pattern": {"shape": [OUTLIER_PATTERN if f else "" for f in flags]}},
         customdata=ranges[:len(vals)], text=text, textposition="outside" if text else None,
@@ -119,9 +120,9 @@ def bin_contributions(result: dict[str, Any], title: str | None = None) -> go.Fi
     edges_agg = "Edges" in (summ.get("aggregation"), win.get("aggregation"))
     ticks, ranges = _ticks(win)
     pct = share(scores) * 100
-    flags = [False] * len(pct) if edges_agg else outlier_flags(len(pct))
-    out = outlier_share(result)
-    note = "" if out is None else f"outlier bins: {100 * out:.1f}% of the score"
+    flags = [False] * len(pct) if edges_agg else outlier_flags(len(pct), win)
+    out = outlier_share(result) if has_outlier_bins(win) else None
+    note = "no outlier bins in this layout" if out is None else f"outlier bins: {100 * out:.1f}% of the score"
     bin_index = result.get("bin_index")
     if summ.get("metric") == "MaxDiff" and bin_index is not None and 0 <= int(bin_index) < len(pct):
         pct = np.zeros(len(pct))
