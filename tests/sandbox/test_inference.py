@@ -143,3 +143,30 @@ def test_starting_deployment_does_not_infer(sandbox):
     p = deployed_pipeline(c, wid, linear_onnx(29, sigmoid=True)[0], wait=False)
     r = c.post(p["url"], json=[{"dense_input": [0.0] * 29}], headers={"Content-Type": RECORDS})
     assert r.status_code == 503 and "Starting" in r.json()["msg"]
+
+
+@pytest.mark.parametrize("literal", [b"NaN", b"Infinity", b"-Infinity", b"1e400"])
+def test_non_finite_inputs_answer_null_and_are_logged_once(fraud, sandbox, literal):
+    c, p = fraud["c"], fraud["p"]
+    pid = p["created"]["pipeline_pk_id"]
+    before = len(logs_for(sandbox, pid))
+    body = b'[{"dense_input": [' + literal + b"," + b",".join([b"0.5"] * 28) + b"]}]"
+    r = c.post(p["url"], data=body, headers={"Content-Type": RECORDS})
+    assert r.status_code == 200, r.text
+    rec = json.loads(r.text, parse_constant=lambda c: pytest.fail(f"non-JSON {c} in the response"))[0]
+    assert rec["in"]["dense_input"][0] is None and rec["in"]["dense_input"][1] == 0.5
+    out = rec["out"]["dense_1"][0]  # sigmoid: NaN stays NaN -> null; +-inf saturate to 1 / 0
+    assert (out is None) if literal == b"NaN" else out in (0.0, 1.0)
+    logged = logs_for(sandbox, pid)
+    assert len(logged) == before + 1 and logged[-1]["time"] == rec["time"]
+    assert logged[-1]["in.dense_input"][0] is None
+
+
+def test_a_refused_request_leaves_no_log_row(fraud, sandbox):
+    c, p = fraud["c"], fraud["p"]
+    pid = p["created"]["pipeline_pk_id"]
+    before = len(logs_for(sandbox, pid))
+    for body in (b'[{"dense_input": [1.0, 2.0]}]', b'[{"dense_input": ["\\ud800"]}]', b"[" * 50_000):
+        r = c.post(p["url"], data=body, headers={"Content-Type": RECORDS})
+        assert r.status_code == 400 and r.json()["code"] == 400, r.text
+    assert len(logs_for(sandbox, pid)) == before

@@ -94,3 +94,52 @@ def test_acknowledged_writes_survive_sigkill(tmp_path):
         proc.wait(timeout=30)
         if proc.stdout:
             proc.stdout.close()
+
+
+def _results(c: Client, aid: int) -> list[dict]:
+    return c.ok("assays/get_assay_results", {"assay_id": aid})
+
+
+def _wait_for(fn, deadline_s: float = 30):
+    deadline = time.monotonic() + deadline_s
+    while not (value := fn()):
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+    return value
+
+
+def test_restart_keeps_assays_results_and_the_scheduler_cursor(tmp_path):
+    import pandas as pd
+
+    from wallaroo_widgets.sandbox import assay_store, db
+
+    start = (pd.Timestamp.now(tz="UTC") - pd.Timedelta(hours=4)).floor("h")
+    with SandboxServer(tmp_path, deploy_delay=0, assay_tick=0.1) as srv:
+        c = Client(srv)
+        wid = c.ok("workspaces/create", {"workspace_name": uniq("restart")})["workspace_id"]
+        p = deployed_pipeline(c, wid, linear_onnx(2)[0])
+        pid = p["created"]["pipeline_pk_id"]
+        t0 = int(start.value // 1_000_000)
+        with srv.store.tx(write=True) as conn:  # four closed hourly windows of logged outputs
+            db.insert_logs(conn, pid, [{"time": t0 + i * 600_000, "in.x": [1.0], "out.y": [0.1 * (i % 7)]}
+                                       for i in range(24)], {"out.y": "float32"})
+        window = {"pipeline_name": p["pipeline"], "path": "output y 0", "width": "1 hour", "start": start.isoformat(),
+                  "workspace_id": wid}
+        aid = c.ok("assays/create", {"name": uniq("kept"), "pipeline_id": pid, "window": window,
+                                     "baseline": {"vector": [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6]},
+                                     "summarizer": {"num_bins": 5}, "alert_threshold": 0.25,
+                                     "run_until": (start + pd.Timedelta(hours=4)).isoformat()})["assay_id"]
+        before = _wait_for(lambda: (r := _results(c, aid)) and len(r) == 4 and r)
+        listed = c.ok("assays/list", {"pipeline_id": pid})
+        with srv.store.tx() as conn:
+            cursor = assay_store.get_assay(conn, aid)["cursor_ms"]
+    assert cursor == t0 + 3 * 3_600_000  # the last scored window's start
+    with SandboxServer(tmp_path, deploy_delay=0, assay_tick=0.1) as srv:
+        c = Client(srv)
+        srv.app.state.assay_scheduler.wake()
+        time.sleep(0.5)  # several scheduler passes on the restored data
+        assert srv.app.state.assay_scheduler.run_once() == 0  # nothing new to score
+        assert _results(c, aid) == before  # same ids, same windows: nothing scored twice
+        assert c.ok("assays/list", {"pipeline_id": pid}) == listed
+        with srv.store.tx() as conn:
+            assert assay_store.get_assay(conn, aid)["cursor_ms"] == cursor

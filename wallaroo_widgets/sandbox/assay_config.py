@@ -182,9 +182,16 @@ class Window:
         locations = w.get("locations") or []
         if not isinstance(locations, list):
             raise BadRequest(f"{name}.locations: expected a list of strings")
+        start = parse_dt(w.get("start"), f"{name}.start")
+        if start is not None:
+            try:
+                (start + drift.parse_duration(width)).as_unit("ns").value  # noqa: B018 - the first window's end
+            except (OverflowError, ValueError):
+                raise BadRequest(f"{name}.start: the first window ({width} from {iso(start)}) ends after the "
+                                 "last representable time (2262-04-11)") from None
         return cls(_str(w, name, "pipeline_name", "pipeline"), _str(w, name, "model_name", "model", required=False),
-                   path, width, interval, parse_dt(w.get("start"), f"{name}.start"),
-                   _int(w.get("workspace_id"), f"{name}.workspace_id", required=False), locations)
+                   path, width, interval, start, _int(w.get("workspace_id"), f"{name}.workspace_id", required=False),
+                   locations)
 
     @property
     def width_td(self) -> dt.timedelta:
@@ -293,6 +300,7 @@ def parse_threshold(value: Any, name: str) -> float | None:
 def summarize(base: Baseline, summ: drift.Summarizer, logs: LogSource) -> dict:
     """The baseline Summary dict (static echoed as given; vector on the numbers as sent; logs widened)."""
     if base.kind == "static":
+        check_static(base.summary, summ)
         return base.summary
     if base.kind == "vector":
         values, start, end = base.vector, None, None
@@ -310,6 +318,16 @@ def summarize(base: Baseline, summ: drift.Summarizer, logs: LogSource) -> dict:
         return jsonable(drift.summarize(values, summ, start=start, end=end))
     except (ValueError, TypeError) as exc:
         raise BadRequest(f"baseline: {exc}") from None
+
+
+def check_static(summary: dict, summ: drift.Summarizer) -> None:
+    """BadRequest unless the engine can score windows against this static Summary (bins, edges, values)."""
+    t0 = pd.Timestamp("2000-01-01", tz="UTC")
+    try:
+        drift.score_windows(np.array([to_ms(t0)]), np.array([0.0]), summary, summ, start=t0, width="1 hour",
+                            until=t0 + pd.Timedelta(hours=1), include_empty=True)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise BadRequest(f"baseline.static: {exc}") from None
 
 
 def score_range(window: Window, base_summary: dict, summ: drift.Summarizer, logs: LogSource, *,

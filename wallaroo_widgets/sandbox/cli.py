@@ -5,13 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .config import (
-    DEFAULT_ADMIN_EMAIL,
-    DEFAULT_ADMIN_PASSWORD,
-    DEFAULT_CLIENT_SECRET,
-    DEFAULT_DATA_DIR,
-    SandboxConfig,
-)
+from .config import DEFAULT_ADMIN_EMAIL, DEFAULT_CLIENT_SECRET, DEFAULT_DATA_DIR, SandboxConfig
 
 
 def parser() -> argparse.ArgumentParser:
@@ -23,8 +17,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8080, help="port (default 8080; 0 = any free port)")
     p.add_argument("--data-dir", default=DEFAULT_DATA_DIR, help=f"SQLite + model files (default {DEFAULT_DATA_DIR})")
     p.add_argument("--admin-email", default=DEFAULT_ADMIN_EMAIL, help=f"admin user (default {DEFAULT_ADMIN_EMAIL})")
-    p.add_argument("--admin-password", default=DEFAULT_ADMIN_PASSWORD,
-                   help="admin password on first start (default 'admin', loopback only)")
+    p.add_argument("--admin-password", default=None,
+                   help="admin password; replaces the stored one when it differs (default: 'admin' for a new "
+                        "data dir, else the stored password; 'admin' is refused on non-loopback hosts)")
     p.add_argument("--client-secret", default=DEFAULT_CLIENT_SECRET,
                    help="secret of the confidential client api-client (default 'sandbox-secret', loopback only)")
     p.add_argument("--access-token-lifetime", type=int, default=3600, help="seconds (default 3600)")
@@ -32,7 +27,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--deploy-delay", type=float, default=2.0,
                    help="seconds a deployment stays Starting before Running (default 2)")
     p.add_argument("--assay-tick", type=float, default=5.0, help="assay scheduler period in seconds (default 5)")
-    p.add_argument("--max-request-bytes", type=int, default=None, help="larger requests get 413 (default 256 MiB)")
+    p.add_argument("--max-request-bytes", type=int, default=None,
+                   help="larger model uploads and inference bodies get 413 (default 256 MiB)")
+    p.add_argument("--max-json-bytes", type=int, default=None,
+                   help="larger bodies of every other call get 413 (default 32 MiB)")
     p.add_argument("--demo", action=argparse.BooleanOptionalAction, default=False,
                    help="seed demo users, a deployed housepricepipe, a month of logs and an assay")
     return p
@@ -48,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         return import_main(argv[1:])
     args = parser().parse_args(argv)
-    extra = {} if args.max_request_bytes is None else {"max_request_bytes": args.max_request_bytes}
+    extra = {k: v for k, v in (("max_request_bytes", args.max_request_bytes),
+                                ("max_json_bytes", args.max_json_bytes)) if v is not None}
     try:
         config = SandboxConfig(data_dir=args.data_dir, host=args.host, port=args.port, admin_email=args.admin_email,
                                admin_password=args.admin_password, client_secret=args.client_secret,
@@ -61,11 +60,24 @@ def main(argv: list[str] | None = None) -> int:
     import uvicorn
 
     from .app import create_app
+    from .server import bind_socket
 
-    app = create_app(config)
-    print(f"Wallaroo sandbox on http://{config.host}:{config.port}  (API docs: /v1/api/docs, "
+    try:
+        sock = bind_socket(config.host, config.port)
+    except OSError as exc:
+        print(f"wallaroo-widgets sandbox: cannot bind {config.host}:{config.port}: {exc.strerror}", file=sys.stderr)
+        return 2
+    config.port = sock.getsockname()[1]  # --port 0: the port actually bound (printed, and in the tokens' iss)
+    try:
+        app = create_app(config)
+    except ValueError as exc:
+        sock.close()
+        print(f"wallaroo-widgets sandbox: {exc}", file=sys.stderr)
+        return 2
+    host = f"[{config.host}]" if ":" in config.host else config.host
+    print(f"Wallaroo sandbox on http://{host}:{config.port}  (API docs: /v1/api/docs, "
           f"data: {config.data_dir}, admin: {config.admin_email})", flush=True)
-    uvicorn.run(app, host=config.host, port=config.port, log_level="info", access_log=False)
+    uvicorn.Server(uvicorn.Config(app, log_level="info", access_log=False)).run(sockets=[sock])
     return 0
 
 

@@ -10,7 +10,8 @@ DEFAULT_ADMIN_EMAIL = "admin@wallaroo.local"
 DEFAULT_ADMIN_PASSWORD = "admin"
 DEFAULT_CLIENT_SECRET = "sandbox-secret"
 DEFAULT_DATA_DIR = "~/.wallaroo-widgets/sandbox"
-DEFAULT_MAX_REQUEST_BYTES = 256 * 1024 * 1024
+DEFAULT_MAX_REQUEST_BYTES = 256 * 1024 * 1024   # model uploads and inference bodies
+DEFAULT_MAX_JSON_BYTES = 32 * 1024 * 1024        # every other body (JSON calls, the token form)
 
 
 def is_loopback(host: str) -> bool:
@@ -24,13 +25,17 @@ def is_loopback(host: str) -> bool:
 
 @dataclass
 class SandboxConfig:
-    """Everything the app factory needs. ``deploy_delay``: seconds a deployment stays ``Starting``."""
+    """Everything the app factory needs. ``deploy_delay``: seconds a deployment stays ``Starting``.
+
+    ``admin_password=None`` (not given): a new admin gets ``DEFAULT_ADMIN_PASSWORD``, an existing admin keeps
+    the stored password. A given password is the admin's password from this start on (stored if it differs).
+    """
 
     data_dir: str | Path = DEFAULT_DATA_DIR
     host: str = "127.0.0.1"
     port: int = 8080
     admin_email: str = DEFAULT_ADMIN_EMAIL
-    admin_password: str = DEFAULT_ADMIN_PASSWORD
+    admin_password: str | None = None
     client_secret: str = DEFAULT_CLIENT_SECRET
     access_token_lifetime: int = 3600
     refresh_token_lifetime: int = 1800
@@ -38,6 +43,7 @@ class SandboxConfig:
     demo: bool = False
     assay_tick: float = 5.0
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
+    max_json_bytes: int = DEFAULT_MAX_JSON_BYTES
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir).expanduser()
@@ -51,14 +57,22 @@ class SandboxConfig:
             raise ValueError("deploy_delay must be >= 0")
         if not self.admin_email or "@" not in self.admin_email:
             raise ValueError(f"admin email must be an email address, got {self.admin_email!r}")
-        if not self.admin_password or not self.client_secret:
+        if self.admin_password == "" or not self.client_secret:
             raise ValueError("admin password and client secret must not be empty")
-        if self.max_request_bytes < 1024:
-            raise ValueError("max_request_bytes must be at least 1024")
-        if not is_loopback(self.host) and (self.admin_password == DEFAULT_ADMIN_PASSWORD
-                                           or self.client_secret == DEFAULT_CLIENT_SECRET):
+        if self.max_request_bytes < 1024 or self.max_json_bytes < 1024:
+            raise ValueError("max_request_bytes and max_json_bytes must be at least 1024")
+        if self.public and (self.admin_password == DEFAULT_ADMIN_PASSWORD
+                            or self.client_secret == DEFAULT_CLIENT_SECRET):
             raise ValueError(f"refusing to bind non-loopback host {self.host!r} with the default admin password "
                              "or client secret: pass --admin-password and --client-secret")
+        if self.public and self.demo:
+            raise ValueError(f"refusing --demo on non-loopback host {self.host!r}: the demo users' passwords are "
+                             "published (use --host 127.0.0.1)")
+
+    @property
+    def public(self) -> bool:
+        """Bound to a non-loopback address (the default-credential checks apply)."""
+        return not is_loopback(self.host)
 
     def __repr__(self) -> str:  # never show the password or secret
         return (f"SandboxConfig(data_dir={str(self.data_dir)!r}, host={self.host!r}, port={self.port}, "

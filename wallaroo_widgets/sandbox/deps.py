@@ -113,12 +113,20 @@ def version_item(conn: sqlite3.Connection, version_id: int) -> dict:
     return item
 
 
-def pipeline(conn: sqlite3.Connection, caller: Caller, pipeline_id: int) -> dict:
+def visible_pipeline(conn: sqlite3.Connection, caller: Caller, pipeline_id: int) -> dict | None:
+    """The pipeline if the caller is a member of its workspace, else None (unknown and foreign look alike)."""
     row = conn.execute("SELECT id, name, workspace_id, owner_id, created_at, updated_at FROM pipelines WHERE id = ?",
                        (pipeline_id,)).fetchone()
     if row is None or member_type(conn, caller, row[2]) is None:
-        raise ApiError(404, f"pipeline {pipeline_id} not found")
+        return None
     return dict(zip(("id", "name", "workspace_id", "owner_id", "created_at", "updated_at"), row, strict=True))
+
+
+def pipeline(conn: sqlite3.Connection, caller: Caller, pipeline_id: int) -> dict:
+    found = visible_pipeline(conn, caller, pipeline_id)
+    if found is None:
+        raise ApiError(404, f"pipeline {pipeline_id} not found")
+    return found
 
 
 def store(request: Request) -> db.Store:

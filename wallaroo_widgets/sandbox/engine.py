@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .bodies import bad_text, text_error
 from .errors import ApiError
 from .logs import f32_shortest
 
@@ -44,8 +45,11 @@ def decode_body(body: bytes, content_type: str) -> list[dict[str, Any]]:
         return rows
     try:
         data = json.loads(body)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested too deeply
         raise ApiError(400, f"malformed JSON inference body: {exc}") from None
+    where = bad_text(data)
+    if where is not None:
+        raise ApiError(400, text_error(where))
     if isinstance(data, list):
         if not all(isinstance(r, dict) for r in data):
             raise ApiError(400, "pandas-records body must be a JSON array of objects")

@@ -1,4 +1,4 @@
-"""Sandbox error bodies ``{"msg", "code"}``: the exception type, handlers and the request-size limit."""
+"""Sandbox error bodies ``{"msg", "code"}``: the exception type and the handlers (body limits: ``bodies``)."""
 
 from __future__ import annotations
 
@@ -47,7 +47,8 @@ def describe_validation(errors: list[dict[str, Any]]) -> str:
         elif e.get("type") == "missing":
             out.append(f"missing field '{_field(e.get('loc', ()))}'")
         else:
-            out.append(f"field '{_field(e.get('loc', ()))}': {e.get('msg', 'invalid')}")
+            msg = str(e.get("msg", "invalid")).removeprefix("Value error, ")
+            out.append(f"field '{_field(e.get('loc', ()))}': {msg}")
     return "; ".join(out) or "invalid request body"
 
 
@@ -80,58 +81,19 @@ def install_handlers(app: FastAPI) -> None:
     async def _overflow(request: Request, exc: Exception) -> JSONResponse:
         return error_response(400, "a number in the request is out of range")
 
+    @app.exception_handler(RecursionError)
+    async def _deep(request: Request, exc: Exception) -> JSONResponse:  # a body nested past the parser's limit
+        return error_response(400, "request body nested too deeply")
+
+    @app.exception_handler(UnicodeEncodeError)
+    async def _surrogate(request: Request, exc: Exception) -> JSONResponse:  # a path the JSON check missed
+        return error_response(400, "a text value in the request is not valid Unicode (a lone surrogate)")
+
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception) -> JSONResponse:
         log.exception("internal error on %s", request.url.path)
         return error_response(500, f"internal error ({type(exc).__name__})")
 
 
-class BodyLimit:
-    """ASGI middleware: requests larger than ``max_bytes`` get 413 ``{"msg","code"}`` (header or streamed)."""
-
-    def __init__(self, app: Any, max_bytes: int) -> None:
-        self.app, self.max_bytes = app, int(max_bytes)
-
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope.get("headers") or [])
-        length = headers.get(b"content-length")
-        too_big = JSONResponse({"msg": f"request body larger than {self.max_bytes} bytes", "code": 413},
-                               status_code=413)
-        if length is not None:
-            try:
-                if int(length) > self.max_bytes:
-                    await too_big(scope, receive, send)
-                    return
-            except ValueError:
-                await error_response(400, "invalid Content-Length")(scope, receive, send)
-                return
-        seen = 0
-        started = False
-
-        async def limited_receive() -> dict:
-            nonlocal seen
-            msg = await receive()
-            if msg["type"] == "http.request":
-                seen += len(msg.get("body", b""))
-                if seen > self.max_bytes:
-                    raise TooLarge()
-            return msg
-
-        async def tracking_send(msg: dict) -> None:
-            nonlocal started
-            if msg["type"] == "http.response.start":
-                started = True
-            await send(msg)
-
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except TooLarge:
-            if not started:
-                await too_big(scope, receive, send)
-
-
 class TooLarge(Exception):
-    """The streamed body passed the limit."""
+    """A streamed body passed its limit (raised by ``bodies.BodyLimit``)."""

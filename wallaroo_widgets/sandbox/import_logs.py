@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ..drift.float32 import is_float32_shortest as float32_shortest
 
@@ -75,8 +76,23 @@ def _csv_cell(value: str) -> Any:
     return value
 
 
+#: epoch ms that fit nanosecond timestamps (years 1678-2261), as assay windows need
+_MS_RANGE = (-(2**63) // 1_000_000 + 1, (2**63 - 1) // 1_000_000)
+
+
 def parse_time(value: Any, where: str = "time") -> int:
-    """Epoch milliseconds from ms numbers, numeric strings, ISO-8601 strings or datetimes (naive = UTC)."""
+    """Epoch milliseconds from ms numbers, numeric strings, ISO-8601 strings or datetimes (naive = UTC);
+    times outside years 1678-2261 are an ImportError_."""
+    try:
+        ms = _parse_time(value, where)
+    except (OverflowError, OSError, pd.errors.OutOfBoundsDatetime):
+        ms = None
+    if ms is None or not _MS_RANGE[0] <= ms <= _MS_RANGE[1]:
+        raise ImportError_(f"{where}: out of range (years 1678-2261): {value!r}")
+    return ms
+
+
+def _parse_time(value: Any, where: str) -> int:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         raise ImportError_(f"{where}: missing")
     if hasattr(value, "to_pydatetime"):
@@ -98,8 +114,6 @@ def parse_time(value: Any, where: str = "time") -> int:
         if s.lstrip("-").isdigit():
             return int(s)
         try:
-            import pandas as pd
-
             ts = pd.Timestamp(s)
         except (ValueError, TypeError):
             raise ImportError_(f"{where}: not a time: {value!r}") from None

@@ -44,12 +44,13 @@ def _finite(value: Any) -> Any:
     return value
 
 
-def _dumps(value: Any) -> str:
-    """JSON text; NaN/inf (not JSON) become null."""
+def dumps_finite(value: Any, *, compact: bool = False) -> str:
+    """JSON text (ASCII); NaN/inf (not JSON) become null, numpy values plain numbers. Logs and responses."""
+    seps = (",", ":") if compact else None
     try:
-        return json.dumps(value, allow_nan=False)
+        return json.dumps(value, allow_nan=False, separators=seps)
     except (ValueError, TypeError):
-        return json.dumps(_finite(value))
+        return json.dumps(_finite(value), allow_nan=False, separators=seps)
 
 
 def _model_name(meta: dict) -> str | None:
@@ -88,8 +89,8 @@ def insert_logs(conn: sqlite3.Connection, pipeline_id: int, records: Iterable[di
         key = key if isinstance(key, str) else json.dumps(key)
         if key not in names:
             names[key] = _model_name(meta)
-        rows.append((pipeline_id, int(rec["time"]), names[key], _dumps(parts["in"]), _dumps(out),
-                     json.dumps(sorted(f32 & out.keys())), _dumps(rec.get("check_failures", [])), _dumps(meta)))
+        rows.append((pipeline_id, int(rec["time"]), names[key], dumps_finite(parts["in"]), dumps_finite(out),
+                     json.dumps(sorted(f32 & out.keys())), dumps_finite(rec.get("check_failures", [])), dumps_finite(meta)))
     conn.executemany("INSERT INTO inference_logs (pipeline_id, time_ms, model_name, in_json, out_json, out_dtypes,"
                      " check_failures, metadata_json) VALUES (?,?,?,?,?,?,?,?)", rows)
     return len(rows)

@@ -152,10 +152,23 @@ class AssayScheduler:
                         conn.rollback()
                         if self.errors.get(assay["id"]) != str(exc):
                             log.warning("assay %s not run: %s", assay["id"], exc)
+                            self._record_error(conn, assay, exc, now)
                         self.errors[assay["id"]] = str(exc)
             finally:
                 conn.close()
         return added
+
+    def _record_error(self, conn: Any, assay: dict, exc: Exception, now: pd.Timestamp) -> None:
+        """Show why the assay does not run in its ``status`` (``"error: ..."``; a later good run replaces it)."""
+        status = f"error: {exc}"[:500]
+        if assay["status"] == status:
+            return
+        try:
+            with (self.writer or (lambda: _same(conn)))() as w:
+                st.update_run(w, assay["id"], cursor_ms=None, last_run=None, next_run=assay["next_run"],
+                              status=status, now=iso(now))
+        except Exception:  # noqa: BLE001 - reporting must not stop the scheduler
+            log.exception("assay %s: could not store the error status", assay["id"])
 
     def _loop(self) -> None:
         while not self._stop.is_set():

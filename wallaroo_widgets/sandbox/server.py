@@ -14,19 +14,36 @@ from typing import Any
 from .config import DEFAULT_ADMIN_EMAIL, DEFAULT_ADMIN_PASSWORD, DEFAULT_CLIENT_SECRET, SandboxConfig
 
 
+def bind_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``(host, port)`` (``port=0``: any free port; read it with ``getsockname``)."""
+    # proto=IPPROTO_TCP matters: asyncio sets TCP_NODELAY on accepted sockets only then (no 40 ms
+    # delayed-ACK stalls on keep-alive connections)
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
 class SandboxServer:
     """Run the sandbox on ``http://host:port`` (``port=0`` picks a free port); ``start()`` waits until it answers.
 
-    ``data_dir=None`` uses a temporary directory removed on ``stop()``.
+    ``data_dir=None`` uses a temporary directory removed on ``stop()``. ``admin_password`` (default ``"admin"``)
+    is the admin's password on every start, also on an existing data dir.
     """
 
     def __init__(self, data_dir: str | Path | None = None, *, host: str = "127.0.0.1", port: int = 0,
                  demo: bool = False, access_token_lifetime: int = 3600, refresh_token_lifetime: int = 1800,
                  deploy_delay: float = 0.5, assay_tick: float = 5.0, admin_email: str = DEFAULT_ADMIN_EMAIL,
                  admin_password: str = DEFAULT_ADMIN_PASSWORD, client_secret: str = DEFAULT_CLIENT_SECRET,
-                 max_request_bytes: int | None = None, startup_timeout: float = 60.0) -> None:
+                 max_request_bytes: int | None = None, max_json_bytes: int | None = None,
+                 startup_timeout: float = 60.0) -> None:
         self._tmp = None if data_dir is not None else tempfile.mkdtemp(prefix="wallaroo-sandbox-")
-        extra: dict[str, Any] = {} if max_request_bytes is None else {"max_request_bytes": max_request_bytes}
+        extra: dict[str, Any] = {k: v for k, v in (("max_request_bytes", max_request_bytes),
+                                                   ("max_json_bytes", max_json_bytes)) if v is not None}
         self.config = SandboxConfig(data_dir=data_dir or self._tmp, host=host, port=port, admin_email=admin_email,
                                     admin_password=admin_password, client_secret=client_secret,
                                     access_token_lifetime=access_token_lifetime,
@@ -55,7 +72,7 @@ class SandboxServer:
 
     @property
     def admin_password(self) -> str:
-        return self.config.admin_password
+        return self.config.admin_password or DEFAULT_ADMIN_PASSWORD
 
     @property
     def client_secret(self) -> str:
@@ -77,15 +94,14 @@ class SandboxServer:
 
         if self._thread is not None:
             return self
-        # proto=IPPROTO_TCP matters: asyncio sets TCP_NODELAY on accepted sockets only then (no 40 ms
-        # delayed-ACK stalls on keep-alive connections)
-        sock = socket.socket(socket.AF_INET6 if ":" in self.config.host else socket.AF_INET, socket.SOCK_STREAM,
-                             socket.IPPROTO_TCP)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self.config.host, self.config.port))
-        self.port = sock.getsockname()[1]
-        self.config.port = self.port
-        self.app = create_app(self.config)
+        sock = bind_socket(self.config.host, self.config.port)
+        self.config.port = sock.getsockname()[1]
+        try:
+            self.app = create_app(self.config)
+        except BaseException:
+            sock.close()
+            raise
+        self.port = self.config.port
         cfg = uvicorn.Config(self.app, log_level="warning", lifespan="on", access_log=False, timeout_keep_alive=30)
         self._server = uvicorn.Server(cfg)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},

@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from ..bodies import JsonRoute
+
+
+def _not_bool(value: Any) -> Any:
+    if isinstance(value, bool):  # JSON true/false are not ids (pydantic's lax mode would take them as 1/0)
+        raise ValueError("Input should be a valid integer, not a boolean")
+    return value
+
 
 #: integer ids fit SQLite's signed 64-bit INTEGER (bigger ones are a 400, not an OverflowError)
-Id = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
+Id = Annotated[int, BeforeValidator(_not_bool), Field(ge=-(2**63), le=2**63 - 1)]
 
 
 class Body(BaseModel):
     """Request body base: unknown keys are accepted (newer clients send extras), known ones validated."""
 
     model_config = ConfigDict(extra="allow")
+
+
+def make_router(**kwargs: Any) -> APIRouter:
+    """An ``APIRouter`` whose JSON bodies are parsed by ``bodies.JsonRequest`` (invalid Unicode -> 400)."""
+    return APIRouter(route_class=JsonRoute, **kwargs)

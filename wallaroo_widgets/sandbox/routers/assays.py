@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 import pandas as pd
-from fastapi import APIRouter, Body, Depends, Request
+from fastapi import Body, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
@@ -35,8 +35,10 @@ from ..assay_config import (
 )
 from ..assay_config import _int as as_int
 from ..errors import ApiError
+from . import make_router
 
-router = APIRouter(prefix="/v1/api/assays", tags=["assays"], dependencies=[Depends(env.authenticated)])
+NAME_MAX = 255
+router = make_router(prefix="/v1/api/assays", tags=["assays"], dependencies=[Depends(env.authenticated)])
 
 
 def _err(status: int, msg: str) -> JSONResponse:
@@ -102,6 +104,8 @@ class Resolved:
             name = body.get("name")
             if not isinstance(name, str) or not name.strip():
                 raise BadRequest("name: expected a non-empty string")
+            if len(name) > NAME_MAX:
+                raise BadRequest(f"name: at most {NAME_MAX} characters, got {len(name)}")
             self.name = name
         self.summarizer = parse_summarizer(body.get("summarizer"))
         self.window = Window.parse(body.get("window"), "window", body.get("iopath"))

@@ -6,14 +6,16 @@ import base64
 import binascii
 import secrets
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from .. import db
 from ..tokens import CLIENT_ID, SDK_CLIENT_ID, TokenError
+from . import make_router
 
 REALM = "/auth/realms/master"
-router = APIRouter(prefix=f"{REALM}/protocol/openid-connect", tags=["auth"])
+router = make_router(prefix=f"{REALM}/protocol/openid-connect", tags=["auth"])
 
 
 def oauth_error(status: int, error: str, description: str) -> JSONResponse:
@@ -38,6 +40,11 @@ async def token(request: Request) -> JSONResponse:
         form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     except Exception:  # noqa: BLE001 - any unparsable body is an OAuth error, not a 500
         return oauth_error(400, "invalid_request", "body must be application/x-www-form-urlencoded")
+    # PBKDF2 and SQLite run in the thread pool: concurrent logins must not stall the event loop
+    return await run_in_threadpool(_grant, request, form)
+
+
+def _grant(request: Request, form: dict) -> JSONResponse:
     state = request.app.state
     cid, secret = _client(request, form)
     if cid == CLIENT_ID:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from ..deps import Caller, require_user
+from . import make_router
 
-router = APIRouter(prefix="/v1/api/features", tags=["features"])
+router = make_router(prefix="/v1/api/features", tags=["features"])
 
 
 @router.post("/list", summary="Feature flags ({} body or none)")

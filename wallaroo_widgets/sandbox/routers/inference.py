@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import time
 
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi import Request
+from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from .. import db, engine
 from ..deps import authenticate, member_type
 from ..errors import ApiError
+from ..logs import dumps_finite
+from . import make_router
 from .pipelines import find_deployment
 
-router = APIRouter(prefix="/v1/api/pipelines/infer", tags=["inference"])
+router = make_router(prefix="/v1/api/pipelines/infer", tags=["inference"])
 ARROW = "application/vnd.apache.arrow.file"
 _BODY = {"requestBody": {"required": True, "content": {
     "application/json; format=pandas-records": {"schema": {"type": "array", "items": {"type": "object"}},
@@ -22,7 +24,8 @@ _BODY = {"requestBody": {"required": True, "content": {
     "application/json": {"schema": {"type": "object"}, "example": {"tensor": [[1.0, 2.0]]}}}}}
 
 
-def _infer(request: Request, name: str, pipeline_name: str | None, body: bytes, ctype: str) -> tuple[list, bool]:
+def _infer(request: Request, name: str, pipeline_name: str | None, body: bytes, ctype: str) -> Response:
+    """Run the deployment and build the response; the call is logged only once the response is built."""
     caller = request.state.user
     st = request.app.state.store
     with st.tx() as conn:
@@ -46,21 +49,25 @@ def _infer(request: Request, name: str, pipeline_name: str | None, body: bytes, 
     except ApiError as exc:  # a model the engine cannot load: the deployment is in Error (status/get_deployment)
         raise ApiError(503, f"deployment {name!r} is in Error: {exc.msg}") from None
     records, dtypes = engine.run_pipeline(rows, steps, pipeline_version=version, partition=f"engine-{name}")
+    response = _response(records, "arrow" in ctype.lower())
     with st.tx(write=True) as conn:
         db.insert_logs(conn, pipe[0], [engine.flatten(r) for r in records], dtypes)
-    return records, "arrow" in ctype.lower()
+    return response
+
+
+def _response(records: list[dict], arrow: bool) -> Response:
+    """Arrow IPC file when asked (and the records form a table), else JSON with NaN/Infinity as null."""
+    if arrow:
+        data = engine.arrow_bytes(records)
+        if data is not None:
+            return Response(data, media_type=ARROW)
+    return Response(dumps_finite(records, compact=True), media_type="application/json")
 
 
 async def _handle(request: Request, name: str, pipeline_name: str | None) -> Response:
     authenticate(request)
     body = await request.body()
-    records, arrow = await run_in_threadpool(_infer, request, name, pipeline_name, body,
-                                             request.headers.get("content-type", ""))
-    if arrow:
-        data = engine.arrow_bytes(records)
-        if data is not None:
-            return Response(data, media_type=ARROW)
-    return JSONResponse(records)
+    return await run_in_threadpool(_infer, request, name, pipeline_name, body, request.headers.get("content-type", ""))
 
 
 @router.post("/{name}/{pipeline_name}", openapi_extra=_BODY, summary="Run inference (pandas-records JSON, Arrow IPC file, column dict)")

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import Depends, Request, Response
 
 from .. import db
 from ..deps import Caller, require_admin, store
 from ..errors import ApiError
-from . import Body
+from . import Body, make_router
 from .users import representation
 
-router = APIRouter(prefix="/auth/admin/realms/master", tags=["keycloak admin"])
+router = make_router(prefix="/auth/admin/realms/master", tags=["keycloak admin"])
 
 
 class UserUpdate(Body):

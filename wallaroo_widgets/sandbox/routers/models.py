@@ -6,17 +6,18 @@ import hashlib
 import json
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from .. import db
+from ..bodies import bad_text, text_error
 from ..deps import Caller, model, model_version, require_user, store, version_item, workspace
 from ..errors import ApiError
-from . import Body, Id
+from . import Body, Id, make_router
 
-router = APIRouter(prefix="/v1/api/models", tags=["models"])
+router = make_router(prefix="/v1/api/models", tags=["models"])
 
 _MULTIPART = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["file"], "properties": {
@@ -106,19 +107,25 @@ async def _multipart(request: Request) -> tuple[dict, bytes, str]:
         form = await request.form(max_files=2, max_fields=20)
     except Exception as exc:  # noqa: BLE001 - any parse failure is the client's
         raise ApiError(400, f"body must be multipart/form-data with a 'file' part ({type(exc).__name__})") from None
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile):
-        raise ApiError(400, "missing field 'file' (multipart file part)")
-    data = await upload.read()
+    try:
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            raise ApiError(400, "missing field 'file' (multipart file part)")
+        data = await upload.read()
+    finally:
+        await form.close()  # the spooled temporary files
     fields: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str)}
     meta = fields.pop("metadata", None)
     if meta is not None:
         try:
             parsed = json.loads(meta)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise ApiError(400, "field 'metadata': not valid JSON") from None
         if not isinstance(parsed, dict):
             raise ApiError(400, "field 'metadata': must be a JSON object")
+        where = bad_text(parsed)
+        if where is not None:
+            raise ApiError(400, text_error(f"metadata.{where}"))
         fields = {**fields, **parsed}
     return fields, data, upload.filename or ""
 

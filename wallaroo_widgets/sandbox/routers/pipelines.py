@@ -7,15 +7,15 @@ import re
 import time
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from pydantic import Field
 
 from .. import db
-from ..deps import Caller, pipeline, require_user, store, workspace
+from ..deps import Caller, pipeline, require_user, store, visible_pipeline, workspace
 from ..errors import ApiError
-from . import Body, Id
+from . import Body, Id, make_router
 
-router = APIRouter(prefix="/v1/api", tags=["pipelines"])
+router = make_router(prefix="/v1/api", tags=["pipelines"])
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
 
@@ -156,9 +156,9 @@ def deploy(request: Request, body: DeployBody, caller: Caller = Depends(require_
 def undeploy(request: Request, body: UndeployBody, caller: Caller = Depends(require_user)) -> None:  # noqa: B008
     with store(request).tx(write=True) as conn:
         row = conn.execute("SELECT pipeline_id, active FROM deployments WHERE id = ?", (body.deployment_id,)).fetchone()
-        if row is None or (body.pipeline_id is not None and row[0] != body.pipeline_id):
+        if row is None or (body.pipeline_id is not None and row[0] != body.pipeline_id) \
+                or visible_pipeline(conn, caller, row[0]) is None:  # foreign = unknown, to the byte
             raise ApiError(404, f"deployment {body.deployment_id} not found")
-        pipeline(conn, caller, row[0])
         conn.execute("UPDATE deployments SET active = 0 WHERE id = ?", (body.deployment_id,))
     return None
 
@@ -238,9 +238,9 @@ def load_failures(request: Request, models: list[dict]) -> dict[str, str]:
 def get_deployment(request: Request, body: StatusBody, caller: Caller = Depends(require_user)) -> dict:  # noqa: B008
     with store(request).tx() as conn:
         dep = find_deployment(conn, body.name)
-        if dep is None:
+        pipe = None if dep is None else visible_pipeline(conn, caller, dep["pipeline_id"])
+        if dep is None or pipe is None:  # foreign = unknown, to the byte
             raise ApiError(404, f"deployment {body.name!r} not found")
-        pipe = pipeline(conn, caller, dep["pipeline_id"])
         models = [db.version_ref(conn, v) for v in dep["model_version_ids"]]
     delay = request.app.state.config.deploy_delay
     running = time.time() >= dep["deployed_at"] + delay

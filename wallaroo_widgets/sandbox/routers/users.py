@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import secrets
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from pydantic import Field
 
 from .. import db
 from ..deps import Caller, require_admin, require_user, store
 from ..errors import ApiError
-from . import Body
+from . import Body, make_router
 
-router = APIRouter(prefix="/v1/api/users", tags=["users"])
+router = make_router(prefix="/v1/api/users", tags=["users"])
 
 
 class QueryBody(Body):

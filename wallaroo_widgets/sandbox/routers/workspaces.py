@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from pydantic import Field
 
 from .. import db
-from ..deps import Caller, require_user, store, workspace
+from ..deps import Caller, member_type, require_user, store, workspace
 from ..errors import ApiError
-from . import Body, Id
+from . import Body, Id, make_router
 
-router = APIRouter(prefix="/v1/api/workspaces", tags=["workspaces"])
+router = make_router(prefix="/v1/api/workspaces", tags=["workspaces"])
 
 USER_TYPES = {"OWNER", "COLLABORATOR"}
 
@@ -83,14 +83,34 @@ def _target_user(conn, email: str | None, user_id: str | None) -> dict:
     return user
 
 
-@router.post("/add_user", summary="Add a user to a workspace (default collaborator)")
+def _owners(conn, workspace_id: int) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT user_id FROM workspace_members WHERE workspace_id = ? AND "
+                                       "user_type = 'OWNER'", (workspace_id,))]
+
+
+def _may_manage(conn, caller: Caller, workspace_id: int) -> bool:
+    """Owners and administrators (members) grant OWNER, change member types and remove others."""
+    return caller.is_admin or member_type(conn, caller, workspace_id) == "OWNER"
+
+
+@router.post("/add_user", summary="Add a user to a workspace (default collaborator) or change a member's type")
 def add_user(request: Request, body: AddUserBody, caller: Caller = Depends(require_user)) -> dict:  # noqa: B008
+    """Any member may add a new collaborator; only owners (and administrators) may grant OWNER or change an
+    existing member's type, and the last owner cannot be demoted."""
     user_type = (body.user_type or "collaborator").upper()
     if user_type not in USER_TYPES:
         raise ApiError(400, f"field 'user_type': must be owner or collaborator, got {body.user_type!r}")
     with store(request).tx(write=True) as conn:
         workspace(conn, caller, body.workspace_id)
         user = _target_user(conn, body.email, body.user_id)
+        current = conn.execute("SELECT user_type FROM workspace_members WHERE workspace_id = ? AND user_id = ?",
+                               (body.workspace_id, user["id"])).fetchone()
+        if current is not None and current[0] == user_type:
+            return {}
+        if (user_type == "OWNER" or current is not None) and not _may_manage(conn, caller, body.workspace_id):
+            raise ApiError(403, "only workspace owners can add owners or change a member's type")
+        if current is not None and _owners(conn, body.workspace_id) == [user["id"]]:
+            raise ApiError(400, "cannot demote the last owner of a workspace (make another member owner first)")
         conn.execute("INSERT OR REPLACE INTO workspace_members VALUES (?, ?, ?)",
                      (body.workspace_id, user["id"], user_type))
     return {}
@@ -107,12 +127,13 @@ def list_users(request: Request, body: WorkspaceBody, caller: Caller = Depends(r
 
 @router.post("/remove_user", summary="Remove a member from a workspace")
 def remove_user(request: Request, body: RemoveUserBody, caller: Caller = Depends(require_user)) -> dict:  # noqa: B008
+    """Owners (and administrators) remove anyone but the last owner; collaborators only themselves."""
     with store(request).tx(write=True) as conn:
         workspace(conn, caller, body.workspace_id)
         user = _target_user(conn, body.email, body.user_id)
-        owners = conn.execute("SELECT user_id FROM workspace_members WHERE workspace_id = ? AND user_type = 'OWNER'",
-                              (body.workspace_id,)).fetchall()
-        if [r[0] for r in owners] == [user["id"]]:
+        if user["id"] != caller.id and not _may_manage(conn, caller, body.workspace_id):
+            raise ApiError(403, "only workspace owners can remove other members")
+        if _owners(conn, body.workspace_id) == [user["id"]]:
             raise ApiError(400, "cannot remove the last owner of a workspace")
         cur = conn.execute("DELETE FROM workspace_members WHERE workspace_id = ? AND user_id = ?",
                            (body.workspace_id, user["id"]))
