@@ -70,9 +70,35 @@ def redact(obj: Any) -> Any:
     return obj
 
 
+#: Secrets at least this long are masked wherever they appear; shorter ones (a password such as ``admin``) only
+#: where they stand as the value of a secret field, so ``admin@wallaroo.local`` stays intact.
+SUBSTRING_MIN = 8
+
+_FIELD = r"(?:password|passwd|client_secret|refresh_token|access_token|secret)"
+#: ``password=x``, ``password: x``, ``"password": "x"``, ``password 'x'``: the value of a secret field, whatever it is.
+_FIELD_VALUE = re.compile(
+    rf"""(?ix)(\b{_FIELD}\b["']?\s*[:=]\s*)(["']?)((?!\*\*\*|<token>|None\b|null\b)[^"'\s,;&)}}\]]+)(\2)"""
+    rf"""|(\b{_FIELD}\b\s+)(["'])((?!\*\*\*)[^"']+)(\6)"""
+)
+
+
 def scrub(text: str, secrets: Iterable[str | None] = ()) -> str:
-    """Remove known secret values, bearer/basic credentials and JWT-looking strings from free text."""
-    for value in sorted({s for s in secrets if s and len(s) >= 3}, key=len, reverse=True):
-        text = text.replace(value, TOKEN_MASK if value.count(".") == 2 else MASK)
+    """Remove secrets from free text: bearer/basic credentials, JWT-looking strings, the value of any secret field
+    (``password=...``, ``"client_secret": "..."``, ``password 'x'``), and the given secret values — those of
+    :data:`SUBSTRING_MIN` characters or more wherever they occur, shorter ones only as a whole field value (so a
+    short password never shows as a value, and ordinary text that happens to contain it is not corrupted)."""
+    for value in sorted({str(s) for s in secrets if s}, key=len, reverse=True):
+        if len(value) >= SUBSTRING_MIN:
+            text = text.replace(value, TOKEN_MASK if value.count(".") == 2 else MASK)
+        else:
+            pattern = rf"""(?i)(\b{_FIELD}\b["']?(?:\s*[:=]\s*|\s+)["']?){re.escape(value)}(?=$|["'\s,;&)}}\]])"""
+            text = re.sub(pattern, lambda m: m.group(1) + MASK, text)
+    text = _FIELD_VALUE.sub(_mask_field, text)
     text = _BEARER.sub(lambda m: f"{m.group(1)} {TOKEN_MASK if m.group(1).lower() == 'bearer' else MASK}", text)
     return _JWT.sub(TOKEN_MASK, text)
+
+
+def _mask_field(m: re.Match[str]) -> str:
+    if m.group(1) is not None:
+        return f"{m.group(1)}{m.group(2)}{MASK}{m.group(4)}"
+    return f"{m.group(5)}{m.group(6)}{MASK}{m.group(8)}"

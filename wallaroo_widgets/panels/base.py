@@ -145,6 +145,10 @@ class Panel(widgets.VBox):
     def on_session(self) -> None:
         """Called when the console's session changes (reload tables)."""
 
+    def before_action(self) -> None:
+        """Called as a user action starts (not for reloads queued by :meth:`run_when_idle`): clear one-shot
+        views such as a temporary password."""
+
     # -- helpers ----------------------------------------------------------------------------------------
     @property
     def session(self) -> Any:
@@ -167,6 +171,8 @@ class Panel(widgets.VBox):
     def require_workspace(self) -> dict[str, Any]:
         """``state.workspace``, or an :class:`InputError` saying where to pick one (tab or menu)."""
         if not self.state.workspace:
+            if self._pending_workspace is not None:  # workspace= given: it is looked up once connected
+                self.require_session()
             if self.state.in_console:
                 raise InputError("Select a workspace in the Workspaces tab first")
             raise InputError("Choose a workspace in the Workspace menu above (or pass workspace=...)")
@@ -208,6 +214,8 @@ class Panel(widgets.VBox):
 
         def work() -> Any:
             try:
+                if not deferred:
+                    self.before_action()
                 result = fn()
             except Exception as exc:  # every error is shown inline, never raised into the notebook
                 self.error = describe_error(exc, self._secrets())
@@ -217,7 +225,7 @@ class Panel(widgets.VBox):
                     self.message = success
                 return result
             finally:
-                self._capture_calls(mark, deferred=deferred)
+                self._capture_calls(mark, deferred=deferred, failed=bool(self.error))
                 if deferred:  # a queued reload keeps what the action it waited for reported
                     self.message = self.message or before[1]
                     self.error = "\n".join(e for e in (before[0], self.error) if e)
@@ -301,7 +309,7 @@ class Panel(widgets.VBox):
         # else a new session (Connect) or more than 50 calls: everything recorded belongs to this action
         return [r for r in hist if not getattr(r, "_ww_claimed", False)]
 
-    def _capture_calls(self, mark: tuple[Any, Any], *, deferred: bool) -> None:
+    def _capture_calls(self, mark: tuple[Any, Any], *, deferred: bool, failed: bool = False) -> None:
         calls = self._calls_since(mark)
         for rec in calls:  # an outer action (a selection that triggered this reload) skips them
             try:
@@ -312,8 +320,8 @@ class Panel(widgets.VBox):
         if snippets is None and not calls:
             return  # no call (e.g. bad input): keep showing the last one
         shown = self.last_record is not None or self._snippets is not None
-        if deferred and shown and snippets is None and all(is_read_call(r) for r in calls):
-            return  # a queued reload does not hide the action it waited for
+        if deferred and shown and not failed and snippets is None and all(is_read_call(r) for r in calls):
+            return  # a queued reload that worked does not hide the action it waited for
         self._snippets, self.action_calls = snippets, calls
         self.last_record = main_call(calls)
         self._render_code()
