@@ -29,8 +29,32 @@ def identity_line(session: Any, now: _dt.datetime | None = None) -> str:
     if exp is not None:
         now = now or _dt.datetime.now(_dt.timezone.utc)
         mins = (exp - now).total_seconds() / 60
-        text += f" — token expires at {exp:%Y-%m-%d %H:%M:%S} UTC (in {mins:.0f} min, refreshed automatically)"
+        text += f" — token expires at {exp:%Y-%m-%d %H:%M:%S} UTC (in {mins:.0f} min"
+        if getattr(session.provider, "can_refresh", True):
+            text += ", refreshed automatically)"
+        else:  # a static token: nothing to refresh it with
+            text += "); reconnect with a new token then"
     return text
+
+
+def connect_snippets(session: Any, method: str, user: str = "") -> dict[str, str]:
+    """"Show code" of a login: this library's constructor (secrets read from the environment) and, for the
+    Keycloak grants, the token request itself as requests/curl (password and client secret masked)."""
+    from ..codegen import token_snippets
+
+    url = session.url
+    ctor = {
+        "password": f"Session.password({url!r}, {user!r}, os.environ['WALLAROO_PASSWORD'],\n"
+                    "                           client_secret=os.environ['WALLAROO_CLIENT_SECRET'])",
+        "client_credentials": f"Session.client_credentials({url!r}, "
+                              "client_secret=os.environ['WALLAROO_CLIENT_SECRET'])",
+        "token": f"Session.token({url!r}, os.environ['WALLAROO_TOKEN'])",
+        "sdk": "Session.from_sdk(wl)  # wl = wallaroo.Client()",
+    }[method]
+    out = {"python": f"import os\n\nfrom wallaroo_widgets import Session\n\nsession = {ctor}\n"
+                     "print(session.identity())\n"}
+    out.update(token_snippets(session.provider) or {})
+    return out
 
 
 class ConnectPanel(Panel):
@@ -88,9 +112,14 @@ class ConnectPanel(Panel):
         from ..session import Session
 
         method = self.method.value
+        user = ""
         if method == "sdk":
             client = self.sdk_client if self.sdk_client is not None else _user_variable(self.sdk_name.value)
-            session = Session.from_sdk(client)
+            try:
+                session = Session.from_sdk(client)
+            except ValueError as exc:  # not a wallaroo.Client (no api_endpoint / auth.auth_header())
+                raise v.InputError(f"SDK client {self.sdk_name.value or type(client).__name__!r} is not a "
+                                   f"connected wallaroo.Client: {exc}") from None
         else:
             url = v.required(self.url.value, "API URL")
             if not url.startswith(("http://", "https://")):
@@ -105,6 +134,7 @@ class ConnectPanel(Panel):
                                                                                    "Client secret"))
             else:
                 session = Session.token(url, v.required(self.token.value, "Token"))
+        self.show_snippets(connect_snippets(session, method, user))  # the login, not the check call below
         try:
             line = identity_line(session)  # fetches the token: bad credentials fail here
             if method != "client_credentials":

@@ -39,10 +39,15 @@ class Console(widgets.VBox):
         self.notice = widgets.HTML(notice)
         header = widgets.HTML("<h3 style='margin:4px 0'>Wallaroo console</h3>")
         super().__init__([header, self.notice, self.tabs])
+        self.state.observe(self._connected, "session")  # a "Not connected" notice is stale once connected
         if session is not None:
             self.state.session = session  # every panel loads its data
         else:
             self.tabs.selected_index = 0
+
+    def _connected(self, change: Any) -> None:
+        if change["new"] is not None:
+            self.notice.value = ""
 
     def panel(self, title: str) -> Panel:
         """A panel by tab title (``"Users"``, ``"Assay builder"`` ...)."""

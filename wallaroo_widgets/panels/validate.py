@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import os
 import re
 from typing import Any
@@ -116,3 +117,39 @@ def timestamp(value: Any, label: str, *, optional: bool = False) -> _dt.datetime
         raise InputError(f"{label} is required")
     ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
     return ts.to_pydatetime()
+
+
+ARROW_SUFFIXES = (".arrow", ".feather", ".ipc")
+
+
+def table_file(name: str, content: bytes, label: str = "Inference file") -> Any:
+    """The rows of an uploaded file: a pyarrow Table (Arrow IPC file or stream: ``.arrow/.feather/.ipc``) or
+    a DataFrame (JSON: a list of row objects, i.e. pandas records, or a dict of equal-length column lists).
+    Anything else is an :class:`InputError` naming the field and the file, never a library message."""
+    shown = f"{label} {name!r}"
+    if name.lower().endswith(ARROW_SUFFIXES):
+        import pyarrow as pa
+
+        for opener in (pa.ipc.open_file, pa.ipc.open_stream):
+            try:
+                return opener(pa.BufferReader(content)).read_all()
+            except (pa.ArrowException, ValueError, OSError):
+                continue
+        raise InputError(f"{shown} is not an Arrow IPC file or stream (write it with pyarrow.ipc.new_file)")
+    try:
+        data = json.loads(content)
+    except ValueError as exc:  # includes undecodable bytes
+        raise InputError(f"{shown} is not valid JSON: {exc}") from None
+    import pandas as pd
+
+    if isinstance(data, dict):
+        scalars = [k for k, col in data.items() if not isinstance(col, list)]
+        if scalars or not data:
+            raise InputError(f"{shown}: a column dict needs a list of values per column ({scalars[0]!r} is a "
+                             f"single value; write [{{...}}] for one row)" if scalars else f"{shown} has no columns")
+        if len({len(col) for col in data.values()}) > 1:
+            raise InputError(f"{shown}: every column list must have the same length")
+        return pd.DataFrame(data)
+    if isinstance(data, list) and data and all(isinstance(r, dict) for r in data):
+        return pd.DataFrame.from_records(data)
+    raise InputError(f"{shown} must hold a list of row objects (pandas records) or a column dict")
