@@ -51,12 +51,13 @@ app
 # %%
 print("tabs:", ", ".join(app.panels))
 workspaces_tab = app.panel("Workspaces")
-if workspaces_tab.table.select_where("name", "housepricesaga"):
-    print("selected workspace:", app.state.workspace["name"])
+assert workspaces_tab.table.select_where("name", "housepricesaga"), "the demo workspace is missing"
+print("selected workspace:", app.state.workspace["name"])
 assays_tab = app.panel("Assays")
-if assays_tab.table.select_where("name", "house price drift"):  # the demo assay: load its score timeline
-    assays_tab.results_button.click()
-    print("Assays tab:", assays_tab.message)
+# the demo assay by name (other notebooks add assays to the same pipeline): load its score timeline
+assert assays_tab.table.select_where("name", "house price drift"), "the demo assay is missing"
+assays_tab.results_button.click()
+print("Assays tab:", assays_tab.message)
 errors = {title: panel.error for title, panel in app.panels.items() if panel.error}
 assert not errors, errors
 workspaces_tab.table.df[["id", "name", "num_models", "num_pipelines"]]
@@ -64,8 +65,10 @@ workspaces_tab.table.df[["id", "name", "num_models", "num_pipelines"]]
 # %% [markdown]
 # ## Clean-up
 #
-# The console only reads, so there is nothing to delete. It keeps using `session`; close the session
-# (`session.close()`) only when you are done with the console.
+# The cells above only read (selecting rows and loading results change nothing on the server), so
+# nothing remains and every run leaves the instance as it was. Anything you create by hand in the
+# console's forms stays, though: the MLOps API has no delete for users, workspaces, models, pipelines
+# or assays. The console keeps using `session`; close it (`session.close()`) only when you are done.
 
 # %%
 print("nothing to clean up; the console stays usable")

@@ -16,9 +16,14 @@ session = Session.from_env()
 #
 # `features/list` takes no parameters. The answer has the instance `name`, whether authentication is
 # enabled, and the features — their values are **strings** (`"true"`), not booleans.
+#
+# | call | parameters | answer |
+# |---|---|---|
+# | `features.list` | none (the body is `{}`; newer clients send none) | `name` (str), `is_auth_enabled` (bool), `features` (dict of name → `"true"`/`"false"` strings) |
 
 # %%
 info = session.features.list()
+assert isinstance(info["features"], dict) and all(isinstance(v, str) for v in info["features"].values())
 print("instance:", info["name"])
 print("auth enabled:", info["is_auth_enabled"])
 info["features"]
@@ -44,7 +49,8 @@ enablement_panel
 # %% [markdown]
 # ## Clean-up
 #
-# Nothing was created; close the session.
+# This notebook only read: nothing remains on the server, so every run leaves the instance as it was.
+# Close the session.
 
 # %%
 session.close()
