@@ -309,3 +309,26 @@ def test_upload_progress_follows_bytes_only_for_streams(session, tmp_path):
     assert panel.error == "" and values[-1] == 1.0 and panel.progress.bar_style == "success"
     assert notes == [] or all("<progress" not in n for n in notes)
     assert False in cancel and panel.cancel_button.disabled  # offered while streaming, off afterwards
+
+
+def test_queued_runs_keep_the_actions_report_and_show_a_failure_once():
+    offline = Session.token("http://127.0.0.1:9", FAKE_TOKEN, retries=0)
+    panel = WorkspacesPanel()
+    ran = []
+
+    def action():
+        panel.run_when_idle("quiet", lambda: ran.append("quiet"))
+        panel.run_when_idle("quiet", lambda: ran.append("quiet again"))  # same label: only the last runs
+        panel.message = "Done"
+
+    panel.run_action(action)
+    assert ran == ["quiet again"] and panel.message == "Done" and panel.error == ""
+    panel.state.session = offline  # the session load fails (nothing listens on the port)
+    first = panel.error
+    assert first.startswith("Connection failed")
+
+    def failing():
+        for label in ("a", "b"):  # two different reloads failing the same way
+            panel.run_when_idle(label, panel._load)
+    panel.run_action(failing)
+    assert panel.error == first and not panel.busy  # reported once

@@ -228,7 +228,8 @@ class Panel(widgets.VBox):
                 self._capture_calls(mark, deferred=deferred, failed=bool(self.error))
                 if deferred:  # a queued reload keeps what the action it waited for reported
                     self.message = self.message or before[1]
-                    self.error = "\n".join(e for e in (before[0], self.error) if e)
+                    lines = [e for e in (*before[0].split("\n"), self.error) if e]
+                    self.error = "\n".join(dict.fromkeys(lines))  # the same failure once
                 self.busy = False
                 self._run_queued()
 
