@@ -196,3 +196,7 @@ def test_inference_files_json_records_and_arrow():
         read_inference_file("rows.json", b"{nope")
     with pytest.raises(InputError, match="list of row objects"):
         read_inference_file("rows.json", b"[1, 2]")
+    with pytest.raises(InputError, match="'junk.arrow' is not an Arrow IPC file"):
+        read_inference_file("junk.arrow", b"ARROW1 definitely not arrow")
+    with pytest.raises(InputError, match="'a' is a single value"):
+        read_inference_file("one.json", b'{"a": 1}')

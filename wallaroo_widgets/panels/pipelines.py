@@ -49,23 +49,8 @@ def models_of_status(status: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def read_inference_file(name: str, content: bytes) -> Any:
-    """A DataFrame (JSON records / pandas-records) or a pyarrow Table (Arrow IPC file/stream) from a file."""
-    if name.lower().endswith((".arrow", ".feather", ".ipc")):
-        import pyarrow as pa
-
-        try:
-            return pa.ipc.open_file(pa.BufferReader(content)).read_all()
-        except pa.ArrowInvalid:
-            return pa.ipc.open_stream(pa.BufferReader(content)).read_all()
-    try:
-        data = json.loads(content)
-    except ValueError as exc:
-        raise v.InputError(f"{name} is not valid JSON: {exc}") from None
-    if isinstance(data, dict):
-        return pd.DataFrame(data)
-    if isinstance(data, list) and all(isinstance(r, dict) for r in data):
-        return pd.DataFrame.from_records(data)
-    raise v.InputError(f"{name} must hold a list of row objects (pandas records) or a column dict")
+    """A DataFrame (JSON records / column dict) or a pyarrow Table (Arrow IPC file/stream) from a file."""
+    return v.table_file(name, content)
 
 
 class PipelinesPanel(Panel):
