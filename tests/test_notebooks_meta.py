@@ -1,7 +1,8 @@
 """Static checks of the tutorial notebooks (their execution is tested by nbval: ``pytest notebooks``).
 
 Committed without outputs, built from ``notebooks/_src`` (no drift between the two), a "What you will
-learn" opening and a clean-up closing cell, no skip tags, no credentials written into them.
+learn" opening and a clean-up closing cell that says what remains, fixed (not random) names, no skip tags,
+no credentials written into them.
 """
 
 from __future__ import annotations
@@ -65,7 +66,16 @@ def test_notebook_shape(name):
         assert not tags & SKIP_TAGS, f"{name}: a cell is tagged {tags & SKIP_TAGS}"
     assert cells[0]["cell_type"] == "markdown" and "What you will learn" in "".join(cells[0]["source"])
     assert cells[-2]["cell_type"] == "markdown" and "Clean-up" in "".join(cells[-2]["source"])
+    assert "remain" in "".join(cells[-2]["source"]), f"{name}: the clean-up cell must say what remains"
     assert cells[-1]["cell_type"] == "code"
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_notebook_names_are_fixed_so_reruns_reuse_them(name):
+    """No random suffixes: the API cannot delete what a run creates, so every run must reuse the same names
+    (executed twice against one sandbox by ``tests/test_notebooks_rerun.py``)."""
+    code = "\n".join("".join(c["source"]) for c in _notebook(name)["cells"] if c["cell_type"] == "code")
+    assert "token_hex" not in code and "uuid4" not in code and "SUFFIX" not in code
 
 
 @pytest.mark.parametrize("name", EXPECTED)

@@ -1,0 +1,123 @@
+"""The tutorial notebooks are idempotent: a second run against the same sandbox leaves what one run leaves.
+
+The MLOps API deletes nothing (no workspace, user, model, pipeline or assay delete), so the notebooks use fixed
+names with get-or-create, undeploy what they deploy and deactivate the assays they create. This test runs the
+notebooks that create things twice against one demo sandbox and compares the server state after each run, read
+straight from the sandbox's SQLite file: users (and whether they are enabled), workspaces and members, models
+and their versions, pipelines, active deployments, assays (active or not) and their stored results must be
+identical. What a run adds by design — one pipeline version per ``pipelines/create``, one undeployed deployment
+record per deploy and the logged inferences, as each notebook's clean-up cell says — must grow by exactly that.
+
+The notebooks' code cells run in-process from ``notebooks/_src`` (one namespace per notebook, as a kernel
+would have): no kernel start-up, so running all of them twice stays well under a minute.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+RERUN = ["00_console", "01_connect_and_tokens", "02_users", "03_workspaces", "04_models",
+         "05_pipelines_and_inference", "06_enablement", "07_assays", "08_drift_exploration"]
+#: per run: pipelines/create calls (05: tutorial-pipeline; 07: tutorial-assay-pipe), deploys, inferences
+ADDED_PER_RUN = {"pipeline_versions": 2, "deployments": 2, "inference_logs": 3 + 3 + 5}
+
+
+def _code_cells(name: str) -> list[str]:
+    spec = importlib.util.spec_from_file_location("notebooks_build", NOTEBOOKS / "_build.py")
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)
+    return [c.source for c in builder.parse((NOTEBOOKS / "_src" / f"{name}.py").read_text()) if c.cell_type == "code"]
+
+
+def _run(name: str) -> None:
+    namespace: dict = {"__name__": "__main__"}
+    for i, source in enumerate(_code_cells(name)):
+        try:
+            exec(compile(source, f"<{name} cell {i}>", "exec"), namespace)  # noqa: S102 - our own notebooks
+        except Exception as exc:
+            raise AssertionError(f"{name}: code cell {i} failed: {type(exc).__name__}: {exc}") from exc
+
+
+def _state(db: Path) -> tuple[dict, dict]:
+    """(what must not change, row counts of what grows by design)."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
+    try:
+        q = lambda sql: sorted(tuple(r) for r in conn.execute(sql))  # noqa: E731
+        stable = {
+            "users": q("SELECT email, enabled FROM users"),
+            "workspaces": q("SELECT name, archived FROM workspaces"),
+            "members": q("SELECT w.name, u.email, m.user_type FROM workspace_members m "
+                         "JOIN workspaces w ON w.id = m.workspace_id JOIN users u ON u.id = m.user_id"),
+            "models": q("SELECT w.name, m.name, COUNT(v.id) FROM models m JOIN workspaces w ON w.id = m.workspace_id "
+                        "LEFT JOIN model_versions v ON v.model_id = m.id GROUP BY m.id"),
+            "pipelines": q("SELECT w.name, p.name FROM pipelines p JOIN workspaces w ON w.id = p.workspace_id"),
+            "active deployments": q("SELECT p.name, d.deploy_id FROM deployments d JOIN pipelines p "
+                                    "ON p.id = d.pipeline_id WHERE d.active = 1"),
+            "assays": q("SELECT name, pipeline_name, active FROM assays"),
+            "assay results": q("SELECT a.name, COUNT(r.id) FROM assays a LEFT JOIN assay_results r "
+                               "ON r.assay_id = a.id GROUP BY a.id"),
+        }
+        grows = {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ADDED_PER_RUN}  # noqa: S608
+    finally:
+        conn.close()
+    return stable, grows
+
+
+def _settled(db: Path, timeout: float = 10.0) -> tuple[dict, dict]:
+    """The state once the assay scheduler has stored what it will (two equal reads a tick apart)."""
+    deadline = time.monotonic() + timeout
+    last = _state(db)
+    while time.monotonic() < deadline:
+        time.sleep(0.6)
+        now = _state(db)
+        if now == last:
+            return now
+        last = now
+    return last
+
+
+@pytest.fixture
+def demo_sandbox(tmp_path, monkeypatch):
+    pytest.importorskip("fastapi")
+    from wallaroo_widgets.sandbox import SandboxServer
+
+    srv = SandboxServer(tmp_path / "data", port=0, demo=True, deploy_delay=0.3, assay_tick=0.25)
+    srv.start()
+    for key in ("WALLAROO_TOKEN", "WALLAROO_TOKEN_URL"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("WALLAROO_URL", srv.url)
+    monkeypatch.setenv("WALLAROO_USER", srv.admin_email)
+    monkeypatch.setenv("WALLAROO_PASSWORD", srv.admin_password)
+    monkeypatch.setenv("WALLAROO_CLIENT_SECRET", srv.client_secret)
+    yield srv
+    srv.stop()
+
+
+def test_a_second_run_of_the_notebooks_leaves_the_state_of_one_run(demo_sandbox):
+    db = demo_sandbox.data_dir / "sandbox.db"
+    before, _ = _state(db)
+    for name in RERUN:
+        _run(name)
+    once, grown_once = _settled(db)
+    assert once != before  # the first run did create its objects
+
+    for name in RERUN:
+        _run(name)
+    twice, grown_twice = _settled(db)
+    for key in once:
+        assert twice[key] == once[key], f"a second run changed {key}"
+    assert {t: grown_twice[t] - grown_once[t] for t in ADDED_PER_RUN} == ADDED_PER_RUN
+
+    # and what one run leaves is what the clean-up cells say: assays deactivated, nothing deployed
+    if "07_assays" in RERUN:
+        assert [a for a in once["assays"] if a[0].startswith("tutorial")] == [
+            ("tutorial drift 10 bins", "housepricepipe", 0), ("tutorial house price assay", "housepricepipe", 0)]
+    assert not [d for d in once["active deployments"] if d[0].startswith("tutorial")]
+    assert not [u for u in once["users"] if u[0].startswith("tutorial") and u[1]]
