@@ -1,0 +1,127 @@
+"""Score timeline: traces, colours, bands, hover, gaps, statuses, bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from wallaroo_widgets import drift, plots
+
+from .helpers import SUMM, T0, server_shape
+
+
+def test_timeline_traces_colours_and_bands(local) -> None:
+    _, res = local
+    fig = plots.score_timeline(res)
+    assert isinstance(fig, go.Figure)
+    line, *markers = fig.data
+    assert line.mode == "lines" and len(line.x) == 5
+    assert [t.name for t in markers] == ["Ok", "Warning", "Alert", "NoData", "BaselineRun"]
+    assert [t.marker.color for t in markers] == ["green", "orange", "red", "grey", "steelblue"]
+    assert [len(t.x) for t in markers] == [3, 1, 1, 1, 0]
+    assert markers[4].showlegend is False  # no BaselineRun result: not in the legend
+    assert [c[0] for c in markers[2].customdata] == [3]  # index into results for click handlers
+    assert markers[3].y == (0.0,)
+    rects = [s for s in fig.layout.shapes if s.type == "rect"]
+    assert [(r.y0, r.y1, r.fillcolor) for r in rects][0] == (0.05, 0.5, "orange")
+    assert rects[1].y0 == 0.5 and rects[1].fillcolor == "red"
+    assert {a.text for a in fig.layout.annotations} == {"warning 0.05", "alert 0.5"}
+    assert "window n=" in markers[0].hovertemplate and markers[0].customdata[0][1].endswith("01:00:00.000000Z")
+    assert fig.layout.title.text == "Model Insights Score"
+
+
+def test_timeline_server_dicts_and_explicit_thresholds(local) -> None:
+    _, res = local
+    served = [server_shape(r) for r in res if r["score"] is not None]
+    fig = plots.score_timeline(served, warning_threshold=None, alert_threshold=0.25)
+    assert [len(t.x) for t in fig.data[1:]] == [3, 1, 1, 0, 0]
+    assert fig.layout.shapes[-1].y0 == 0.25
+
+
+def test_timeline_720_windows_readable() -> None:
+    rows = [{"window_start": (T0 + pd.Timedelta(hours=i)).isoformat(), "score": 0.01 * (i % 40),
+             "status": drift.status(0.01 * (i % 40), 0.1, 0.25), "window_summary": {"count": 10}}
+            for i in range(720)]
+    fig = plots.score_timeline(rows, 0.1, 0.25)
+    assert sum(len(t.x) for t in fig.data[1:]) == 720 and fig.data[1].marker.size == 5
+    assert all(t.type == "scatter" for t in fig.data)
+    big = plots.score_timeline(rows * 4, 0.1, 0.25)
+    assert all(t.type == "scattergl" for t in big.data)
+
+
+def test_timeline_from_window_scores() -> None:
+    ms = np.arange(0, 3 * 3_600_000, 60_000) + T0.value // 1_000_000
+    sc = drift.WindowScorer(ms, np.sin(np.arange(ms.size)), start=T0, width="1 hour",
+                            until=T0 + pd.Timedelta(hours=3), baseline_values=np.sin(np.arange(500)))
+    fig = plots.score_timeline(sc.score(SUMM, warning_threshold=0.1, alert_threshold=0.25))
+    assert sum(len(t.x) for t in fig.data[1:]) == 3
+    # the WindowScores' own thresholds draw the bands; hover has the window and baseline counts
+    assert [(r.y0, r.fillcolor) for r in fig.layout.shapes if r.type == "rect"] == [(0.1, "orange"), (0.25, "red")]
+    point = next(t for t in fig.data[1:] if len(t.x)).customdata[0]
+    assert point[2] == 60 and point[3] == 500
+    mx = sc.score({"num_bins": 5, "metric": "MaxDiff"}, textbook_psi=True)  # no PSI formula: not textbook
+    fig = plots.score_timeline(mx)
+    assert all(c[4] == int(mx.bin_index[c[0]]) for t in fig.data[1:] for c in t.customdata)
+    assert "textbook" not in fig.layout.title.text
+    assert "textbook PSI" in plots.score_timeline(sc.score(SUMM, textbook_psi=True)).layout.title.text
+
+
+def test_timeline_from_results_frame(local) -> None:
+    """A results DataFrame spells null scores and thresholds as NaN: no NaN bands, empty windows grey."""
+    from wallaroo_widgets.api.frames import results_frame
+
+    _, res = local
+    rows = [{**r, "warning_threshold": None} for r in res]  # like a server result without a warning threshold
+    df = results_frame(rows)
+    assert np.isnan(df["warning_threshold"]).all() and np.isnan(df["score"].iloc[-1])
+    fig = plots.score_timeline(df)
+    # line over scored windows; Ok, Warning, Alert, NoData, BaselineRun
+    assert [len(t.x) for t in fig.data] == [5, 3, 1, 1, 1, 0]
+    rects = [r for r in fig.layout.shapes if r.type == "rect"]
+    assert [(r.y0, r.fillcolor) for r in rects] == [(0.5, "red")]  # alert band only
+    assert np.isfinite(fig.layout.yaxis.range[1])
+    alert = fig.data[3].customdata[0]
+    assert pd.Timestamp(alert[1]) == T0 + pd.Timedelta(hours=4) and alert[2] == 60 and alert[3] == 10
+
+
+def test_timeline_bad_input_names_the_parameter() -> None:
+    row = {"window_start": T0.isoformat(), "score": 0.1, "status": "Ok"}
+    with pytest.raises(ValueError, match="warning_threshold"):
+        plots.score_timeline([row], warning_threshold="abc")
+    with pytest.raises(ValueError, match="alert_threshold"):
+        plots.score_timeline([row], alert_threshold=float("nan"))
+    with pytest.raises(TypeError, match="results must be a list"):
+        plots.score_timeline(5)
+    with pytest.raises(TypeError, match="results must be a list"):
+        plots.score_timeline({"score": 1})
+    with pytest.raises(TypeError, match=r"results\[1\] must be an assay result dict, got str"):
+        plots.score_timeline([row, "a"])
+    assert len(plots.score_timeline(None).data[1].x) == 0  # None / [] still give an empty timeline
+
+
+def test_timeline_baseline_run_has_its_own_trace() -> None:
+    rows = [{"window_start": (T0 + pd.Timedelta(hours=h)).isoformat(), "score": s, "status": st}
+            for h, s, st in ((0, 0.0, "BaselineRun"), (1, 0.1, "Ok"), (2, 0.3, "Alert"), (3, 0.2, "Mystery"))]
+    fig = plots.score_timeline(rows)
+    names = [t.name for t in fig.data[1:]]
+    assert names == ["Ok", "Warning", "Alert", "NoData", "BaselineRun"]  # the first five keep their indices
+    run = fig.data[5]
+    assert run.marker.color == "steelblue" and [c[0] for c in run.customdata] == [0] and run.showlegend
+    assert [c[0] for c in fig.data[3].customdata] == [2, 3]  # an unknown status is drawn as Alert (V1 SDK)
+
+
+def test_timeline_line_breaks_at_missing_and_empty_windows() -> None:
+    """Hourly results with hours 2-3 omitted (server: empty windows have no result) and hour 5 NoData."""
+    hours = [0, 1, 4, 5, 6]
+    rows = [{"window_start": (T0 + pd.Timedelta(hours=h)).isoformat(), "score": None if h == 5 else 0.1 * h,
+             "status": "NoData" if h == 5 else "Ok"} for h in hours]
+    line = plots.score_timeline(rows).data[0]
+    assert list(line.y) == [0.0, 0.1, None, 0.4, None, pytest.approx(0.6)]
+    assert list(line.x) == [rows[0]["window_start"], rows[1]["window_start"], None, rows[2]["window_start"], None,
+                            rows[4]["window_start"]]
+    # contiguous results: no break (the panels compare data[0].y with the scores)
+    full = [{**r, "score": 0.1, "status": "Ok", "window_start": (T0 + pd.Timedelta(hours=i)).isoformat()}
+            for i, r in enumerate(rows)]
+    assert list(plots.score_timeline(full).data[0].y) == [0.1] * 5
