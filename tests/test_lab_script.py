@@ -1,6 +1,7 @@
 """``scripts/lab.sh`` (``make lab``) end to end: the sandbox and JupyterLab start, the kernels' environment holds
-the sandbox's own credentials, SIGTERM stops everything (no process of the script's session survives), and a taken
-sandbox port is a clear failure instead of a Lab talking to some other server.
+the sandbox's own credentials, SIGTERM stops everything (no process of the script's session survives, nor a
+kernel), a crashed sandbox stops JupyterLab, and a taken sandbox port is a clear failure instead of a Lab talking
+to some other server.
 
 Linux only (reads ``/proc``); no TTY needed; bounded in time.
 """
@@ -144,6 +145,28 @@ def test_lab_starts_both_exports_sandbox_credentials_and_sigterm_leaves_no_proce
         assert "stopped JupyterLab and the sandbox" in out, out
         assert _in_session(proc.pid) == [], f"left behind: {_in_session(proc.pid)}"
         assert not [p for p in started if _stat(p) and _stat(p)[0] != "Z"]
+    finally:
+        if proc.poll() is None or _in_session(proc.pid):
+            _kill_session(proc)
+
+
+def test_lab_stops_jupyterlab_when_the_sandbox_dies(tmp_path):
+    sandbox_port, lab_port = _free_port(), _free_port()
+    log = tmp_path / "lab.log"
+    proc = _start(_env(tmp_path, SANDBOX_PORT=str(sandbox_port), LAB_PORT=str(lab_port)), log)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and proc.poll() is None and not _answers(
+                f"http://127.0.0.1:{lab_port}/api"):
+            time.sleep(0.3)
+        assert _answers(f"http://127.0.0.1:{lab_port}/api"), log.read_text()
+        sandbox_pid = next(p for p in _children(proc.pid)
+                           if b"wallaroo-widgets" in Path(f"/proc/{p}/cmdline").read_bytes())
+        os.kill(sandbox_pid, signal.SIGKILL)  # a crash
+        rc = proc.wait(timeout=35)
+        out = log.read_text()
+        assert rc != 0 and "the sandbox exited" in out and "stopped JupyterLab and the sandbox" in out, out
+        assert _in_session(proc.pid) == []
     finally:
         if proc.poll() is None or _in_session(proc.pid):
             _kill_session(proc)
