@@ -5,26 +5,10 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
-
-from wallaroo_widgets import Session, errors
+from wallaroo_widgets import errors
 from wallaroo_widgets.panels import AssayBuilder, AssaysPanel, ConsoleState, PipelinesPanel
 
 from .helpers import rendered_text
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    pytest.importorskip("fastapi")
-    from wallaroo_widgets.sandbox import SandboxServer
-
-    with SandboxServer(tmp_path_factory.mktemp("demo-assays"), port=0, demo=True, deploy_delay=0.2) as srv:
-        yield srv
-
-
-@pytest.fixture
-def demo_session(demo):
-    return Session.password(demo.url, demo.admin_email, demo.admin_password, client_secret=demo.client_secret)
 
 
 def _no_tab_words(panel) -> None:

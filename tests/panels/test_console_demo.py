@@ -6,25 +6,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from wallaroo_widgets import Session
 from wallaroo_widgets.panels import console
 
 from .helpers import rendered_text
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    pytest.importorskip("fastapi")
-    from wallaroo_widgets.sandbox import SandboxServer
-
-    with SandboxServer(tmp_path_factory.mktemp("demo-sandbox"), port=0, demo=True, deploy_delay=0.2) as srv:
-        yield srv
-
-
 @pytest.fixture
-def app(demo):
-    sess = Session.password(demo.url, demo.admin_email, demo.admin_password, client_secret=demo.client_secret)
-    con = console(sess)
+def app(demo_session):
+    con = console(demo_session)
     assert {t: p.error for t, p in con.panels.items() if p.error} == {}
     assert con.panel("Workspaces").table.select_where("name", "housepricesaga")
     return con

@@ -7,9 +7,7 @@ import uuid
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
-from wallaroo_widgets import Session
 from wallaroo_widgets.panels import AssaysPanel, ConsoleState, PipelinesPanel
 from wallaroo_widgets.panels.pipelines import ID_ONLY, NAMED, deployment_of_url
 
@@ -100,20 +98,6 @@ def test_undeploy_clears_the_status_view_and_the_url(session):
 
 
 # -- pipelines the demo seed deployed (not this console) -------------------------------------------------
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    pytest.importorskip("fastapi")
-    from wallaroo_widgets.sandbox import SandboxServer
-
-    with SandboxServer(tmp_path_factory.mktemp("demo-pipes"), port=0, demo=True, deploy_delay=0.2) as srv:
-        yield srv
-
-
-@pytest.fixture
-def demo_session(demo):
-    return Session.password(demo.url, demo.admin_email, demo.admin_password, client_secret=demo.client_secret)
-
 
 def test_the_demo_pipeline_named_by_its_assay_can_be_operated(demo_session):
     panel = panel_for(demo_session, "housepricesaga")
