@@ -2,12 +2,16 @@
 
 A demo sandbox and a JupyterLab server (root dir = a tmp copy of notebooks/) are started, Playwright
 opens the console notebook, runs all cells and checks the console's tabs, an interactive table and a
-Plotly chart rendered with no error output. Screenshots land in test-output/browser/ (gitignored).
+Plotly chart rendered with no error output. Then real mouse clicks, as a user makes them, must reach the
+panels' Python: an Alert marker of the score timeline and a row of the results table select that window
+(the bins chart's title names it), and a workspace row selects that workspace (the label under the table
+and the Models tab follow). Screenshots land in test-output/browser/ (gitignored).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -221,6 +225,9 @@ def test_console_notebook_renders_in_chromium(lab, page):
     _shot(pg, "03_assays_timeline.png")
     assert _error_outputs(pg) == []
 
+    _click_timeline_and_results(pg, out)
+    _click_workspaces(pg, out)
+
     # Every tab renders its panel (visible widgets, no error output); one screenshot each to look at.
     for title in titles:
         tab = out.locator(".widget-tab .lm-TabBar-tab", has_text=title).first
@@ -233,6 +240,107 @@ def test_console_notebook_renders_in_chromium(lab, page):
         pg.wait_for_timeout(500)
         _shot(pg, f"tab_{title.lower().replace(' ', '_')}.png")
         assert _error_outputs(pg) == [], title
+
+
+# -- user gestures: real mouse clicks in Chromium must reach the panels' Python ----------------------------
+
+VISIBLE_PLOTS = "[...document.querySelectorAll('.widget-tab .js-plotly-plot')].filter(p => p.offsetParent !== null)"
+
+TIMELINE_TOP_POINT = """(status) => {
+  // the highest-scoring marker of the `status` trace of the visible score timeline (the first visible chart)
+  const gd = VISIBLE_PLOTS[0];
+  const k = gd.data.findIndex(t => t.name === status && t.mode === 'markers');
+  if (k < 0 || !gd.calcdata[k]) return null;
+  let best = null;
+  gd.calcdata[k].forEach((cd, j) => { if (best === null || cd.y > gd.calcdata[k][best].y) best = j; });
+  if (best === null) return null;
+  const node = gd.querySelectorAll('.scatterlayer .trace')[k].querySelectorAll('.point')[best];
+  const r = node.getBoundingClientRect();
+  const i = gd.calcdata[k][best].i;
+  return {x: r.left + r.width / 2, y: r.top + r.height / 2, start: String(gd.data[k].x[i]),
+          score: gd.calcdata[k][best].y};
+}""".replace("VISIBLE_PLOTS", VISIBLE_PLOTS)
+
+BINS_TITLE = """() => {
+  // the baseline-vs-window bins chart: the second visible chart of the Assays tab (timeline, bins, contributions)
+  const gd = VISIBLE_PLOTS[1];
+  const t = gd && gd.querySelector('.gtitle');
+  return t ? t.textContent : null;
+}""".replace("VISIBLE_PLOTS", VISIBLE_PLOTS)
+
+
+def _utc_minute(value: str) -> str:
+    """A window start as the bins chart title shows it (``2026-11-16 06:00 UTC``)."""
+    import pandas as pd
+
+    ts = pd.Timestamp(value)
+    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    return ts.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _wait_bins_title(pg, text: str, what: str) -> str:
+    try:
+        pg.wait_for_function(f"() => ({BINS_TITLE})()?.includes({text!r})", timeout=20_000, polling=200)
+    except Exception as exc:
+        raise AssertionError(f"after {what}, the bins chart title never showed {text!r}: "
+                             f"{pg.evaluate(BINS_TITLE)!r}") from exc
+    return pg.evaluate(BINS_TITLE)
+
+
+def _click_timeline_and_results(pg, out) -> None:
+    """Assays tab (results loaded by the notebook): a mouse click on an Alert marker of the score timeline,
+    then on a row of the results table, each selects that window: the bins chart's title names its start."""
+    before = pg.evaluate(BINS_TITLE)
+    assert before and "UTC" in before, before  # the notebook's load selected the last window
+    timeline = out.locator(".widget-tab .js-plotly-plot:visible").first
+    # timeline at the top of the viewport: the screenshot shows it, the results table and the bins chart title
+    timeline.evaluate("el => el.scrollIntoView({block: 'start'})")
+    point = pg.evaluate(TIMELINE_TOP_POINT, "Alert")
+    assert point, "the score timeline has no Alert marker"
+    want = _utc_minute(point["start"])
+    assert want not in before, (want, before)  # the clicked window is not the one already shown
+    # Plotly reports a click on the point under the hover: hover it first (its label appears), then click
+    pg.mouse.move(point["x"], point["y"])
+    timeline.locator(".hoverlayer .hovertext").first.wait_for(state="visible", timeout=10_000)
+    pg.mouse.click(point["x"], point["y"])
+    title = _wait_bins_title(pg, want, "a click on the timeline's highest Alert marker")
+    assert "Alert" in title and f"={point['score']:.3f}" in title, (point, title)  # that window's status and score
+    _shot(pg, "06_assays_timeline_click.png")
+
+    # a row of the results table (its first page shows the earliest windows; the Alert window is not on it)
+    results = out.locator(".widget-tab .dt-container:visible", has_text="window_start").first
+    row = results.locator(".dt-scroll-body tbody tr").first
+    start = row.locator("td").first.inner_text().strip()
+    want = _utc_minute(start)
+    assert want not in title, (want, title)
+    row.locator("td").first.click()
+    _wait_bins_title(pg, want, f"a click on the results row {start}")
+    assert "selected" in (row.get_attribute("class") or ""), row.get_attribute("class")
+    row.scroll_into_view_if_needed()
+    _shot(pg, "07_assays_results_row_click.png")
+
+
+def _click_workspaces(pg, out) -> None:
+    """Workspaces tab: a mouse click on a workspace row selects it in Python (the label under the table says so)
+    and the Models tab follows: ccfraud-demo lists ``ccfraud``, housepricesaga ``housepricemodel``."""
+    from playwright.sync_api import expect
+
+    tab = out.locator(".widget-tab .lm-TabBar-tab", has_text="Workspaces").first
+    models_tab = out.locator(".widget-tab .lm-TabBar-tab", has_text="Models").first
+    for n, (name, model, other) in enumerate((("ccfraud-demo", "ccfraud", "housepricemodel"),
+                                               ("housepricesaga", "housepricemodel", "ccfraud"))):
+        tab.click()
+        body = out.locator(".widget-tab table:visible", has_text="housepricesaga").first
+        body.locator("td", has_text=re.compile(f"^{re.escape(name)}$")).first.click()
+        label = out.locator(".widget-tab .widget-html:visible", has_text="Selected workspace:").first
+        expect(label).to_contain_text(f"Selected workspace: {name} (id", timeout=20_000)
+        _shot(pg, f"08_workspace_click_{n + 1}_{name}.png")
+        models_tab.click()
+        models = out.locator(".widget-tab .dt-container:visible", has_text="num_versions").first
+        cells = models.locator(".dt-scroll-body tbody td")
+        expect(cells.filter(has_text=re.compile(f"^{re.escape(model)}$"))).to_have_count(1, timeout=20_000)
+        expect(cells.filter(has_text=re.compile(f"^{re.escape(other)}$"))).to_have_count(0)
+        _shot(pg, f"09_models_after_click_{n + 1}_{name}.png")
 
 
 ALERT_MARKERS = """() => {
