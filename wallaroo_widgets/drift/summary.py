@@ -156,17 +156,6 @@ def baseline_edges(baseline: dict[str, Any], summ: Summarizer) -> np.ndarray:
     return edges
 
 
-def window_summary_from_counts(stats: dict[str, Any], counts: np.ndarray, baseline: dict[str, Any],
-                               aggregation: str, start: Any, end: Any,
-                               agg: list[float] | None = None) -> dict[str, Any]:
-    """A window Summary from precomputed stats and bin counts (the vectorised path)."""
-    if agg is None:
-        agg = aggregate(counts, max(int(counts.sum()), 1), aggregation).tolist()
-    edges = list(baseline["edges"])
-    return _summary(stats, [None if e is None or isinstance(e, str) else float(e) for e in edges],
-                    window_edge_names(edges), agg, aggregation, start, end)
-
-
 def as_datetime(value: Any) -> _dt.datetime | None:
     """A UTC datetime from a datetime, Timestamp or ISO string."""
     return None if value is None else pd.Timestamp(to_iso(value)).to_pydatetime()
