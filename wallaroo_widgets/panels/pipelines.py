@@ -110,9 +110,6 @@ class PipelinesPanel(Panel):
             self._load_models()
         self._render_table()
 
-    def _workspace(self) -> dict[str, Any]:
-        return self.require_workspace()
-
     def _workspace_changed(self, _change: Any) -> None:
         self._render_table()
         if self.session is not None and self.state.workspace:
@@ -122,7 +119,7 @@ class PipelinesPanel(Panel):
         """Offer the workspace's models (latest version each) as pipeline steps."""
         sess = self.require_session()
         options = []
-        for m in sess.models.list(self._workspace()["id"]):
+        for m in sess.models.list(self.require_workspace()["id"]):
             versions = sess.models.list_versions(m["name"], m["id"])
             if versions:
                 last = versions[-1]
@@ -185,7 +182,7 @@ class PipelinesPanel(Panel):
             if not row:
                 raise v.InputError("Select a pipeline in the table first")
             name = v.dns_name(self.attach_name.value, "Its name")
-            ws = self._workspace()
+            ws = self.require_workspace()
             rec = self.state.remember_pipeline({"id": row["id"], "name": name, "workspace_id": ws["id"],
                                                 "origin": "named here"})
             self.state.pipeline = dict(rec)
@@ -223,7 +220,7 @@ class PipelinesPanel(Panel):
     def create(self) -> None:
         """Create a pipeline (one ModelInference step per chosen model) and select it."""
         def act() -> None:
-            ws = self._workspace()
+            ws = self.require_workspace()
             name = v.dns_name(self.name.value, "Pipeline name")
             refs = [json.loads(o) for o in self.step_models.value]
             sess = self.require_session()
