@@ -30,6 +30,7 @@ from .errors import (
     WallarooError,
     from_response,
 )
+from .retry import RETRY_STATUSES, backoff_delay, is_connection_error, is_read_timeout
 from .secrets import Secret, mask
 
 log = logging.getLogger("wallaroo_widgets.auth")
@@ -40,7 +41,6 @@ DEFAULT_CLIENT_ID = "api-client"
 DEFAULT_MARGIN = 30.0
 #: After a failed proactive refresh, wait this many seconds before trying again (the old token is still used).
 REFRESH_COOLDOWN = 5.0
-RETRY_STATUSES = frozenset({502, 503, 504})
 
 
 def token_url_for(api_url: str) -> str:
@@ -235,10 +235,10 @@ class KeycloakProvider(TokenProvider):
             try:
                 resp = http.post(self.token_url, data=data, auth=auth, timeout=self.timeout)
             except requests.RequestException as exc:
-                if isinstance(exc, requests.ConnectionError) and attempt < retries:
+                if is_connection_error(exc) and attempt < retries:
                     attempt = self._backoff(attempt, type(exc).__name__)
                     continue
-                if isinstance(exc, requests.Timeout) and not isinstance(exc, requests.ConnectTimeout):
+                if is_read_timeout(exc):
                     raise RequestTimeout("the token endpoint sent no answer within the read timeout",
                                          endpoint=self.token_url) from None
                 raise ConnectionFailed(
@@ -264,7 +264,7 @@ class KeycloakProvider(TokenProvider):
         return body
 
     def _backoff(self, attempt: int, why: str) -> int:
-        delay = min(self.backoff * (2**attempt), 10.0)
+        delay = backoff_delay(self.backoff, attempt)
         log.warning("token endpoint failed (%s); retry %d/%d in %.2f s", why, attempt + 1, self.retries, delay)
         self.sleep(delay)
         return attempt + 1

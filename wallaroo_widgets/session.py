@@ -37,6 +37,7 @@ from .errors import (
     UnexpectedResponse,
     from_response,
 )
+from .retry import RETRY_STATUSES, backoff_delay, is_connection_error, is_read_timeout
 from .secrets import scrub
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -49,7 +50,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 log = logging.getLogger("wallaroo_widgets.session")
 
-RETRY_STATUSES = frozenset({502, 503, 504})
 Payload = Callable[[], dict[str, Any]]
 
 
@@ -297,10 +297,10 @@ class Session:
             try:
                 resp = self.http.request(method, url, headers=headers, params=params, timeout=wait, **body_kw)
             except requests.RequestException as exc:
-                if read and attempt < self.retries and _is_connection_error(exc):
+                if read and attempt < self.retries and is_connection_error(exc):
                     attempt = self._backoff(attempt, url, type(exc).__name__)
                     continue
-                if isinstance(exc, requests.Timeout) and not isinstance(exc, requests.ConnectTimeout):
+                if is_read_timeout(exc):
                     secs = wait[1] if isinstance(wait, tuple) else wait
                     risk = "" if read else "; this write may have been applied: check before sending it again"
                     raise RequestTimeout(f"{_host(url)} accepted the connection but sent no answer within "
@@ -325,7 +325,7 @@ class Session:
             return resp
 
     def _backoff(self, attempt: int, url: str, why: str) -> int:
-        delay = min(self.backoff * (2**attempt), 10.0)
+        delay = backoff_delay(self.backoff, attempt)
         log.warning("read call %s failed (%s); retry %d/%d in %.2f s", url, why, attempt + 1, self.retries, delay)
         self._sleep(delay)
         return attempt + 1
@@ -379,11 +379,6 @@ class Session:
 def _pkw(kw: dict[str, Any]) -> dict[str, Any]:
     """Pop provider-only keyword arguments (``margin``, ``clock``) out of the session kwargs."""
     return {k: kw.pop(k) for k in ("margin", "clock") if k in kw}
-
-
-def _is_connection_error(exc: requests.RequestException) -> bool:
-    """Nothing reached the server: refused, DNS, connect timeout (a ConnectionError); never a read timeout."""
-    return isinstance(exc, requests.ConnectionError)
 
 
 def _try_json(resp: requests.Response) -> Any:
