@@ -166,6 +166,20 @@ def test_clicking_a_timeline_point_selects_that_window(builder):
     assert builder.baseline_fig.data[0].type == "histogram"  # the baseline preview
 
 
+def selected_windows(fig) -> list[int]:
+    """Window indexes the timeline shows as selected (Plotly's selectedpoints on the marker traces)."""
+    return sorted(int(t.customdata[k][0]) for t in fig.data[1:] if t.selectedpoints is not None
+                  for k in t.selectedpoints)
+
+
+def test_the_chosen_window_is_the_highlighted_timeline_point(builder):
+    builder.window_index.value = 2  # chosen by number, not by a click: the timeline follows
+    assert selected_windows(builder.timeline) == [2]
+    assert all(t.selectedpoints is not None for t in builder.timeline.data[1:] if t.customdata)  # others dimmed
+    builder.num_bins.value = 8  # a re-score keeps the chosen window highlighted
+    assert selected_windows(builder.timeline) == [2]
+
+
 def test_vector_baseline(builder):
     vector = np.random.default_rng(5).normal(1.0, 0.3, 500).round(6).tolist()
     builder.baseline_kind.value = "vector"

@@ -94,6 +94,9 @@ def test_builder_loads_logs_previews_on_server_and_creates(session, logged_pipel
     panel.show_results(server, 0.1, 0.25)
     assert list(panel.timeline.data[0].y) == [r["score"] for r in sorted(server, key=lambda r: r["window_start"])]
     assert panel.results_table.selected_index == len(server) - 1
+    highlighted = sorted(int(t.customdata[k][0]) for t in panel.timeline.data[1:] if t.selectedpoints
+                         for k in t.selectedpoints)
+    assert highlighted == [len(server) - 1]  # the table's window is the timeline's highlighted point
     last = panel.results[-1]
     share = [100 * x / sum(last["scores"]) for x in last["scores"]]
     assert list(panel.contribution.data[0].y) == pytest.approx(share)

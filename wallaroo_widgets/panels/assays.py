@@ -20,6 +20,7 @@ from .views import (
     WorkspacePicker,
     bins_figure,
     contribution_figure,
+    highlight_point,
     on_point_click,
     stats_table,
     timeline_figure,
@@ -178,6 +179,7 @@ class AssaysPanel(Panel):
     def _on_window(self, change: Any) -> None:
         i = change["new"]
         result = self.results[i] if i is not None and 0 <= i < len(self.results) else None
+        highlight_point(self.timeline, i if result else None)
         sync_figure(self.bins, bins_figure((result or {}).get("baseline_summary"), result))
         sync_figure(self.contribution, contribution_figure(result))
         self.stats.set_df(stats_table((result or {}).get("baseline_summary"), result))

@@ -24,7 +24,14 @@ from .builder_model import (
 )
 from .figures import figure_widget, sync_figure
 from .table import DataTable
-from .views import WorkspacePicker, baseline_figure, bins_figure, on_point_click, timeline_figure
+from .views import (
+    WorkspacePicker,
+    baseline_figure,
+    bins_figure,
+    highlight_point,
+    on_point_click,
+    timeline_figure,
+)
 
 #: widgets whose value is copied to the BuilderConfig field of the same name (text is parsed by the model)
 _FIELDS = ("name", "iopath", "baseline_kind", "baseline_start", "baseline_end", "window_start", "width", "interval",
@@ -304,6 +311,7 @@ class AssayBuilder(Panel):
         results = self.model.last("results") or []
         i = self.window_index.value
         result = results[i] if 0 <= i < len(results) else None
+        highlight_point(self.timeline, i if result else None)
         base = self.model.last("baseline")
         sync_figure(self.bins, bins_figure(base, result))
 

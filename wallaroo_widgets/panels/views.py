@@ -156,3 +156,18 @@ def on_point_click(widget: go.FigureWidget, handler: Callable[[int], Any]) -> No
 
         trace.on_click(clicked)
         trace._ww_click = True
+
+
+def highlight_point(widget: go.FigureWidget, index: int | None) -> None:
+    """Show result ``index`` as the selected timeline point (the others dimmed), as a click on it does, so
+    a window chosen elsewhere (a table row, the window number) never leaves another point highlighted;
+    ``None`` clears the selection."""
+    with widget.batch_update():
+        for trace in widget.data:
+            if trace.mode != "markers" or trace.customdata is None:
+                continue
+            if index is None:
+                trace.selectedpoints = None
+            else:
+                trace.selectedpoints = [k for k, info in enumerate(trace.customdata) if int(info[0]) == index]
+
