@@ -11,6 +11,7 @@ import json
 import os
 import shlex
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
 
@@ -50,10 +51,15 @@ class CallRecord:
         """URL including the query string."""
         return self.url + ("?" + urlencode(self.query) if self.query else "")
 
+    @cached_property
+    def json_text(self) -> str:
+        """The recorded JSON body as text (dumped once: every snippet and ``body_in_file`` use it)."""
+        return json.dumps(self.json, default=str)
+
     @property
     def body_in_file(self) -> bool:
         """True when the snippets read the JSON body from ``body.json`` (too large to show inline)."""
-        return self.json is not None and not self.files and len(json.dumps(self.json, default=str)) > MAX_INLINE
+        return self.json is not None and not self.files and len(self.json_text) > MAX_INLINE
 
     def write_body(self, path: str | os.PathLike = BODY_FILE) -> str:
         """Write the JSON body (as recorded: passwords ``***``) for the snippets' ``body.json``; returns the path."""
@@ -136,8 +142,8 @@ class CallRecord:
             for k, v in self.form.items():
                 parts += ["--data-urlencode", shlex.quote(f"{k}={v}")]
         elif self.json is not None:
-            text = json.dumps(self.json, default=str)
-            parts += ["--data-binary", "@" + BODY_FILE] if self.body_in_file else ["--data", shlex.quote(text)]
+            parts += (["--data-binary", "@" + BODY_FILE] if self.body_in_file
+                      else ["--data", shlex.quote(self.json_text)])
         command = " \\\n  ".join(_pair(parts))
         return f"{_WRITE_HINT}\n{command}" if self.body_in_file else command
 
