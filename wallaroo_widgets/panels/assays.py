@@ -24,6 +24,7 @@ from .views import (
     on_point_click,
     stats_table,
     timeline_figure,
+    workspace_record,
 )
 
 ASSAY_COLUMNS = ["id", "name", "active", "status", "warning_threshold", "alert_threshold", "last_run", "next_run",
@@ -52,7 +53,7 @@ def resolve_pipeline(session: Any, state: ConsoleState, ref: Any) -> dict[str, A
         ws = next((w for w in session.workspaces.list() if int(given["id"]) in (w.get("pipelines") or [])), None)
         if ws is None:
             raise v.InputError(f"No pipeline with id {given['id']} is visible to this user")
-        state.workspace = {k: ws.get(k) for k in ("id", "name", "models", "pipelines")}
+        state.workspace = workspace_record(ws)
     if not state.workspace:
         raise v.InputError(f"pipeline={given.get('name')!r} by name needs workspace= too (or pass its id)")
     wid = state.workspace["id"]
