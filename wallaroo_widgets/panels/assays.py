@@ -71,15 +71,28 @@ def resolve_pipeline(session: Any, state: ConsoleState, ref: Any) -> dict[str, A
     return hit
 
 
-class AssaysPanel(Panel):
-    """Assays of ``state.pipeline`` (or of the workspace when no pipeline is selected)."""
-
-    title = "Assays"
+class PipelinePanel(Panel):
+    """Base of the panels about one pipeline (Assays, Assay builder): ``workspace=`` / ``pipeline=`` (names or
+    ids) choose it when the panel is used on its own; ``pipeline=`` is resolved once connected."""
 
     def __init__(self, session: Any = None, *, state: ConsoleState | None = None, workspace: Any = None,
                  pipeline: Any = None, **kwargs: Any) -> None:
         self._pending_pipeline = pipeline  # resolved once connected (after workspace=)
         super().__init__(session, state=state, workspace=workspace, **kwargs)
+
+    def resolve_pending_pipeline(self) -> bool:
+        """Make a pending ``pipeline=`` the ``state.pipeline`` (:func:`resolve_pipeline`); False if none was."""
+        if self._pending_pipeline is None:
+            return False
+        ref, self._pending_pipeline = self._pending_pipeline, None
+        resolve_pipeline(self.require_session(), self.state, ref)
+        return True
+
+
+class AssaysPanel(PipelinePanel):
+    """Assays of ``state.pipeline`` (or of the workspace when no pipeline is selected)."""
+
+    title = "Assays"
 
     def build(self) -> list[widgets.Widget]:
         self.picker = WorkspacePicker(self)  # hidden inside a console (the Workspaces tab selects)
@@ -108,9 +121,7 @@ class AssaysPanel(Panel):
         ]
 
     def on_session(self) -> None:
-        if self._pending_pipeline is not None:
-            ref, self._pending_pipeline = self._pending_pipeline, None
-            resolve_pipeline(self.require_session(), self.state, ref)
+        self.resolve_pending_pipeline()
         if self.state.pipeline or self.state.workspace:
             self._load()
 

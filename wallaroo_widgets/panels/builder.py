@@ -12,8 +12,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from . import validate as v
-from .assays import learn_pipelines, resolve_pipeline
-from .base import ConsoleState, Panel
+from .assays import PipelinePanel, learn_pipelines
 from .builder_model import (
     AGGREGATIONS,
     BIN_MODES,
@@ -44,23 +43,14 @@ def _text(value: Any) -> str:
     return pd.Timestamp(value).isoformat() if not isinstance(value, str) else value
 
 
-class AssayBuilder(Panel):
+class AssayBuilder(PipelinePanel):
     """Build an assay interactively over a pipeline's inference logs."""
 
     title = "Assay builder"
     background = True  # "Preview on server" runs in a thread (Cancel stays clickable); local re-scoring is inline
 
-    def __init__(self, session: Any = None, *, state: ConsoleState | None = None, workspace: Any = None,
-                 pipeline: Any = None, **kwargs: Any) -> None:
-        """``workspace=`` / ``pipeline=`` (names or ids) choose what to build on when used on its own."""
-        self._pending_pipeline = pipeline  # resolved once connected (after workspace=)
-        super().__init__(session, state=state, workspace=workspace, **kwargs)
-
     def on_session(self) -> None:
-        if self._pending_pipeline is not None:
-            ref, self._pending_pipeline = self._pending_pipeline, None
-            resolve_pipeline(self.require_session(), self.state, ref)
-        elif self.state.workspace and not self.state.in_console:
+        if not self.resolve_pending_pipeline() and self.state.workspace and not self.state.in_console:
             self._learn_pipelines()
 
     def _workspace_changed(self, _change: Any) -> None:
