@@ -98,7 +98,7 @@ class Assays(Area):
         body = compact(assay_id=assay_id, start=start, end=end, workspace_id=workspace_id,
                        workspace_name=workspace_name)
         out = self._post("get_assay_results", body, read=True, call=self._call(
-            "get_assay_results", assay_id, iso(start), iso(end), workspace_id=workspace_id))
+            "get_assay_results", assay_id, start, end, workspace_id=workspace_id))
         return self._results(out)
 
     def get_results(self, assay_id: int, start: Any = None, end: Any = None, *, limit: int | None = None,
