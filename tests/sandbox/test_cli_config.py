@@ -11,6 +11,8 @@ from wallaroo_widgets.sandbox.config import SandboxConfig, is_loopback
 def test_loopback_detection():
     assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1")
     assert not is_loopback("0.0.0.0") and not is_loopback("10.1.2.3") and not is_loopback("example.com")
+    assert is_loopback("[::1]") and is_loopback("LOCALHOST") and is_loopback("127.8.9.10")
+    assert not is_loopback("") and not is_loopback("::")  # both bind every interface
 
 
 def test_refuses_public_host_with_default_credentials(capsys):

@@ -15,7 +15,10 @@ DEFAULT_MAX_JSON_BYTES = 32 * 1024 * 1024        # every other body (JSON calls,
 
 
 def is_loopback(host: str) -> bool:
-    if host in {"localhost", ""}:
+    """Whether binding ``host`` listens on loopback only: ``localhost``, 127.0.0.0/8 or ``::1`` (``[::1]``).
+    An empty host binds every interface, so it is not loopback."""
+    host = host.strip().strip("[]").lower()
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
