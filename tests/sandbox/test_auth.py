@@ -57,6 +57,23 @@ def test_form_client_fields_and_public_sdk_client(sandbox):
     assert call(sandbox, r.json()["access_token"]).status_code == 200
 
 
+def test_sdk_login_has_auth_time_kept_across_refresh(sandbox):
+    """Spec 1.4: ``auth_time`` on SDK (sdk-client) logins = the login time, unchanged by a refresh."""
+    url = sandbox.url + TOKEN_PATH
+    before = int(time.time())
+    r = requests.post(url, timeout=30, data={"grant_type": "password", "username": sandbox.admin_email,
+                                             "password": sandbox.admin_password, "client_id": "sdk-client"})
+    assert r.status_code == 200
+    login = unverified_claims(r.json()["access_token"])
+    assert isinstance(login["auth_time"], int) and before <= login["auth_time"] <= login["iat"]
+    time.sleep(1.1)
+    r = requests.post(url, timeout=30, data={"grant_type": "refresh_token", "client_id": "sdk-client",
+                                             "refresh_token": r.json()["refresh_token"]})
+    assert r.status_code == 200
+    again = unverified_claims(r.json()["access_token"])
+    assert again["auth_time"] == login["auth_time"] < again["iat"]
+
+
 @pytest.mark.parametrize("form,auth,status,error", [
     ({"grant_type": "password", "username": "admin@wallaroo.local", "password": "wrong"}, True, 401, "invalid_grant"),
     ({"grant_type": "password", "username": "nobody@x.y", "password": "x"}, True, 401, "invalid_grant"),

@@ -117,6 +117,9 @@ def test_pipeline_create_deploy_status_url_undeploy(ctx, sandbox):
     assert eng["info"]["status"] == "Running" and st["engine_lbs"][0]["info"]["name"]
     url = c.ok("admin/get_pipeline_external_url", {"workspace_id": wid, "pipeline_name": p["pipeline"]})["url"]
     assert url == f"{sandbox.url}/v1/api/pipelines/infer/{p['pipeline']}-{p['deployment_id']}/{p['pipeline']}"
+    # the newer sibling takes the same body; the sandbox has one host, so both URLs are the same
+    inner = c.ok("admin/get_pipeline_internal_url", {"workspace_id": wid, "pipeline_name": p["pipeline"]})
+    assert set(inner) == {"url"} and inner["url"] == url
     ws = next(w for w in c.ok("workspaces/list")["workspaces"] if w["id"] == wid)
     assert p["created"]["pipeline_pk_id"] in ws["pipelines"] and p["model_id"] in ws["models"]
     vid = p["version"]["id"]
@@ -129,6 +132,8 @@ def test_pipeline_create_deploy_status_url_undeploy(ctx, sandbox):
     assert r.status_code == 404
     r = c.post("admin/get_pipeline_external_url", {"workspace_id": wid, "pipeline_name": p["pipeline"]})
     assert r.status_code == 404 and "not deployed" in r.json()["msg"]
+    r = c.post("admin/get_pipeline_internal_url", {"workspace_id": wid, "pipeline_name": p["pipeline"]})
+    assert r.status_code == 404 and set(r.json()) == {"msg", "code"}
 
 
 def test_pipeline_copy_and_bad_definitions(ctx):

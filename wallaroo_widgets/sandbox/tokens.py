@@ -67,8 +67,12 @@ class Realm:
     def _sign(self, claims: dict) -> str:
         return jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": self.kid})
 
-    def issue(self, user: dict | None, client_id: str, *, session_state: str | None = None) -> dict:
-        """Token response (Keycloak fields) for ``user`` (None = the api-client service account)."""
+    def issue(self, user: dict | None, client_id: str, *, session_state: str | None = None,
+              auth_time: int | None = None) -> dict:
+        """Token response (Keycloak fields) for ``user`` (None = the api-client service account).
+
+        ``sdk-client`` user tokens carry ``auth_time`` (the login time, kept across refreshes: pass the
+        refresh token's ``auth_time``)."""
         now = int(time.time())
         base = {"iat": now, "jti": str(uuid.uuid4()), "iss": self.issuer, "aud": ["master-realm", "account"],
                 "typ": "Bearer", "azp": client_id, "acr": "1", "allowed-origins": ["*"], "scope": "profile email",
@@ -87,6 +91,8 @@ class Realm:
             roles = USER_ROLES + (ADMIN_ROLES if user.get("is_admin") else [])
             claims = {**base, "sub": sub, "email": user["email"], "preferred_username": user["email"],
                       "session_state": session_state, "sid": session_state, "realm_access": {"roles": roles}}
+            if client_id == SDK_CLIENT_ID:
+                claims["auth_time"] = int(auth_time) if isinstance(auth_time, int) else now
         claims["https://hasura.io/jwt/claims"] = {
             "x-hasura-user-id": sub, "x-hasura-default-role": "user", "x-hasura-allowed-roles": ["user"],
             "x-hasura-user-groups": "{}"}
@@ -96,7 +102,8 @@ class Realm:
         if user is not None:
             refresh = self._sign({"iat": now, "exp": now + self.refresh_lifetime, "jti": str(uuid.uuid4()),
                                   "iss": self.issuer, "sub": sub, "typ": "Refresh", "azp": client_id,
-                                  "session_state": session_state, "sid": session_state})
+                                  "session_state": session_state, "sid": session_state,
+                                  **({"auth_time": claims["auth_time"]} if "auth_time" in claims else {})})
             body.update({"refresh_token": refresh, "refresh_expires_in": self.refresh_lifetime,
                          "session_state": session_state})
         else:

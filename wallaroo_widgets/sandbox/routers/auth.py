@@ -79,7 +79,8 @@ def _grant(request: Request, form: dict) -> JSONResponse:
             user = db.get_user(conn, user_id=claims["sub"])
         if user is None or not user["enabled"]:
             return oauth_error(400, "invalid_grant", "Account disabled")
-        return JSONResponse(realm.issue(user, cid, session_state=claims.get("session_state")))
+        return JSONResponse(realm.issue(user, cid, session_state=claims.get("session_state"),
+                                        auth_time=claims.get("auth_time")))
     if grant == "client_credentials":
         if cid != CLIENT_ID:
             return oauth_error(401, "unauthorized_client", "Client not enabled to retrieve service account")

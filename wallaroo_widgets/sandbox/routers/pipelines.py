@@ -257,6 +257,8 @@ def get_deployment(request: Request, body: StatusBody, caller: Caller = Depends(
 
 
 @router.post("/admin/get_pipeline_external_url", summary="Inference URL of a deployed pipeline")
+@router.post("/admin/get_pipeline_internal_url",
+             summary="In-cluster inference URL (newer sibling; the sandbox has one host: the external URL)")
 def external_url(request: Request, body: ExternalUrlBody, caller: Caller = Depends(require_user)) -> dict:  # noqa: B008
     with store(request).tx() as conn:
         workspace(conn, caller, body.workspace_id)
