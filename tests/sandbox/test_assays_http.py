@@ -94,6 +94,10 @@ def test_get_baseline_is_the_flat_log_oldest_first(ctx):
     assert [r["time"] for r in logs] == sorted(r["time"] for r in logs)
     limited = s.assays.get_baseline(ctx["wid"], ctx["name"], ctx["t0"], limit=3)
     assert len(limited) == 3
+    # the 2026.1.3 body (locations required, next optional) reads the same records
+    newer = raw_post(s, "get_baseline", {"workspace_id": ctx["wid"], "pipeline_name": ctx["name"], "limit": 3,
+                                         "start": ctx["t0"].isoformat(), "locations": [], "next": None})
+    assert newer.status_code == 200 and newer.json() == limited.raw
     assert s.assays.get_baseline(ctx["wid"], ctx["name"], ctx["t0"] - pd.Timedelta(hours=2),
                                  ctx["t0"] - pd.Timedelta(hours=1)) == []
 
@@ -250,6 +254,9 @@ def test_bad_input_is_400_naming_the_field(ctx):
         ("get_assay_results", {"assay_id": "x"}, "assay_id"),
         ("get_results", {"assay_id": 1, "start": "later"}, "start"),
         ("get_baseline", {"workspace_id": ctx["wid"]}, "pipeline_name"),
+        ("get_baseline", {"workspace_id": ctx["wid"], "pipeline_name": ctx["name"], "locations": "edge-1"},
+         "locations"),
+        ("get_baseline", {"workspace_id": ctx["wid"], "pipeline_name": ctx["name"], "next": {"p": "x"}}, "next"),
         ("list", {"pipeline_id": "abc"}, "pipeline_id"),
         ("create", {**good, "pipeline_id": 10**30}, "pipeline_id"),
         ("create", {**good, "window": {**window(ctx), "start": "2999-01-01T00:00:00Z"}}, "window.start"),

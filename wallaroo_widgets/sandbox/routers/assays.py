@@ -1,5 +1,7 @@
-"""V1 assay endpoints ``/v1/api/assays/*`` (summarize, create, list, set_active, get_baseline,
-run_interactive_baseline, run_interactive, get_assay_results / get_results; newer get_assay_by_id, filter).
+"""V1 assay endpoints ``/v1/api/assays/*`` (summarize, create, list, set_active, run_interactive_baseline,
+run_interactive; newer get_assay_by_id, filter). The reads of stored data (get_baseline, get_assay_results /
+get_results) are in ``routers.assay_reads`` and the shared helpers in ``routers.assay_common``; this router
+includes both.
 
 Config parsing is in ``sandbox.assay_config``, persistence in ``sandbox.assay_store``, math in
 ``wallaroo_widgets.drift``. Only members of an assay's workspace see or change it; others get 404.
@@ -14,7 +16,6 @@ from typing import Any
 import pandas as pd
 from fastapi import Body, Depends, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
 
 from .. import assay_env as env
 from .. import assay_store as st
@@ -31,30 +32,22 @@ from ..assay_config import (
     score_range,
     stored_config,
     summarize,
-    to_ms,
 )
 from ..assay_config import _int as as_int
 from ..errors import ApiError
-from . import make_router
+from . import assay_reads, make_router
+from .assay_common import AnyBody, body_dict, handle, owned_assay
 
 NAME_MAX = 255
 router = make_router(prefix="/v1/api/assays", tags=["assays"], dependencies=[Depends(env.authenticated)])
 
 
-def _err(status: int, msg: str) -> JSONResponse:
-    return JSONResponse({"msg": msg, "code": status}, status_code=status)
-
-
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-
-class SummarizeBody(_Body):
+class SummarizeBody(AnyBody):
     summarizer: Any = None
     baseline: Any = None
 
 
-class AssayConfigBody(_Body):
+class AssayConfigBody(AnyBody):
     """Full V1 assay config (as create; run_interactive* also take ``id``). Fields are checked by the
     handler so that every error names its field (``window.width``, ``baseline.vector``, ...)."""
 
@@ -72,24 +65,6 @@ class AssayConfigBody(_Body):
     workspace_id: Any = None
     id: Any = None
     iopath: Any = None
-
-
-def _handle(fn):
-    """Run a handler body; BadRequest -> 400, ApiError -> its status, with the ``{"msg","code"}`` body."""
-    try:
-        return fn()
-    except BadRequest as exc:
-        return _err(400, str(exc))
-    except ApiError as exc:
-        return _err(exc.status, exc.msg)
-    except (ValueError, TypeError, KeyError, ArithmeticError) as exc:  # malformed nested content
-        return _err(400, f"invalid request: {exc}")
-
-
-def _body(raw: Any) -> dict:
-    if not isinstance(raw, dict):
-        raise BadRequest("body: expected a JSON object")
-    return raw
 
 
 # --- config resolution -------------------------------------------------------------------------------------
@@ -180,7 +155,7 @@ def summarize_endpoint(request: Request, body: SummarizeBody = Body(...)):  # no
                                         f"{base.window.pipeline_name!r} not found")
                 logs = env.log_source(conn, wid)
             return summarize(base, summ, logs)
-    return _handle(run)
+    return handle(run)
 
 
 @router.post("/create")
@@ -210,14 +185,14 @@ def create(request: Request, body: AssayConfigBody = Body(...)):  # noqa: B008
                 raise BadRequest(str(exc)) from None
         env.wake_scheduler(request)
         return {"assay_id": aid}
-    return _handle(run)
+    return handle(run)
 
 
 @router.post("/list")
 def list_assays(request: Request, body: dict = Body(default_factory=dict)):  # noqa: B008
     """Bare list of assays, newest first (by ``pipeline_id``, or ``workspace_id``/``workspace_name``, or all visible)."""
     def run():
-        b = _body(body)
+        b = body_dict(body)
         with env.connection(request) as conn:
             user = env.caller(request)
             visible = env.visible_workspaces(conn, user)
@@ -237,26 +212,18 @@ def list_assays(request: Request, body: dict = Body(default_factory=dict)):  # n
             rows = st.list_assays(conn, pipeline_id=pid, workspace_ids=ws)
             names = {w: env.workspace_name(conn, w) for w in {r["workspace_id"] for r in rows}}
             return JSONResponse([st.list_item(r, names[r["workspace_id"]]) for r in rows])
-    return _handle(run)
-
-
-def _owned_assay(conn, request: Request, assay_id: Any, name: str = "id") -> dict:
-    aid = as_int(assay_id, name)
-    a = st.get_assay(conn, aid)
-    if a is None or not env.can_access(conn, env.caller(request), a["workspace_id"]):
-        raise ApiError(404, f"{name}: assay {aid} not found")
-    return a
+    return handle(run)
 
 
 @router.post("/get_assay_by_id")
 def get_assay_by_id(request: Request, body: dict = Body(...)):  # noqa: B008
     """Newer V1 extra: ``{"id"}`` -> the assay definition (as in assays/list)."""
     def run():
-        b = _body(body)
+        b = body_dict(body)
         with env.connection(request) as conn:
-            a = _owned_assay(conn, request, b.get("id"))
+            a = owned_assay(conn, request, b.get("id"))
             return st.list_item(a, env.workspace_name(conn, a["workspace_id"]))
-    return _handle(run)
+    return handle(run)
 
 
 @router.post("/filter")
@@ -264,7 +231,7 @@ def filter_assays(request: Request, body: dict = Body(...)):  # noqa: B008
     """Newer V1 extra: assays of ``pipeline_id`` filtered by ``name`` (substring) / ``active``, ``sort_by``
     ``"id"``/``"name"``/``"created_at"``/``"updated_at"`` (newest first by default)."""
     def run():
-        b = _body(body)
+        b = body_dict(body)
         pid = as_int(b.get("pipeline_id"), "pipeline_id")
         active = b.get("active")
         if active is not None and not isinstance(active, bool):
@@ -286,50 +253,23 @@ def filter_assays(request: Request, body: dict = Body(...)):  # noqa: B008
                 and (name is None or name.lower() in r["name"].lower())]
         rows.sort(key=lambda r: r[sort_by], reverse=sort_by != "name")
         return JSONResponse([st.list_item(r, ws_name) for r in rows])
-    return _handle(run)
+    return handle(run)
 
 
 @router.post("/set_active")
 def set_active(request: Request, body: dict = Body(...)):  # noqa: B008
     """``{"id", "active"}`` -> the same."""
     def run():
-        b = _body(body)
+        b = body_dict(body)
         active = b.get("active")
         if not isinstance(active, bool):
             raise BadRequest(f"active: expected true or false, got {active!r}")
         with env.connection(request, write=True) as conn:
-            a = _owned_assay(conn, request, b.get("id"))
+            a = owned_assay(conn, request, b.get("id"))
             st.set_active(conn, a["id"], active, iso(pd.Timestamp.now(tz="UTC")))
         env.wake_scheduler(request)
         return {"id": a["id"], "active": active}
-    return _handle(run)
-
-
-@router.post("/get_baseline")
-def get_baseline(request: Request, body: dict = Body(...)):  # noqa: B008
-    """Raw inference logs of a pipeline, flattened, oldest first."""
-    def run():
-        b = _body(body)
-        wid = as_int(b.get("workspace_id"), "workspace_id")
-        pname = b.get("pipeline_name")
-        if not isinstance(pname, str) or not pname:
-            raise BadRequest("pipeline_name: expected a non-empty string")
-        model = b.get("model_name")
-        if model is not None and not isinstance(model, str):
-            raise BadRequest("model_name: expected a string")
-        start = parse_dt(b.get("start"), "start")
-        end = parse_dt(b.get("end"), "end")
-        limit = as_int(b.get("limit"), "limit", required=False)
-        if limit is not None and limit < 0:
-            raise BadRequest("limit: must be >= 0")
-        with env.connection(request) as conn:
-            if not env.can_access(conn, env.caller(request), wid):
-                raise ApiError(404, f"workspace_id: workspace {wid} not found")
-            pipe = env.pipeline_by_name(conn, wid, pname)
-            if pipe is None:
-                raise ApiError(404, f"pipeline_name: pipeline {pname!r} not found in workspace {wid}")
-            return JSONResponse(env.get_logs(conn, pipe["id"], to_ms(start), to_ms(end), model, limit))
-    return _handle(run)
+    return handle(run)
 
 
 @router.post("/run_interactive_baseline")
@@ -349,7 +289,7 @@ def run_interactive_baseline(request: Request, body: AssayConfigBody = Body(...)
         return finish_results([res], assay_id=as_int(body.id, "id", required=False), pipeline=cfg.pipeline,
                               workspace_name=ws_name, elapsed_ms=int((time.perf_counter() - t0) * 1000),
                               analyzed_at=now)[0]
-    return _handle(run)
+    return handle(run)
 
 
 @router.post("/run_interactive")
@@ -371,30 +311,7 @@ def run_interactive(request: Request, body: AssayConfigBody = Body(...)):  # noq
                              workspace_name=None, elapsed_ms=int((time.perf_counter() - t0) * 1000),
                              analyzed_at=iso(now))
         return JSONResponse(out)  # skips FastAPI's per-value encoder (hundreds of windows)
-    return _handle(run)
+    return handle(run)
 
 
-def _results(request: Request, body: Any):
-    def run():
-        b = _body(body)
-        start = parse_dt(b.get("start"), "start")
-        end = parse_dt(b.get("end"), "end")
-        limit = as_int(b.get("limit"), "limit", required=False)
-        if limit is not None and limit < 0:
-            raise BadRequest("limit: must be >= 0")
-        with env.connection(request) as conn:
-            a = _owned_assay(conn, request, b.get("assay_id"), "assay_id")
-            return JSONResponse(st.get_results(conn, a["id"], to_ms(start), to_ms(end), limit))
-    return _handle(run)
-
-
-@router.post("/get_assay_results")
-def get_assay_results(request: Request, body: dict = Body(...)):  # noqa: B008
-    """Stored results of an assay, ascending by window start (``start`` inclusive, ``end`` exclusive)."""
-    return _results(request, body)
-
-
-@router.post("/get_results")
-def get_results(request: Request, body: dict = Body(...)):  # noqa: B008
-    """Seed 000 name of ``get_assay_results`` (same handler)."""
-    return _results(request, body)
+router.include_router(assay_reads.router)
