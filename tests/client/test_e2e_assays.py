@@ -138,3 +138,24 @@ def test_assay_create_list_set_active_and_previews(logged):
         assert sdf["id"].tolist() == everything and sdf["window_start"].is_monotonic_increasing
         assert (sdf["window_start"] >= lo).all() and (sdf["window_start"] < hi).all()
         assert fetch(sid, start=hi) == []
+
+
+def test_newer_assay_reads_get_assay_by_id_and_filter(logged):
+    """Spec 8.10: get_assay_by_id -> the list item (+ created_at); filter by name substring / active, sorted."""
+    s = logged["s"]
+    base = s.assays.summarize(SUMMARIZER, {"vector": logged["outputs"].tolist()})
+    tag = uniq("flt")
+    ids = [s.assays.create({**_config(logged, base), "name": f"{tag}-{k}"})["assay_id"] for k in ("a", "b")]
+    s.assays.set_active(ids[0], False)
+    one = s.assays.get_assay_by_id(ids[1], workspace_id=logged["wid"])
+    listed = next(a for a in s.assays.list(logged["created"]["pipeline_pk_id"]) if a["id"] == ids[1])
+    assert {k: one[k] for k in listed} == listed and isinstance(one["created_at"], str)
+    assert {"run_at", "num_ok", "num_warnings", "num_alerts"} <= set(one)
+    pid = logged["created"]["pipeline_pk_id"]
+    found = s.assays.filter(pid, name=tag.upper())
+    assert [a["id"] for a in found] == sorted(ids, reverse=True) and list(found.df["id"]) == [a["id"] for a in found]
+    assert [a["id"] for a in s.assays.filter(pid, name=tag, active=False)] == [ids[0]]
+    assert [a["name"] for a in s.assays.filter(pid, name=tag, sort_by="name")] == [f"{tag}-a", f"{tag}-b"]
+    assert s.last_call.json == {"pipeline_id": pid, "sort_by": "name", "name": tag}
+    with pytest.raises(errors.NotFoundError):
+        s.assays.get_assay_by_id(987654321)

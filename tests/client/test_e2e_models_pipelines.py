@@ -88,6 +88,15 @@ def test_deploy_status_and_wait(deployed):
     assert deployed["status"]["status"] == "Running" and deployed["progress"][-1] == "Running"
     st = s.pipelines.status(s.pipelines.deployment_name(deployed["name"], deployed["dep"]["id"]))
     assert st["status"] == "Running" and isinstance(st["engines"], list)
+    # newer reads: the version with its config (deployed), the internal URL sibling
+    mid = deployed["model"]["id"]
+    mv = s.models.get_version_by_id(mid)["model_version"]
+    assert mv["model_version"]["id"] == mid and mv["model_version"]["deployed"] is True
+    assert mv["model_version"]["file_info"]["sha"] == s.models.list_versions(deployed["model"]["name"], mid)[-1]["sha"]
+    assert mv["config"]["model_version_id"] == mid and mv["config"]["runtime"] == "onnx"
+    inner = s.pipelines.internal_url(deployed["wid"], deployed["name"])
+    assert inner == s.pipelines.external_url(deployed["wid"], deployed["name"])
+    assert s.last_call.json == {"workspace_id": deployed["wid"], "pipeline_name": deployed["name"]}
 
 
 def test_infer_dataframe_and_arrow(deployed, cc_rows):

@@ -61,7 +61,7 @@ class Area:
         path = verb if verb.startswith("/") else f"/v1/api/{self.area}/{verb}"
         return self.session.post(path, body, read=read, api_call=call)
 
-    def _call(self, name: str, *args: Any, **kwargs: Any) -> str:
+    def _call(self, name: str, /, *args: Any, **kwargs: Any) -> str:
         """Python text of this library's call, for "show code" (secret keyword values masked)."""
         from ..secrets import MASK, is_secret_key, redact
 

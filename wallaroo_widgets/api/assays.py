@@ -1,5 +1,5 @@
 """``/v1/api/assays/*`` (V1, integer ids): summarize, create, list, set_active, run_interactive_baseline,
-get_baseline, run_interactive, get_assay_results and the older get_results."""
+get_baseline, run_interactive, get_assay_results and the older get_results; newer get_assay_by_id, filter."""
 
 from __future__ import annotations
 
@@ -55,6 +55,25 @@ class Assays(Area):
         for a in expect_type(body, list, self.session):
             if isinstance(a, dict):
                 items.append({**a, **frames.parse_assay_status(a.get("status"))})
+        return ApiList(items, raw=body, frame=frames.assays_frame)
+
+    def get_assay_by_id(self, id: int, *, workspace_id: int | None = None,
+                        workspace_name: str | None = None) -> dict[str, Any]:
+        """Newer V1 extra: one assay definition (as an :meth:`list` item, ``status`` parsed the same way)."""
+        body = self._post("get_assay_by_id", compact(id=id, workspace_id=workspace_id, workspace_name=workspace_name),
+                          read=True, call=self._call("get_assay_by_id", id, workspace_id=workspace_id,
+                                                     workspace_name=workspace_name))
+        a = expect_type(body, dict, self.session)
+        return {**a, **frames.parse_assay_status(a.get("status"))}
+
+    def filter(self, pipeline_id: int, *, sort_by: str = "id", name: str | None = None,
+               active: bool | None = None) -> ApiList:
+        """Newer V1 extra (``assays/filter``): a pipeline's assays by ``name`` (substring) and ``active``, sorted by
+        ``sort_by``; items as :meth:`list`'s."""
+        body = self._post("filter", compact(pipeline_id=pipeline_id, sort_by=sort_by, name=name, active=active),
+                          read=True, call=self._call("filter", pipeline_id, sort_by=sort_by, name=name, active=active))
+        items = [{**a, **frames.parse_assay_status(a.get("status"))}
+                 for a in expect_type(body, list, self.session) if isinstance(a, dict)]
         return ApiList(items, raw=body, frame=frames.assays_frame)
 
     def set_active(self, id: int, active: bool) -> dict[str, Any]:

@@ -1,5 +1,5 @@
 """``/v1/api/models/*``: upload (multipart), upload_stream, upload_and_convert, list, get_by_id, list_versions,
-get_config_by_id, get."""
+get_config_by_id, get; newer get_version_by_id."""
 
 from __future__ import annotations
 
@@ -185,3 +185,11 @@ class Models(Area):
         """A model with its versions: ``{id, name, owner_id, created_at, updated_at, models: [...]}``."""
         body = self._post("get", {"id": id}, read=True, call=self._call("get", id))
         return expect_type(body, dict, self.session)
+
+    def get_version_by_id(self, model_version_id: int) -> dict[str, Any]:
+        """Newer API: one model version with its config -> ``{"model_version": {"model_version": {id, name,
+        visibility, workspace_id, conversion, status, file_info, ...}, "config": {id, runtime, ...}}}``."""
+        body = self._post("get_version_by_id", {"model_version_id": model_version_id}, read=True,
+                          call=self._call("get_version_by_id", model_version_id))
+        expect(body, "model_version", dict, self.session)
+        return body

@@ -124,6 +124,16 @@ class Pipelines(Area):
         self.session.trust_host(url)  # the server named this host: no "other host" warning when inferring there
         return url
 
+    def internal_url(self, workspace_id: int, pipeline_name: str) -> str:
+        """The in-cluster inference URL (newer ``admin/get_pipeline_internal_url``, same body as
+        :meth:`external_url`); usable only from inside the cluster."""
+        body = self._post("/v1/api/admin/get_pipeline_internal_url",
+                          {"workspace_id": workspace_id, "pipeline_name": pipeline_name}, read=True,
+                          call=self._call("internal_url", workspace_id, pipeline_name))
+        url = expect(body, "url", str, self.session)
+        self.session.trust_host(url)
+        return url
+
     def infer_records(self, url: str, data: Any, *, timeout: float | None = None) -> ApiList:
         """Inference; the answer records (``time``, ``in``, ``out``, ``check_failures``, ``metadata``) as an
         ApiList whose ``.df`` is flattened like the logs. ``data``: DataFrame (pandas-records JSON),
