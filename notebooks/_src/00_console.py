@@ -63,6 +63,20 @@ assert not errors, errors
 workspaces_tab.table.df[["id", "name", "num_models", "num_pipelines"]]
 
 # %% [markdown]
+# ## Where next
+#
+# | notebook | the console tab it explains |
+# |---|---|
+# | `01_connect_and_tokens` | **Connect**: password grant, client credentials, static token, SDK client, show code |
+# | `02_users` | **Users**: list, invite, deactivate/activate |
+# | `03_workspaces` | **Workspaces**: create, members — the selected workspace drives the next tabs |
+# | `04_models` | **Models**: upload (plain, stream, convert), versions, config |
+# | `05_pipelines_and_inference` | **Pipelines**: create, deploy, status, inference, copy, undeploy |
+# | `06_enablement` | **Enablement**: instance name and features |
+# | `07_assays` | **Assays**: baseline, summarize, create, preview, results and their charts |
+# | `08_drift_exploration` | **Assay builder**: tune bins, metric and weights on the demo month, then create |
+
+# %% [markdown]
 # ## Clean-up
 #
 # The cells above only read (selecting rows and loading results change nothing on the server), so

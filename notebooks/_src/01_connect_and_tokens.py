@@ -166,16 +166,18 @@ if wallaroo is not None:
 # Keycloak access tokens live for an hour (MLOps clients) or a minute (SDK clients). The session
 # refreshes the token shortly **before** it expires (with the refresh token, or by logging in again
 # when that has expired too), and when a call gets a `401` it refreshes once and resends the call.
-# `force_refresh()` triggers the same refresh by hand:
+# `force_refresh()` triggers the same refresh by hand. `provider.refresh_count` counts every token the
+# session has obtained, **the first login included** — so it starts at 1, not 0:
 
 # %%
 before = session.provider.expires_at()
 refreshes = session.provider.refresh_count
 session.provider.force_refresh()
-print("refreshes:", refreshes, "->", session.provider.refresh_count)
+print("tokens obtained:", refreshes, "(the login) ->", session.provider.refresh_count, "(after force_refresh)")
 assert session.provider.refresh_count == refreshes + 1, "force_refresh() did not refresh"
 assert session.provider.expires_at() >= before, "the refreshed token expires earlier than the old one"
-print(f"expiry moved forward by {session.provider.expires_at() - before:.1f} s")
+print(f"expiry moved forward by {session.provider.expires_at() - before:.0f} s: a new token lives an hour from "
+      "when it is issued, so the expiry moves by the time since the last token (seconds here)")
 assert len(session.workspaces.list()) >= 1, "the refreshed session cannot list workspaces"
 print("still works: yes")
 

@@ -31,7 +31,8 @@ def find_user(email):
 # | `user_ids` | optional list of Keycloak user ids; omit it for every user |
 #
 # The API answers with a dict keyed by user id; `.df` turns it into a table (creation time as a UTC
-# timestamp). The built-in `admin` user has no email.
+# timestamp). The sandbox's demo users (`admin@…`, `alice@…`, `bob@…`) all have an email; on a real
+# instance the built-in Keycloak `admin` user may have none, so look users up by `email` **or** `username`.
 
 # %%
 users = session.users.query()
@@ -121,6 +122,22 @@ from wallaroo_widgets.panels import UsersPanel
 users_panel = UsersPanel(session)
 assert not users_panel.error, users_panel.error  # the panel loaded its table without an error
 users_panel
+
+# %% [markdown]
+# Drive the panel from Python the way clicks would: select our user's row, press **Deactivate**, then
+# **Activate**. The table above reloads after each action and the status line says what happened.
+
+# %%
+assert users_panel.table.select_where("email", email), "our user is not in the panel's table"
+users_panel.deactivate_button.click()
+assert not users_panel.error, users_panel.error
+print(users_panel.message, "-> enabled:", find_user(email)["enabled"])
+assert find_user(email)["enabled"] is False
+assert users_panel.table.select_where("email", email)
+users_panel.activate_button.click()
+assert not users_panel.error, users_panel.error
+print(users_panel.message, "-> enabled:", find_user(email)["enabled"])
+assert find_user(email)["enabled"] is True
 
 # %% [markdown]
 # ## Clean-up

@@ -26,10 +26,14 @@ MEMBER = "tutorial-member@example.com"
 # |---|---|
 # | `user_id` | optional Keycloak id: the workspaces of that user; omit it for all visible ones |
 #
-# `models` and `pipelines` are lists of ids.
+# `.df` has one row per workspace: `id`, `name`, `created_at`, `created_by` (a user id), `archived`, and
+# `models` / `pipelines` as lists of ids, counted in `num_models` / `num_pipelines`. The columns a reader
+# needs first:
 
 # %%
-session.workspaces.list().df
+workspaces = session.workspaces.list()
+print(len(workspaces), "workspaces; columns:", ", ".join(workspaces.df.columns))
+workspaces.df[["id", "name", "created_at", "num_models", "num_pipelines", "models", "pipelines"]]
 
 # %% [markdown]
 # ## 2. Create a workspace
@@ -83,11 +87,14 @@ session.workspaces.add_user(workspace_id, email, user_type="collaborator")
 members = session.workspaces.list_users(workspace_id)
 members.df
 
+# %% [markdown]
+# `list_users` answers with user **ids** only; map them to emails with `users/query` (as the panel does):
+
 # %%
 emails = {u["id"]: u.get("email") or u.get("username") for u in session.users.query()}
 roles = {emails.get(m["user_id"]): m["user_type"] for m in members}
 assert roles.get(email) == "COLLABORATOR", roles
-roles
+members.df.assign(email=members.df["user_id"].map(emails))[["email", "user_type", "user_id"]]
 
 # %% [markdown]
 # | `remove_user` parameter | meaning |
@@ -115,6 +122,24 @@ from wallaroo_widgets.panels import WorkspacesPanel
 ws_panel = WorkspacesPanel(session)
 assert not ws_panel.error, ws_panel.error
 ws_panel
+
+# %% [markdown]
+# Drive it from Python as clicks would: select our workspace (its members table fills in), add the
+# member back with the form, then select them in the members table and press **Remove selected**.
+
+# %%
+assert ws_panel.table.select_where("name", ws_name), "our workspace is not in the panel's table"
+ws_panel.member_email.value, ws_panel.member_type.value = email, "collaborator"
+ws_panel.add_button.click()
+assert not ws_panel.error, ws_panel.error
+print(ws_panel.message)
+assert list(ws_panel.members.df["email"]).count(email) == 1, ws_panel.members.df
+assert ws_panel.members.select_where("email", email)
+ws_panel.remove_button.click()
+assert not ws_panel.error, ws_panel.error
+print(ws_panel.message)
+assert email not in list(ws_panel.members.df["email"]), ws_panel.members.df
+ws_panel.members.df[["email", "user_type"]]
 
 # %% [markdown]
 # ## Clean-up

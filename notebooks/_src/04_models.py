@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import onnx
+import pandas as pd
 from onnx import TensorProto, helper, numpy_helper
 
 from wallaroo_widgets import Session, ValidationError
@@ -137,27 +138,42 @@ else:
 # | `models.list` | `workspace_id` (int), optional `workspace_name` | models, newest first: `id`, `name`, `owner_id`, `created_at`, `updated_at` (newer servers: also `model_versions`) |
 # | `models.list_versions` | `model_id` = the model **name** (str), `models_pk_id` = its integer `id` | versions, oldest first: `id` (version pk), `model_version` (UUID), `sha`, `file_name`, `models_pk_id`, `image_path`, `status` |
 # | `models.get_by_id` | `id` = the model's integer `id` | `id`, `name`, `owner_id`, `workspace_id`, `created_at`, `updated_at`, `model_config` |
-# | `models.get_config_by_id` | `model_id` = the model's (or, for the SDK, the version's) integer id | `{"model_config": null}` or `{"model_config": {id, runtime, tensor_fields, filter_threshold}}` |
+# | `models.get_config_by_id` | `model_id` = a model **version**'s integer `id` (what the SDK sends; the sandbox falls back to a model id that is no version's id) | `{"model_config": null}` or `{"model_config": {id, model_version_id, runtime, tensor_fields, filter_threshold}}` |
+#
+# `.df` adds `workspace_name` and `num_versions` when the server sends the newer shape. `owner_id` is
+# the literal two-character string `""` (two double quotes), as Wallaroo's API returns it — not a user id.
 
 # %%
 models = session.models.list(workspace_id)
-models.df
+print("columns:", ", ".join(models.df.columns))
+models.df[[c for c in ("id", "name", "num_versions", "created_at", "updated_at") if c in models.df]]
 
 # %%
 model = next(m for m in models if m["name"] == name)
 versions = session.models.list_versions(name, model["id"])
-versions.df[[c for c in ("id", "model_version", "sha", "file_name", "status") if c in versions.df]]
+versions.df[[c for c in ("id", "model_version", "sha", "file_name", "status") if c in versions.df]].assign(
+    sha=lambda d: d["sha"].str[:12] + "…")  # the full sha256 has 64 hex digits
 
 # %%
 assert versions[-1]["sha"] == SHA, "the stored sha256 differs from the file's"
 assert [v["file_name"] for v in versions] == ["tiny_linear.onnx", "tiny_linear_v2.onnx"], versions.df
 print("sha of the latest version matches the file:", versions[-1]["sha"][:12], "==", SHA[:12])
 
-# %%
-session.models.get_by_id(model["id"])
+# %% [markdown]
+# `get_by_id` takes the **model** id and answers with the model and the config of its **latest** version;
+# `get_config_by_id` takes a **version** id. Both versions here hold the same bytes, so the two configs
+# differ only in their ids:
 
 # %%
-session.models.get_config_by_id(model["id"])
+details = session.models.get_by_id(model["id"])
+latest_config = session.models.get_config_by_id(versions[-1]["id"])["model_config"]
+assert details["model_config"]["model_version_id"] == versions[-1]["id"], details["model_config"]
+assert latest_config["model_version_id"] == versions[-1]["id"], latest_config
+first_config = session.models.get_config_by_id(versions[0]["id"])["model_config"]
+assert first_config["model_version_id"] == versions[0]["id"], first_config
+pd.DataFrame([{"asked": f"get_by_id(model {model['id']})", **details["model_config"]},
+              {"asked": f"get_config_by_id(version {versions[-1]['id']})", **latest_config},
+              {"asked": f"get_config_by_id(version {versions[0]['id']})", **first_config}])
 
 # %% [markdown]
 # ## 6. The Models panel

@@ -130,7 +130,9 @@ url
 # | pandas DataFrame | `application/json; format=pandas-records` |
 # | `pyarrow.Table` | `application/vnd.apache.arrow.file` (Arrow IPC file) |
 #
-# The answer has one row per input: `time`, `in.*`, `out.*` and `metadata.*` columns.
+# The answer has one row per input: `time`, `in.*`, `out.*` and `metadata.*` columns. Every inference is
+# also written to the pipeline's log: assays score those logs, and notebook 07 reads them back with
+# `assays/get_baseline`.
 
 # %%
 rows = [[1.0, 2.0, 3.0, 4.0], [0.0, 0.0, 0.0, 0.0], [-1.0, 0.5, 2.0, 1.5]]

@@ -5,6 +5,10 @@
 #
 # - read which features are enabled on the instance and its name (`features/list`);
 # - see the same in the **Enablement panel**.
+#
+# Why look: the features tell you which API generation the instance speaks. This toolkit's assay calls
+# (notebooks `07` and `08`) are the **V1** assays API (`assays/create`, `assays/run_interactive`, ...);
+# an instance that reports `assays_v2` as `"true"` has the newer assays as well.
 
 # %%
 from wallaroo_widgets import Session
@@ -31,19 +35,36 @@ info["features"]
 # %%
 import pandas as pd
 
-pd.DataFrame(sorted(info["features"].items()), columns=["feature", "value"])
+flags = pd.DataFrame(sorted(info["features"].items()), columns=["feature", "value"])
+flags["enabled"] = flags["value"].str.lower().eq("true")  # compare the strings: bool("false") is True
+assert not flags.loc[flags["value"] == "false", "enabled"].any()
+flags
+
+# %% [markdown]
+# The features the sandbox reports, and what they mean:
+#
+# | feature | meaning |
+# |---|---|
+# | `plateau` | inference results are logged to Wallaroo's log store (Plateau) — what `assays/get_baseline` and the assays read |
+# | `assays_v2` | the newer (V2) assays API; `"false"`: only the V1 assays used in notebooks 07 and 08 |
+#
+# The call as `curl` (token masked):
 
 # %%
 print(session.last_call.to_curl())
 
 # %% [markdown]
 # ## 2. The Enablement panel
+#
+# The same answer as a widget: the instance name, whether authentication is on, and one row per feature.
+# **Refresh** asks the server again.
 
 # %%
 from wallaroo_widgets.panels import EnablementPanel
 
 enablement_panel = EnablementPanel(session)
 assert not enablement_panel.error, enablement_panel.error
+assert enablement_panel.features == info["features"], enablement_panel.features  # the same answer
 enablement_panel
 
 # %% [markdown]

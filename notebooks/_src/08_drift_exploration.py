@@ -19,6 +19,7 @@
 
 # %%
 import pandas as pd
+from IPython.display import display
 
 from wallaroo_widgets import Session, drift
 from wallaroo_widgets.api.frames import results_frame
@@ -83,6 +84,10 @@ pd.DataFrame({"edge": baseline["edge_names"], "edge value": baseline["edges"],
 # window's `window_count` and statistics (`window_mean`, ...), and both summaries. Reading the PSI: below
 # 0.1 no significant change, 0.1–0.25 a moderate shift (Warning here), 0.25 and more a significant shift
 # (Alert).
+#
+# We start the windows at day 1 itself (`start=start`), so the first row scores the baseline against
+# itself — 0, a sanity check. An assay starts on day 2, the day after its baseline: notebook 07's
+# preview and the demo assay have 29 windows, this table 30.
 
 # %%
 WARNING, ALERT = 0.1, 0.25
@@ -97,7 +102,8 @@ def score(summarizer=SUMMARIZER, width="24 hours", base=None):
 
 
 daily, daily_df = score()
-daily_df[["window_start", "window_count", "window_mean", "score", "status"]]
+assert daily_df.loc[0, "window_start"] == start and daily_df.loc[0, "score"] == 0  # day 1 against itself
+daily_df[["window_start", "window_count", "window_mean", "score", "status"]].round({"window_mean": 0})
 
 # %%
 from wallaroo_widgets import plots
@@ -117,7 +123,7 @@ print("flagged days:", ", ".join(f"{t:%m-%d}" for t in flagged["window_start"]))
 # %% [markdown]
 # **Hourly windows** (`width="1 hour"`) hold only about a dozen inferences each: too few for a 5-bin
 # PSI, so even normal days alert in most hours. Only the drift days alert in *every* hour of the day
-# (the table shows the days around the drift; the month has 31):
+# (the table shows the days around the drift episode):
 
 # %%
 hourly, hourly_df = score(width="1 hour")
@@ -128,7 +134,7 @@ full_days = per_day[per_day["hours"] == 24]  # the first and last day of the mon
 every_hour = list(full_days.index[full_days["alerting hours"] == 24])
 print("full days alerting in every hour:", ", ".join(every_hour))
 assert every_hour and set(every_hour) <= {f"{t:%m-%d}" for t in flagged["window_start"]}, every_hour
-# the month has 31 days: show the days around the drift episode (two days either side)
+# show the days around the drift episode (two days either side), not all the month's
 around = pd.date_range(flagged["window_start"].min() - pd.Timedelta(days=2),
                        flagged["window_start"].max() + pd.Timedelta(days=3), freq="D").strftime("%m-%d")
 per_day.loc[per_day.index.intersection(around)].T
@@ -165,6 +171,7 @@ variants = {
     "MaxDiff": {"metric": "MaxDiff"},
     "SumDiff": {"metric": "SumDiff"},
     "Cumulative": {"aggregation": "Cumulative"},
+    "all 7 bins weighted 1": {"bin_weights": [1, 1, 1, 1, 1, 1, 1]},
     "outlier bins weighted 0": {"bin_weights": [0, 1, 1, 1, 1, 1, 0]},
 }
 rows = []
@@ -173,7 +180,37 @@ for label, change in variants.items():
     on_drift = df["window_start"].isin(drift_days)
     rows.append({"variant": label, "normal days": df.loc[~on_drift, "score"].mean(),
                  "drift days": df.loc[on_drift, "score"].mean(), "alerting days": int((df["status"] == "Alert").sum())})
-pd.DataFrame(rows).round(4)
+variants_df = pd.DataFrame(rows).set_index("variant")
+variants_df.round(4)
+
+# %% [markdown]
+# How to read it:
+#
+# - every variant separates the drift days from the normal days; **10 bins** and **Cumulative** raise
+#   the normal days' score (more bins hold fewer values each, and cumulative shares add their differences
+#   up bin after bin) — Cumulative even pushes normal days past the warning threshold on average;
+# - **MaxDiff** and **SumDiff** are on another scale than PSI (a largest or summed difference of shares,
+#   at most 1 and 2), so the same thresholds mean something else: tune them per metric;
+# - **bin weights are normalised to sum 1** before they multiply the per-bin scores. Seven weights of 1
+#   therefore divide the score by 7, and weighting the outlier bins 0 gives each inner bin 1/5. So compare
+#   a weighted variant with another *weighted* one, not with the unweighted default: dropping the outlier
+#   bins lowers the drift days' score by under a fifth against uniform weights, though they carry about
+#   40 % of the PSI (section 6) — the inner bins' weight grows from 1/7 to 1/5 — while against the
+#   default it looks like a drop of almost 90 %. With the thresholds kept, one drift day falls from
+#   Alert to Warning (4 alerting days instead of 5): set the thresholds after choosing the weights.
+
+# %%
+default, uniform, no_outliers = (variants_df.loc[k, "drift days"] for k in
+                                 ("default (Quantile, 5, PSI)", "all 7 bins weighted 1", "outlier bins weighted 0"))
+assert abs(uniform - default / 7) < 1e-9, (uniform, default)  # normalised weights: 1/7 each
+assert variants_df.loc["Cumulative", "normal days"] > WARNING > variants_df.loc["default (Quantile, 5, PSI)", "normal days"]
+assert variants_df.loc["10 bins", "normal days"] > variants_df.loc["default (Quantile, 5, PSI)", "normal days"]
+assert (variants_df["drift days"] > 2 * variants_df["normal days"]).all(), variants_df
+assert variants_df.loc["outlier bins weighted 0", "alerting days"] == variants_df.loc["all 7 bins weighted 1", "alerting days"] - 1
+assert 0.1 < 1 - no_outliers / uniform < 0.2 and 1 - no_outliers / default > 0.85, (no_outliers, uniform, default)
+print(f"drift days: default {default:.3f}, uniform weights {uniform:.3f} (= default / 7), "
+      f"outlier bins weighted 0 {no_outliers:.3f} ({1 - no_outliers / uniform:.0%} below uniform, "
+      f"{1 - no_outliers / default:.0%} below the default)")
 
 # %% [markdown]
 # ## 5. Comparing two windows
@@ -184,7 +221,9 @@ pd.DataFrame(rows).round(4)
 # %%
 normal = daily[1]
 worst = daily[int(daily_df["score"].idxmax())]
-print("normal day:", daily_df.loc[1, "window_start"], "| worst day:", daily_df.loc[daily_df["score"].idxmax(), "window_start"])
+worst_row = daily_df.loc[daily_df["score"].idxmax()]
+print(f"normal day: {daily_df.loc[1, 'window_start']:%Y-%m-%d} (score {daily_df.loc[1, 'score']:.3f}) | "
+      f"worst day: {worst_row['window_start']:%Y-%m-%d} (score {worst_row['score']:.3f})")
 pd.DataFrame({
     "bin": baseline["edge_names"],
     "baseline": baseline["aggregated_values"],
@@ -201,7 +240,9 @@ plots.compare_windows(normal, worst, labels=("normal day", "worst day"))
 plots.bins_comparison(baseline, worst)
 
 # %%
-plots.stats_frame(baseline, worst["window_summary"])
+stats = plots.stats_frame(baseline, worst["window_summary"])
+with pd.option_context("display.float_format", "{:,.1f}".format):  # prices, not scientific notation
+    display(stats)
 
 # %% [markdown]
 # ## 6. The outlier bins' contribution
@@ -282,6 +323,7 @@ builder.wait()  # a script waits for it; in the browser you just watch the messa
 assert not builder.error, builder.error
 print(builder.message)
 
+# %% [markdown]
 # **Create** posts the previewed configuration. Assay names are unique and assays cannot be deleted, so
 # on a second run the server refuses the name (the builder shows "assay name already exists" in its
 # status line) — then we look the existing assay up by name and check it is the same configuration:
