@@ -74,6 +74,9 @@ def test_compare_windows_and_against_baseline(local) -> None:
     assert list(b.text) == [f"{v:.4f}" for v in expected["scores"]]
     vs_base = plots.compare_windows(base, res[3], labels=("baseline", "window"))
     assert f"PSI={res[3]['score']:.3f}" in vs_base.layout.title.text
+    names = base["edge_names"]  # the bins are the baseline's (both windows use its edges), as in bins_comparison
+    assert [t.split("<br>")[0].rstrip(" ⚠") for t in a.x] == names[:len(a.x)]
+    assert fig.layout.xaxis.title.text == "bin"
 
 
 def test_stats_frame_and_table(local) -> None:
@@ -91,6 +94,10 @@ def test_stats_frame_and_table(local) -> None:
     assert table.type == "table" and list(table.header.values) == ["", "Baseline", "Window", "diff", "pct_diff"]
     assert list(table.cells.values[0]) == ["count", "min", "max", "mean", "median", "std"]
     assert table.cells.values[4][3] == f"{df.loc['mean', 'pct_diff']:+.2f}%"
+    from wallaroo_widgets.plots.stats import _cell
+
+    assert [_cell(v) for v in (1617110.5, 5389700.0, 60.0, 0.0123456789, -2500.125, float("nan"))] == [
+        "1,617,110.50", "5,389,700", "60", "0.0123457", "-2,500.12", "n/a"]
     zero = copy.deepcopy(base)
     zero["min"] = 0.0
     assert np.isnan(plots.stats_frame(zero, r).loc["min", "pct_diff"])

@@ -151,7 +151,10 @@ def compare_windows(first: dict[str, Any], second: dict[str, Any], labels: tuple
     grouped per bin, scored against each other with the summarizer (from a result when not given)."""
     a, b = summary_of(first, labels[0]), summary_of(second, labels[1])
     summ = summarizer or first.get("summarizer") or second.get("summarizer")
-    ticks, ranges = _ticks(a)
+    # both windows are binned with the baseline's edges: name the bins as bins_comparison does (q_20 ...)
+    ref = next((x["baseline_summary"] for x in (first, second) if isinstance(x.get("baseline_summary"), dict)), a)
+    same_bins = len(ref.get("aggregated_values") or []) == len(a.get("aggregated_values") or [])
+    ticks, ranges = _ticks(ref if same_bins else a)
     head = title
     text = None
     if summ is not None and len(a.get("aggregated_values") or []) == len(b.get("aggregated_values") or []):
@@ -161,6 +164,6 @@ def compare_windows(first: dict[str, Any], second: dict[str, Any], labels: tuple
         head = head or f"{labels[1]} vs {labels[0]}: {s.metric}={out['score']:.3f}"
     fig = go.Figure([_bar(a, labels[0], BASELINE_COLOR, ticks, ranges),
                      _bar(b, labels[1], WINDOW_COLOR, ticks, ranges, text)])
-    fig.update_layout(barmode="group", title=head or f"{labels[1]} vs {labels[0]}",
+    fig.update_layout(barmode="group", title=head or f"{labels[1]} vs {labels[0]}", xaxis_title="bin",
                       yaxis_title=a.get("aggregation") or "", legend=TOP_LEGEND, xaxis={"automargin": True})
     return fig

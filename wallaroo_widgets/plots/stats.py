@@ -27,7 +27,13 @@ def stats_frame(baseline: dict[str, Any], window: dict[str, Any]) -> pd.DataFram
 
 
 def _cell(x: float) -> str:
-    return "n/a" if not np.isfinite(x) else f"{x:.6g}"
+    """A stat as people read it: whole numbers and values ≥ 1000 with thousands separators (1,617,110.50,
+    never 1.61711e+06), smaller ones with 6 significant digits."""
+    if not np.isfinite(x):
+        return "n/a"
+    if float(x).is_integer() and abs(x) < 1e15:
+        return f"{int(x):,}"
+    return f"{x:,.2f}" if abs(x) >= 1000 else f"{x:.6g}"
 
 
 def stats_comparison(baseline: dict[str, Any], window: dict[str, Any], title: str = "Basic stats") -> go.Figure:
