@@ -86,7 +86,7 @@ class TokenProvider:
         self._access: str | None = None
         self._expires_at: float | None = None
         self._lifetime: float | None = None
-        self.refresh_count = 0
+        self.refresh_count = 0  # tokens obtained so far, the first login included (1 after connecting)
 
     # -- public -------------------------------------------------------------------------------------
     def access_token(self) -> str:
