@@ -149,10 +149,13 @@ def test_compare_flags_differences():
     assert diff["diff"].iloc[1] == pytest.approx(0.5)
 
 
-def test_engine_warnings_are_shown_as_a_message(builder):
+def test_engine_warnings_are_shown_as_an_amber_warning(builder):
     builder.num_bins.value = 30
-    assert builder.error == "" and "bins" in builder.message.lower()
+    assert builder.error == "" and "bins" in builder.warning.lower()
+    assert 'class="ww-warning"' in builder.status.value and "#9888;" in builder.status.value  # not a green success
     assert len(builder.bins.data[0].y) == 32
+    builder.num_bins.value = 7  # back in range: the warning goes
+    assert builder.warning == "" and "ww-warning" not in builder.status.value
 
 
 def test_clicking_a_timeline_point_selects_that_window(builder):

@@ -77,7 +77,7 @@ def test_inference_on_the_demo_pipeline_named_by_its_assay(app):
     pipes.infer_button.click()
     assert pipes.error == "", pipes.error
     assert len(pipes.result.df) == 3 and "out.variable" in pipes.result.df
-    assert pipes.message.startswith("3 row(s) inferred")
+    assert pipes.message.startswith("housepricepipe: 3 row(s) inferred")
     pipes.deploy_button.click()  # not created here: its version is unknown, said before any request
     pipes.wait(10)
     assert "has no known version to deploy" in pipes.error

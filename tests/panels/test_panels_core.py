@@ -226,7 +226,7 @@ def test_invite_offers_the_generated_password_once(session, sandbox, caplog):
     email = f"{uniq('temp')}@example.com"
     panel.email.value = email
     panel.invite_button.click()
-    assert panel.error == "" and "temporary password below" in panel.message
+    assert panel.error == "" and "temporary password above" in panel.message
     temp = panel.temp_password
     assert temp and repr(temp) == "***" and panel.temp_box.layout.display == "flex"
     assert str(temp) not in widget_states(panel)  # masked until revealed

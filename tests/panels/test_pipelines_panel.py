@@ -62,9 +62,10 @@ def test_model_steps_follow_uploads_and_an_empty_pipeline_is_flagged(session):
     panel.name.value = name
     panel.create_button.click()  # allowed (the API allows empty pipelines), with a clear warning
     assert panel.error == ""
-    assert panel.message.startswith(f"Warning: created {name}")
-    assert "an empty pipeline: add steps before deploying" in panel.message
-    assert "3 model(s) offered as steps" in panel.message and len(panel.step_models.options) == 3
+    assert panel.warning.startswith(f"Warning: created {name}") and panel.message == ""
+    assert "an empty pipeline: add steps before deploying" in panel.warning
+    assert "3 model(s) offered as steps" in panel.warning and len(panel.step_models.options) == 3
+    assert 'class="ww-warning"' in panel.status.value and "ww-message" not in panel.status.value  # amber
     row = panel.table.df.set_index("name").loc[name]
     assert row["origin"] == "created here" and row["models"] == ""
 

@@ -17,6 +17,7 @@ from .base import ConsoleState, Panel
 from .figures import figure_widget, sync_figure
 from .table import DataTable
 from .views import (
+    WorkspaceContext,
     WorkspacePicker,
     bins_figure,
     contribution_figure,
@@ -29,6 +30,8 @@ from .views import (
 
 ASSAY_COLUMNS = ["id", "name", "active", "status", "warning_threshold", "alert_threshold", "last_run", "next_run",
                  "pipeline_name", "run_at", "num_ok", "num_warnings", "num_alerts"]
+#: the empty score timeline says what to do (the builder's says "Load logs")
+TIMELINE_HINT = "select an assay above, then click Load results"
 RESULT_COLUMNS = ["window_start", "window_end", "score", "status", "window_count", "bin_index", "window_mean"]
 
 
@@ -96,24 +99,30 @@ class AssaysPanel(PipelinePanel):
 
     def build(self) -> list[widgets.Widget]:
         self.picker = WorkspacePicker(self)  # hidden inside a console (the Workspaces tab selects)
-        self.table = DataTable(columns=ASSAY_COLUMNS, caption="Assays", page_length=5)
+        self.context = WorkspaceContext(self)
+        self.table = DataTable(columns=ASSAY_COLUMNS, caption="Assays", page_length=5,
+                               empty="No assay here yet: build one in the Assay builder tab")
         self.refresh_button = self.button("Refresh", self.refresh, icon="refresh")
-        self.activate_button = self.button("Activate", lambda: self.set_active(True), icon="play")
-        self.deactivate_button = self.button("Deactivate", lambda: self.set_active(False), icon="pause")
+        self.activate_button = self.button("Activate", lambda: self.set_active(True), icon="play",
+                                           tooltip="Activate the assay selected in the table (it runs on schedule)")
+        self.deactivate_button = self.button("Deactivate", lambda: self.set_active(False), icon="pause",
+                                             tooltip="Deactivate the assay selected in the table")
         self.start = widgets.Text(description="From", placeholder="ISO time (blank = all)")
         self.end = widgets.Text(description="To", placeholder="ISO time (blank = all)")
         self.results_button = self.button("Load results", self.load_results, icon="line-chart", style="primary")
-        self.timeline = figure_widget(timeline_figure([], None, None))
-        self.results_table = DataTable(columns=RESULT_COLUMNS, caption="Results", page_length=5)
+        self.timeline = figure_widget(timeline_figure([], None, None, empty=TIMELINE_HINT))
+        self.results_table = DataTable(columns=RESULT_COLUMNS, caption="Results (click a row or a point to inspect "
+                                       "that window)", page_length=5, empty="No results loaded: " + TIMELINE_HINT)
         self.results_table.observe(self._on_window, "selected_index")
         self.bins = figure_widget(bins_figure(None, None), height=300)
         self.contribution = figure_widget(contribution_figure(None), height=260)
-        self.stats = DataTable(columns=["stat", "Baseline", "Window", "diff", "pct_diff"], caption="Stats",
-                               page_length=8)
+        self.stats = DataTable(columns=["stat", "Baseline", "Window", "diff", "pct_diff"],
+                               caption="Baseline vs window statistics", page_length=8, number_format="{:,.6g}",
+                               empty="Select a window to compare it with the baseline")
         self.results: list[dict[str, Any]] = []
         self.state.observe(lambda _c: self._reload(), ["pipeline", "workspace"])
         return [
-            self.picker,
+            self.picker, self.context,
             widgets.HBox([self.refresh_button, self.activate_button, self.deactivate_button]),
             self.table,
             widgets.HBox([self.start, self.end, self.results_button]),
@@ -180,7 +189,8 @@ class AssaysPanel(PipelinePanel):
         self.results = sorted(results, key=lambda r: pd.Timestamp(r["window_start"]))
         warning = None if warning is None or pd.isna(warning) else float(warning)
         alert = None if alert is None or pd.isna(alert) else float(alert)
-        sync_figure(self.timeline, timeline_figure(self.results, warning, alert))
+        sync_figure(self.timeline, timeline_figure(self.results, warning, alert, empty="no result windows in "
+                                                   "that period: widen From/To or leave them blank"))
         on_point_click(self.timeline, self.results_table.select)
         from ..api import frames
 

@@ -57,6 +57,7 @@ class ConsoleState(traitlets.HasTraits):
     workspace = traitlets.Any(None, allow_none=True)  # {"id", "name", ...} of the selected workspace
     pipeline = traitlets.Any(None, allow_none=True)  # {"id", "name", "workspace_id", ...} of the selected pipeline
     pipelines = traitlets.List()  # pipelines known to this console (the API has no pipeline listing)
+    models_changed = traitlets.Int(0)  # bumped after a model upload (the Pipelines tab reloads its steps)
     #: True inside :class:`Console` (a Workspaces tab exists); standalone panels show a workspace menu instead
     in_console = traitlets.Bool(False)
 
@@ -89,7 +90,8 @@ def describe_error(exc: BaseException, secrets: Iterable[str] = ()) -> str:
 
 
 class Panel(widgets.VBox):
-    """Base of every panel: ``busy``/``error``/``message`` traitlets rendered in one status area, buttons
+    """Base of every panel: ``busy``/``error``/``message``/``warning`` traitlets rendered in one status area
+    (error red, message green, warning amber), buttons
     disabled while an action runs, and a "Show code" toggle for the main call of the last action.
 
     Every API call goes through :meth:`run_action` (or :meth:`run_when_idle` from observers), so errors land
@@ -100,6 +102,7 @@ class Panel(widgets.VBox):
     busy = traitlets.Bool(False)
     error = traitlets.Unicode("")
     message = traitlets.Unicode("")
+    warning = traitlets.Unicode("")  # a caveat of the last action that worked (amber), e.g. an engine warning
     #: run long actions (deploy, run_interactive) in a thread so Cancel stays clickable
     background = True
     #: how to connect when used outside a console ("Not connected: <hint> first")
@@ -129,7 +132,7 @@ class Panel(widgets.VBox):
         self.code_box = widgets.VBox([self.code_lang, self.code_view], layout=widgets.Layout(display="none"))
         self.show_code.observe(self._render_code, "value")
         self.code_lang.observe(self._render_code, "value")
-        self.observe(self._render_status, ["busy", "error", "message"])
+        self.observe(self._render_status, ["busy", "error", "message", "warning"])
         self.observe(self._toggle_buttons, "busy")
         self.state.observe(self._session_changed, "session")
         body = self.build()
@@ -157,7 +160,8 @@ class Panel(widgets.VBox):
     def button(self, description: str, handler: Callable[[], Any], *, icon: str = "", style: str = "",
                tooltip: str = "") -> widgets.Button:
         """A button whose click runs ``handler`` and which is disabled while the panel is busy."""
-        btn = widgets.Button(description=description, icon=icon, button_style=style, tooltip=tooltip or description)
+        btn = widgets.Button(description=description, icon=icon, button_style=style, tooltip=tooltip or description,
+                             layout=widgets.Layout(width="auto", min_width="8em" if description else "3em"))
         btn.on_click(lambda _b: handler())
         self._buttons.append(btn)
         return btn
@@ -206,8 +210,8 @@ class Panel(widgets.VBox):
 
     def _prepare(self, fn: Callable[[], Any], success: str | None, *, deferred: bool) -> Callable[[], Any]:
         """Mark the panel busy (caller holds the lock) and return the action body with its error handling."""
-        before = (self.error, self.message)
-        self.error, self.message, self.busy = "", "", True
+        before = (self.error, self.message, self.warning)
+        self.error, self.message, self.warning, self.busy = "", "", "", True
         self._cancel.clear()
         self._action_snippets = None
         mark = self._mark()
@@ -228,6 +232,7 @@ class Panel(widgets.VBox):
                 self._capture_calls(mark, deferred=deferred, failed=bool(self.error))
                 if deferred:  # a queued reload keeps what the action it waited for reported
                     self.message = self.message or before[1]
+                    self.warning = self.warning or before[2]
                     lines = [e for e in (*before[0].split("\n"), self.error) if e]
                     self.error = "\n".join(dict.fromkeys(lines))  # the same failure once
                 self.busy = False
@@ -349,11 +354,13 @@ class Panel(widgets.VBox):
                                  f'&#9888; {html.escape(self.error)}</div>')
         elif self.busy:
             self.status.value = '<div class="ww-busy" style="color:#555">&#8987; working&#8230;</div>'
-        elif self.message:
-            self.status.value = (f'<div class="ww-message" style="color:#1b5e20;white-space:pre-wrap">'
-                                 f'{html.escape(self.message)}</div>')
         else:
-            self.status.value = ""
+            parts = [f'<div class="ww-message" style="color:#1b5e20;white-space:pre-wrap">{html.escape(self.message)}'
+                     '</div>'] if self.message else []
+            if self.warning:
+                parts.append(f'<div class="ww-warning" style="color:#b26a00;white-space:pre-wrap">&#9888; '
+                             f'{html.escape(self.warning)}</div>')
+            self.status.value = "".join(parts)
 
     def _toggle_buttons(self, change: Any) -> None:
         for btn in self._buttons:

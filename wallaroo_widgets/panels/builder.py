@@ -24,6 +24,7 @@ from .builder_model import (
 from .figures import figure_widget, sync_figure
 from .table import DataTable
 from .views import (
+    WorkspaceContext,
     WorkspacePicker,
     baseline_figure,
     bins_figure,
@@ -67,6 +68,7 @@ class AssayBuilder(PipelinePanel):
 
     def build(self) -> list[widgets.Widget]:
         self.picker = WorkspacePicker(self)  # hidden inside a console (the Workspaces tab selects)
+        self.context = WorkspaceContext(self)
         self.model = AssayBuilderModel()
         self._syncing = False
         lay = widgets.Layout(width="22em")
@@ -99,7 +101,7 @@ class AssayBuilder(PipelinePanel):
         self.name = widgets.Text(description="Assay name", layout=lay)
         self.window_index = widgets.BoundedIntText(description="Window #", value=0, min=0, max=0, layout=lay)
         self.summary = widgets.HTML()
-        self.timeline = figure_widget(timeline_figure([], None, 0.25))
+        self.timeline = figure_widget(timeline_figure([], None, 0.25, empty="pick a pipeline, then click Load logs"))
         self.bins = figure_widget(bins_figure(None, None))
         self.baseline_fig = figure_widget(baseline_figure(None), height=280)
         self.timeline_traces = self.timeline.data
@@ -113,7 +115,12 @@ class AssayBuilder(PipelinePanel):
         self._loaded: tuple[Any, str | None] | None = None  # (pipeline id, model name) of the loaded logs
         self.observe(lambda _c: self._check_stale(), "busy")  # after the base re-enabled the buttons
         self.model_name.observe(lambda _c: self._check_stale(), "value")
-        self.diff = DataTable(caption="Local vs server", page_length=5)
+        self.diff = DataTable(caption="Local vs server", page_length=5,
+                              empty="Click Preview on server to compare the local scores with the server's")
+        for w in (*(getattr(self, f) for f in _FIELDS if f not in ("name", "baseline_kind")), self.model_name,
+                  self.pipeline, self.logs_start, self.logs_end, self.provided_edges, self.weights,
+                  self.window_index):
+            w.style.description_width = "7.5em"  # "Baseline from", "Window start" in full, fields aligned
         for w in (self.logs_start, self.logs_end, self.baseline_start, self.baseline_end, self.baseline_vector,
                   self.window_start, self.width, self.interval, self.run_until, self.provided_edges, self.weights,
                   self.warning_threshold, self.alert_threshold, self.name):
@@ -129,7 +136,7 @@ class AssayBuilder(PipelinePanel):
         self.pipeline.observe(self._pipeline_picked, "value")
         self._pipelines_changed()
         return [
-            self.picker,
+            self.picker, self.context,
             widgets.HBox([self.pipeline, self.model_name]),
             widgets.HBox([self.logs_start, self.logs_end, self.load_button]),
             widgets.HBox([self.iopath, self.baseline_kind]),
@@ -269,7 +276,11 @@ class AssayBuilder(PipelinePanel):
             self.error = describe_error(exc)
             return None
         self.error = ""
-        self.message = "; ".join(dict.fromkeys(str(w.message) for w in caught))
+        self.warning = "; ".join(dict.fromkeys(str(w.message) for w in caught))  # amber, not a success
+        if self.server_results is not None:  # the comparison was of the previous configuration
+            self.server_results = None
+            self.diff.set_df(self.diff.df.iloc[0:0])
+            self.message = "Configuration changed: click Preview on server again to compare"
         warn, alert = self.model.thresholds()
         sync_figure(self.timeline, timeline_figure(results, warn, alert))
         on_point_click(self.timeline, self._select_window)

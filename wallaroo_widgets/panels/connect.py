@@ -78,6 +78,8 @@ class ConnectPanel(Panel):
         self.check_button = self.button("Check", lambda: self.run_action(self.on_session_checked), icon="refresh",
                                         tooltip="Re-read who is connected and the current token's expiry")
         self.who = widgets.HTML()
+        for w in (self.url, self.method, self.username, self.password, self.client_secret, self.token, self.sdk_name):
+            w.style.description_width = "7em"  # "Client secret" in full
         self._fields = widgets.VBox()
         self.method.observe(self._show_fields, "value")
         self._show_fields()

@@ -13,7 +13,7 @@ import ipywidgets as widgets
 from . import validate as v
 from .base import Panel
 from .table import DataTable
-from .views import WorkspacePicker
+from .views import WorkspaceContext, WorkspacePicker
 
 FRAMEWORKS = ["onnx", "tensorflow", "keras", "pytorch", "sklearn", "xgboost", "python", "mlflow", "custom"]
 UPLOAD_MODES = {"plain": "Upload (multipart)", "stream": "Upload stream (large files)",
@@ -64,15 +64,19 @@ class ModelsPanel(Panel):
 
     def build(self) -> list[widgets.Widget]:
         self.picker = WorkspacePicker(self)
-        self.table = DataTable(columns=["id", "name", "num_versions", "created_at", "updated_at"], caption="Models")
+        self.context = WorkspaceContext(self)  # inside a console: which workspace (the menu is hidden)
+        self.table = DataTable(columns=["id", "name", "num_versions", "created_at", "updated_at"], caption="Models",
+                               empty="No models in this workspace yet: upload one below")
         self.table.observe(self._on_select, "selected")
         self.versions = DataTable(columns=["id", "model_version", "sha", "file_name", "status"],
-                                  caption="Versions", page_length=5)
+                                  caption="Versions of the selected model", page_length=5,
+                                  empty="Select a model above to see its versions")
         self.details = widgets.HTML()
         self.refresh_button = self.button("Refresh", self.refresh, icon="refresh")
         self.name = widgets.Text(description="Name", placeholder="my-model")
         self.path = widgets.Text(description="File", placeholder="/path/to/model.onnx")
-        self.upload_file = widgets.FileUpload(description="Choose file", multiple=False)
+        self.upload_file = widgets.FileUpload(description="Choose file", multiple=False,
+                                              layout=widgets.Layout(width="auto"))
         self.mode = widgets.Dropdown(description="Mode", options=[(t, k) for k, t in UPLOAD_MODES.items()])
         self.framework = widgets.Dropdown(description="Framework", options=FRAMEWORKS, value="onnx")
         self.upload_button = self.button("Upload", self.upload, icon="upload", style="primary")
@@ -80,12 +84,13 @@ class ModelsPanel(Panel):
                                               layout=widgets.Layout(visibility="hidden"))
         self.upload_note = widgets.HTML()
         self.cancel_button = widgets.Button(description="Cancel", icon="times", disabled=True,
+                                            layout=widgets.Layout(width="auto", min_width="8em"),
                                             tooltip="Stop a streamed upload (multipart uploads cannot be stopped)")
         self.cancel_button.on_click(lambda _b: self.cancel())
         self.observe(lambda c: None if c["new"] else setattr(self.cancel_button, "disabled", True), "busy")
         self.state.observe(self._workspace_changed, "workspace")
         return [
-            self.picker,
+            self.picker, self.context,
             widgets.HBox([self.refresh_button]),
             self.table,
             self.versions,
@@ -93,7 +98,7 @@ class ModelsPanel(Panel):
             widgets.HTML("<b>Upload a model</b> (into the selected workspace)"),
             widgets.HBox([self.name, self.mode, self.framework]),
             widgets.HBox([self.path, self.upload_file]),
-            widgets.HBox([self.upload_button, self.progress, self.cancel_button]),
+            widgets.HBox([self.upload_button, self.cancel_button, self.progress]),
             self.upload_note,
         ]
 
@@ -174,6 +179,7 @@ class ModelsPanel(Panel):
             finally:
                 raw.close()
             self._upload_done(True)
+            self.state.models_changed += 1  # the Pipelines tab offers it as a step
             self._load()
             self.table.select_where("name", name)
             self.message = f"Uploaded {fname} as {name} (id {out['id']})"

@@ -18,7 +18,7 @@ from ..errors import DeploymentFailed, NotFoundError
 from . import validate as v
 from .base import Panel
 from .table import DataTable
-from .views import WorkspacePicker
+from .views import WorkspaceContext, WorkspacePicker
 
 PIPE_COLUMNS = ["id", "name", "origin", "status", "deployment_id", "version_pk_id", "models", "url"]
 #: how the console knows a pipeline (the table's "origin" column)
@@ -60,40 +60,49 @@ class PipelinesPanel(Panel):
 
     def build(self) -> list[widgets.Widget]:
         self.picker = WorkspacePicker(self)  # hidden inside a console (the Workspaces tab selects)
+        self.context = WorkspaceContext(self)
         self.infer_data: Any = None  # a DataFrame / pyarrow Table set from Python for "Run inference"
-        self.table = DataTable(columns=PIPE_COLUMNS, caption="Pipelines")
+        self.table = DataTable(columns=PIPE_COLUMNS, caption="Pipelines", empty="No pipeline known in this "
+                               "workspace yet: create one below (the API lists no pipelines)")
         self.table.observe(self._on_select, "selected")
         self.name = widgets.Text(description="Name", placeholder="my-pipeline")
         self.step_models = widgets.SelectMultiple(description="Model steps", options=[], rows=4)
-        self.steps_button = self.button("", self.refresh_steps, icon="refresh",
+        self.steps_button = self.button("Reload models", self.refresh_steps, icon="refresh",
                                         tooltip="Reload the model steps (e.g. after an upload in the Models tab)")
+        self.steps_note = widgets.HTML()  # "no model yet: upload one in the Models tab"
         self.create_button = self.button("Create", self.create, icon="plus", style="primary")
         self.attach_name = widgets.Text(description="Its name", placeholder="name of the selected id-only pipeline")
         self.attach_button = self.button("Attach name", self.attach, icon="link",
                                          tooltip="Name a pipeline known only by its id (then Status, Deploy, ...)")
         self.copy_name = widgets.Text(description="Copy as", placeholder="new-pipeline-name")
-        self.copy_button = self.button("Copy", self.copy, icon="copy")
+        self.copy_button = self.button("Copy", self.copy, icon="copy", tooltip="Copy the selected pipeline")
         self.deploy_button = self.button("Deploy", self.deploy, icon="rocket", style="success")
         self.undeploy_button = self.button("Undeploy", self.undeploy, icon="stop")
         self.status_button = self.button("Status", self.refresh_status, icon="heartbeat")
-        self.cancel_button = widgets.Button(description="Cancel", icon="times", disabled=True)
+        self.cancel_button = widgets.Button(description="Cancel", icon="times", disabled=True,
+                                            tooltip="Stop waiting for the deployment",
+                                            layout=widgets.Layout(width="auto", min_width="8em"))
         self.cancel_button.on_click(lambda _b: self.cancel())
         self.progress = widgets.FloatProgress(min=0.0, max=1.0, value=0.0, description="Deploy",
                                               layout=widgets.Layout(visibility="hidden"))
-        self.deploy_timeout = widgets.BoundedFloatText(description="Timeout s", value=120.0, min=1.0, max=3600.0)
+        self.deploy_timeout = widgets.BoundedFloatText(description="Timeout (s)", value=120.0, min=1.0, max=3600.0)
         self.status_view = widgets.HTML()
-        self.url = widgets.Text(description="Inference URL", disabled=True, layout=widgets.Layout(width="60em"))
+        self.url = widgets.Text(description="Inference URL", disabled=True, placeholder="deploy to get one",
+                                layout=widgets.Layout(width="60em"), style={"description_width": "initial"})
         self.infer_file = widgets.FileUpload(description="JSON/Arrow file", accept=".json,.arrow,.feather",
-                                             multiple=False)
+                                             multiple=False, layout=widgets.Layout(width="auto"))
         self.infer_button = self.button("Run inference", self.infer, icon="play", style="primary")
-        self.result = DataTable(caption="Inference result", page_length=5)
+        self.result = DataTable(caption="Inference result", page_length=5,
+                                empty="Choose a file and click Run inference: the outputs show here")
         self.observe(lambda c: setattr(self.cancel_button, "disabled", not c["new"]), "busy")
         self.state.observe(lambda _c: self._render_table(), "pipelines")
         self.state.observe(self._workspace_changed, "workspace")
+        self.state.observe(self._workspace_changed, "models_changed")  # an upload in the Models tab
         return [
-            self.picker,
+            self.picker, self.context,
             self.table,
-            widgets.HBox([self.name, self.step_models, self.steps_button, self.create_button]),
+            widgets.HBox([self.name, self.step_models, widgets.VBox([self.steps_button, self.steps_note]),
+                          self.create_button]),
             widgets.HBox([self.attach_name, self.attach_button]),
             widgets.HBox([self.deploy_button, self.undeploy_button, self.status_button, self.cancel_button,
                           self.deploy_timeout]),
@@ -127,6 +136,7 @@ class PipelinesPanel(Panel):
                        "id": last.get("id")}
                 options.append((f"{m['name']} ({str(last.get('model_version'))[:8]})", json.dumps(ref)))
         chosen = set(self.step_models.value)
+        self.steps_note.value = "" if options else "<i>No model in this workspace yet:<br>upload one in Models</i>"
         self.step_models.options = options
         self.step_models.value = tuple(o[1] for o in options if o[1] in chosen)
 
@@ -235,7 +245,8 @@ class PipelinesPanel(Panel):
             if not steps:
                 self._load_models()  # a model uploaded meanwhile (Models tab) shows up as a step
                 offered = len(self.step_models.options)
-                self.message = (f"Warning: created {name} (id {out['pipeline_pk_id']}) as an empty pipeline: add "
+                self.message = ""
+                self.warning = (f"Warning: created {name} (id {out['pipeline_pk_id']}) as an empty pipeline: add "
                                 "steps before deploying (an empty pipeline infers nothing; "
                                 f"{offered} model(s) offered as steps)")
         self.run_action(act)
@@ -352,6 +363,7 @@ class PipelinesPanel(Panel):
     def infer(self) -> None:
         """Run an inference on the selected (deployed) pipeline and show the result table."""
         def act() -> None:
+            self.result.set_df(pd.DataFrame())  # never the last run's rows under a new run's error
             p = self._pipeline()
             data = self._inference_input()
             sess = self.require_session()
@@ -360,7 +372,7 @@ class PipelinesPanel(Panel):
             df = sess.pipelines.infer(url, data)
             self.result.set_df(df)
             self.last_result = df
-            self.message = f"{len(df)} row(s) inferred in {1000 * (time.perf_counter() - t0):.0f} ms"
+            self.message = f"{p['name']}: {len(df)} row(s) inferred in {1000 * (time.perf_counter() - t0):.0f} ms"
         self.run_action(act)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from typing import Any
 
@@ -14,17 +15,28 @@ from itables.widget import ITable
 MAX_CELL = 80
 
 
-def display_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy safe to render: nested values as short JSON text, timestamps as naive UTC (still sortable)."""
+def display_frame(df: pd.DataFrame, number_format: str | None = None) -> pd.DataFrame:
+    """A copy safe to render: nested values as short JSON text, timestamps as naive UTC (still sortable),
+    missing values in text columns blank (not "None"), floats as ``number_format`` text when given."""
     out = df.copy()
     for col in out.columns:
         if isinstance(out[col].dtype, pd.DatetimeTZDtype):
             out[col] = out[col].dt.tz_convert("UTC").dt.tz_localize(None)
-        elif out[col].dtype == object:
+        elif out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
             sample = out[col].dropna()
             if len(sample) and sample.map(lambda v: isinstance(v, list | dict | tuple)).any():
                 out[col] = out[col].map(_cell)
+            out[col] = out[col].astype(object).map(_blank_missing)
+        elif number_format and pd.api.types.is_float_dtype(out[col].dtype):
+            out[col] = out[col].map(lambda v: "" if pd.isna(v) else number_format.format(v))
     return out.reset_index(drop=True)
+
+
+def _blank_missing(value: Any) -> Any:
+    """None / NaN / pd.NA -> "" (a text column shows nothing rather than "None"); other values unchanged."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    return value
 
 
 def _cell(value: Any) -> Any:
@@ -36,22 +48,31 @@ def _cell(value: Any) -> Any:
 
 class DataTable(widgets.VBox):
     """A sortable, filterable, single-select table. ``selected`` is the selected row as a dict (or None),
-    ``selected_index`` its position in ``df``; other widgets observe them."""
+    ``selected_index`` its position in ``df``; other widgets observe them. ``caption`` is shown as a bold title
+    above the table, ``empty`` replaces "No data available in table" (say what to do to fill it), and
+    ``number_format`` (e.g. ``"{:,.6g}"``) formats float columns for display only (``df`` stays numeric)."""
 
     selected = traitlets.Any(None, allow_none=True)
     selected_index = traitlets.Int(None, allow_none=True)
 
     def __init__(self, df: pd.DataFrame | None = None, *, columns: list[str] | None = None, caption: str = "",
-                 max_bytes: str | int = "8MB", page_length: int = 10) -> None:
+                 max_bytes: str | int = "8MB", page_length: int = 10, empty: str = "",
+                 number_format: str | None = None) -> None:
         self.columns = columns
+        self.number_format = number_format
         self.df = pd.DataFrame(columns=columns or [])
         self._opts = {"select": {"style": "single"}, "showIndex": False, "maxBytes": max_bytes,
                       "pageLength": page_length, "lengthMenu": sorted({page_length, 10, 25, 50, 100}),
                       "column_filters": "footer", "scrollX": True}
+        if empty:
+            self._opts["language"] = {"emptyTable": empty}
         # one line per row (long cells scroll sideways instead of making rows tall)
         self.table = ITable(display_frame(self.df), caption=caption, classes="display compact nowrap", **self._opts)
         self.table.observe(self._on_rows, "selected_rows")
-        super().__init__([self.table])
+        #: the caption as a visible title (itables' own caption is not rendered by the widget)
+        self.title = widgets.HTML(f"<b>{html.escape(caption)}</b>" if caption else "",
+                                  layout=widgets.Layout(display="flex" if caption else "none"))
+        super().__init__([self.title, self.table])
         if df is not None:
             self.set_df(df)
 
@@ -62,7 +83,7 @@ class DataTable(widgets.VBox):
             first = [c for c in self.columns if c in df.columns]
             df = df[first + [c for c in df.columns if c not in first]]
         self.df = df.reset_index(drop=True)
-        self.table.update(display_frame(self.df), selected_rows=[], **self._opts)
+        self.table.update(display_frame(self.df, self.number_format), selected_rows=[], **self._opts)
         self.selected, self.selected_index = None, None
         if previous is not None and keep in self.df:
             hits = self.df.index[self.df[keep] == previous]

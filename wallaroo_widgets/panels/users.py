@@ -13,6 +13,8 @@ from .base import Panel
 from .table import DataTable
 
 USER_COLUMNS = ["email", "username", "enabled", "created_at", "id"]
+#: further user fields worth a column; Keycloak internals (access.*, notBefore, requiredActions ...) are left out
+USER_EXTRA = ["firstName", "lastName", "emailVerified", "realmRoles"]
 HIDDEN = "&#8226;" * 12
 
 
@@ -27,13 +29,15 @@ class UsersPanel(Panel):
 
     def build(self) -> list[widgets.Widget]:
         self.temp_password: Secret | None = None
-        self.table = DataTable(columns=USER_COLUMNS, caption="Users")
+        self.table = DataTable(columns=USER_COLUMNS, caption="Users", empty="No users (click Refresh)")
         self.email = widgets.Text(description="Email", placeholder="someone@example.com")
         self.password = widgets.Password(description="Password", placeholder="optional temporary password")
         self.invite_button = self.button("Invite", self.invite, icon="user-plus", style="primary")
         self.refresh_button = self.button("Refresh", self.refresh, icon="refresh")
-        self.activate_button = self.button("Activate", lambda: self.set_enabled(True), icon="check")
-        self.deactivate_button = self.button("Deactivate", lambda: self.set_enabled(False), icon="ban")
+        self.activate_button = self.button("Activate", lambda: self.set_enabled(True), icon="check",
+                                           tooltip="Activate the user selected in the table")
+        self.deactivate_button = self.button("Deactivate", lambda: self.set_enabled(False), icon="ban",
+                                             tooltip="Deactivate the user selected in the table (they cannot log in)")
         self.temp_label = widgets.HTML()
         self.temp_value = widgets.HTML()
         self.reveal = widgets.ToggleButton(value=False, description="Reveal", icon="eye",
@@ -56,8 +60,8 @@ class UsersPanel(Panel):
         self._load()
 
     def _load(self) -> None:
-        users = self.require_session().users.query()
-        self.table.set_df(users.df, keep="id")
+        df = self.require_session().users.query().df
+        self.table.set_df(df[[c for c in USER_COLUMNS + USER_EXTRA if c in df.columns]], keep="id")
 
     def refresh(self) -> None:
         self.run_action(self._load)
@@ -76,7 +80,7 @@ class UsersPanel(Panel):
             self._load()
             self.table.select_where("email", email)
             self._set_temp(generated, email)
-            note = " (temporary password below: Reveal it to pass it on; it is forgotten at your next action)"
+            note = " (temporary password above: Reveal it to pass it on; it is forgotten at your next action)"
             self.message = f"Invited {email}" + (note if generated else "")
         self.run_action(act)
 

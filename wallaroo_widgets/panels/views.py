@@ -5,6 +5,7 @@ score timeline."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -109,10 +110,32 @@ class WorkspacePicker(widgets.HBox):
         self.layout.display = "flex" if self.active else "none"
 
 
+class WorkspaceContext(widgets.HTML):
+    """Inside a console (where the Workspace menu is hidden) one line naming the workspace the tab shows, or
+    saying where to select one; hidden on a standalone panel (its Workspace menu says it)."""
+
+    def __init__(self, panel: Panel) -> None:
+        super().__init__()
+        self._state = panel.state
+        self._state.observe(self._render, ["workspace", "in_console"])
+        self._render()
+
+    def _render(self, _change: Any = None) -> None:
+        ws = self._state.workspace
+        self.layout.display = "flex" if self._state.in_console else "none"
+        self.value = (f"Workspace: <b>{html.escape(str(ws.get('name')))}</b> (id {html.escape(str(ws.get('id')))})"
+                      " &middot; <i>select another in the Workspaces tab</i>" if ws else
+                      "<i>No workspace selected: select one in the Workspaces tab</i>")
+
+
 def timeline_figure(results: list[dict[str, Any]], warning: float | None, alert: float | None,
-                    title: str = "Model Insights Score") -> go.Figure:
-    """Score per window (plots.score_timeline: line + one marker trace per status, threshold bands)."""
-    return plots.score_timeline(list(results or []), warning, alert, title=title)
+                    title: str = "Model Insights Score", empty: str = "") -> go.Figure:
+    """Score per window (plots.score_timeline: line + one marker trace per status, threshold bands); with no
+    results, ``empty`` (what to do to get some) is written across the empty plot."""
+    fig = plots.score_timeline(list(results or []), warning, alert, title=title)
+    if not results and empty:
+        fig.add_annotation(text=empty, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    return fig
 
 
 def bins_figure(baseline: dict[str, Any] | None, result: dict[str, Any] | None) -> go.Figure:

@@ -8,12 +8,14 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
+from ..errors import NotFoundError
 from . import validate as v
 from .base import Panel
 from .table import DataTable
 from .views import workspace_record
 
 WS_COLUMNS = ["id", "name", "created_at", "num_models", "num_pipelines", "archived", "created_by"]
+NO_SELECTION = "No workspace selected: click a row to select it (the Models, Pipelines and Assays tabs follow)"
 
 
 class WorkspacesPanel(Panel):
@@ -22,17 +24,20 @@ class WorkspacesPanel(Panel):
     title = "Workspaces"
 
     def build(self) -> list[widgets.Widget]:
-        self.table = DataTable(columns=WS_COLUMNS, caption="Workspaces")
+        self.table = DataTable(columns=WS_COLUMNS, caption="Workspaces",
+                               empty="No workspace visible to you yet: create one above")
         self.table.observe(self._on_select, "selected")
         self.name = widgets.Text(description="Name", placeholder="my-workspace")
         self.create_button = self.button("Create", self.create, icon="plus", style="primary")
         self.refresh_button = self.button("Refresh", self.refresh, icon="refresh")
-        self.members = DataTable(columns=["email", "user_type", "user_id"], caption="Members", page_length=5)
+        self.members = DataTable(columns=["email", "user_type", "user_id"], caption="Members of the selected workspace",
+                                 page_length=5, empty="Select a workspace above to see its members")
         self.member_email = widgets.Text(description="Email", placeholder="someone@example.com")
         self.member_type = widgets.Dropdown(description="Type", options=["collaborator", "owner"])
         self.add_button = self.button("Add user", self.add_user, icon="user-plus")
-        self.remove_button = self.button("Remove selected", self.remove_user, icon="user-times")
-        self.selected_label = widgets.HTML("No workspace selected")
+        self.remove_button = self.button("Remove selected", self.remove_user, icon="user-times",
+                                         tooltip="Remove the member selected in the members table")
+        self.selected_label = widgets.HTML(NO_SELECTION)
         return [
             widgets.HBox([self.refresh_button, self.name, self.create_button]),
             self.table,
@@ -99,7 +104,10 @@ class WorkspacesPanel(Panel):
         def act() -> None:
             ws = self._workspace()
             email = v.email(self.member_email.value)
-            self.require_session().workspaces.add_user(ws["id"], email=email, user_type=self.member_type.value)
+            try:
+                self.require_session().workspaces.add_user(ws["id"], email=email, user_type=self.member_type.value)
+            except NotFoundError as exc:  # most often a user not invited yet: say where to do that
+                raise v.InputError(f"Not found: {exc.msg} (invite new users in the Users tab first)") from None
             self._load_members()
             self.member_email.value = ""
             self.message = f"Added {email} to {ws['name']} as {self.member_type.value}"
