@@ -158,6 +158,29 @@ def test_sync_figure_from_a_placeholder_shows_the_axes():
     assert fw.layout.annotations == ()  # the placeholder's note is gone
 
 
+def test_figures_fill_the_panel_width_and_keep_their_height():
+    from wallaroo_widgets.panels.figures import figure_widget
+
+    fw = figure_widget(go.Figure(layout={"width": 700}), height=260)
+    assert fw.layout.width is None and fw.layout.autosize is True and fw.layout.height == 260
+    assert fw._config.get("responsive") is True
+    sync_figure(fw, go.Figure([go.Bar(x=[1], y=[2])], layout={"width": 700, "height": 900}))
+    assert fw.layout.width is None and fw.layout.autosize is True and fw.layout.height == 260
+
+
+def test_empty_timeline_hides_its_axes_until_results_arrive():
+    from wallaroo_widgets.panels.figures import figure_widget
+    from wallaroo_widgets.panels.views import timeline_figure
+
+    fw = figure_widget(timeline_figure([], None, None, empty="load some results"))
+    assert fw.layout.xaxis.visible is False and fw.layout.yaxis.visible is False
+    assert [a.text for a in fw.layout.annotations] == ["load some results"]
+    results = [{"window_start": "2026-01-01T00:00:00+00:00", "window_end": "2026-01-02T00:00:00+00:00",
+                "score": 0.1, "status": "Ok"}]
+    sync_figure(fw, timeline_figure(results, 0.2, 0.3))
+    assert fw.layout.xaxis.visible is True and fw.layout.yaxis.visible is True
+
+
 def test_no_token_in_rendered_state_of_an_offline_console(offline_session):
     from wallaroo_widgets.panels import Console
 

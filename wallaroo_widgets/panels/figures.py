@@ -8,9 +8,12 @@ _SKIP = {"type", "uid"}
 
 
 def figure_widget(fig: go.Figure | None = None, height: int = 320) -> go.FigureWidget:
-    """A FigureWidget (empty or from ``fig``) with a fixed height."""
+    """A FigureWidget (empty or from ``fig``) with a fixed height that fills the panel's width: Plotly
+    autosize with no layout width, responsive to resizes. (Plotly 6+'s anywidget FigureWidget has no
+    ipywidgets ``Layout``: its ``layout`` is Plotly's, so the width comes from the containing box.)"""
     w = go.FigureWidget(fig) if fig is not None else go.FigureWidget()
-    w.update_layout(height=height, margin={"l": 50, "r": 20, "t": 60, "b": 40})
+    w.update_layout(height=height, width=None, autosize=True, margin={"l": 50, "r": 20, "t": 60, "b": 40})
+    w._config = {**(w._config or {}), "responsive": True}
     return w
 
 
@@ -33,6 +36,8 @@ def sync_figure(widget: go.FigureWidget, fig: go.Figure) -> None:
         layout = fig.layout.to_plotly_json()
         layout.pop("template", None)
         layout.pop("height", None)
+        layout.pop("width", None)  # the widget fills the panel width (autosize), whatever the figure says
+        layout["autosize"] = True
         widget.layout.shapes = layout.pop("shapes", ())
         widget.layout.annotations = layout.pop("annotations", ())
         for axis in ("xaxis", "yaxis"):  # a placeholder's hidden axes / fixed range must not stick

@@ -133,8 +133,10 @@ def timeline_figure(results: list[dict[str, Any]], warning: float | None, alert:
     """Score per window (plots.score_timeline: line + one marker trace per status, threshold bands); with no
     results, ``empty`` (what to do to get some) is written across the empty plot."""
     fig = plots.score_timeline(list(results or []), warning, alert, title=title)
-    if not results and empty:
-        fig.add_annotation(text=empty, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    if not results:  # a placeholder: no meaningless -1..6 axes under the hint (sync_figure restores them)
+        fig.update_layout(xaxis={"visible": False}, yaxis={"visible": False})
+        if empty:
+            fig.add_annotation(text=empty, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
     return fig
 
 
