@@ -28,7 +28,13 @@ def test_timeline_traces_colours_and_bands(local) -> None:
     assert [(r.y0, r.y1, r.fillcolor) for r in rects][0] == (0.05, 0.5, "orange")
     assert rects[1].y0 == 0.5 and rects[1].fillcolor == "red"
     assert {a.text for a in fig.layout.annotations} == {"warning 0.05", "alert 0.5"}
-    assert "window n=" in markers[0].hovertemplate and markers[0].customdata[0][1].endswith("01:00:00.000000Z")
+    # hover: both ends in one UTC format (not "%{x}", which plotly prints as "Jan 1, 2024, 01:00")
+    assert "window n=" in markers[0].hovertemplate and "%{x}" not in markers[0].hovertemplate
+    assert markers[0].customdata[0][1] == "2024-01-01 00:00 → 2024-01-01 01:00 UTC"
+    assert markers[3].customdata[0][1] == "2024-01-01 05:00 → 2024-01-01 06:00 UTC"
+    # a PSI result has no bin index: no "bin#=null" in the hover
+    assert markers[0].customdata[0][4] is None and markers[0].customdata[0][6] == ""
+    assert "bin#" not in markers[0].hovertemplate and "%{customdata[6]}" in markers[0].hovertemplate
     assert fig.layout.title.text == "Model Insights Score"
 
 
@@ -64,6 +70,7 @@ def test_timeline_from_window_scores() -> None:
     mx = sc.score({"num_bins": 5, "metric": "MaxDiff"}, textbook_psi=True)  # no PSI formula: not textbook
     fig = plots.score_timeline(mx)
     assert all(c[4] == int(mx.bin_index[c[0]]) for t in fig.data[1:] for c in t.customdata)
+    assert all(c[6] == f" · bin#={c[4]}" for t in fig.data[1:] for c in t.customdata)
     assert "textbook" not in fig.layout.title.text
     assert "textbook PSI" in plots.score_timeline(sc.score(SUMM, textbook_psi=True)).layout.title.text
 
@@ -83,7 +90,7 @@ def test_timeline_from_results_frame(local) -> None:
     assert [(r.y0, r.fillcolor) for r in rects] == [(0.5, "red")]  # alert band only
     assert np.isfinite(fig.layout.yaxis.range[1])
     alert = fig.data[3].customdata[0]
-    assert pd.Timestamp(alert[1]) == T0 + pd.Timedelta(hours=4) and alert[2] == 60 and alert[3] == 10
+    assert alert[1] == "2024-01-01 03:00 → 2024-01-01 04:00 UTC" and alert[2] == 60 and alert[3] == 10
 
 
 def test_timeline_bad_input_names_the_parameter() -> None:
@@ -125,3 +132,13 @@ def test_timeline_line_breaks_at_missing_and_empty_windows() -> None:
     full = [{**r, "score": 0.1, "status": "Ok", "window_start": (T0 + pd.Timedelta(hours=i)).isoformat()}
             for i, r in enumerate(rows)]
     assert list(plots.score_timeline(full).data[0].y) == [0.1] * 5
+
+
+def test_fmt_span_one_utc_format() -> None:
+    from wallaroo_widgets.plots._common import fmt_span
+
+    assert fmt_span("2026-11-05T06:00:00+00:00", "2026-11-06T06:00:00.000000Z") == \
+        "2026-11-05 06:00 → 2026-11-06 06:00 UTC"
+    assert fmt_span("2026-11-05T07:00:00+01:00", None) == "2026-11-05 06:00 UTC"  # converted to UTC
+    assert fmt_span("2026-11-05T06:00:00", "2026-11-05T06:00:30Z") == "2026-11-05 06:00:00 → 2026-11-05 06:00:30 UTC"
+    assert fmt_span("soon", "") == "soon"

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from ..drift.validate import as_number
 from ..drift.windows import common_interval, missing_after, times_to_ns
-from ._common import STATUS_COLORS, TOP_LEGEND, as_float
+from ._common import STATUS_COLORS, TOP_LEGEND, as_float, fmt_span
 
 STATUS_ORDER = ("Ok", "Warning", "Alert", "NoData")
 EXTRA_STATUSES = tuple(s for s in STATUS_COLORS if s not in STATUS_ORDER)  # own traces after the first five
@@ -86,7 +86,8 @@ def score_timeline(results: Any, warning_threshold: float | None = None, alert_t
     Traces, always in this order: a grey connecting line, then one marker trace per status Ok (green),
     Warning (orange), Alert (red), NoData (grey, drawn at 0), then one per ``EXTRA_STATUSES`` (BaselineRun,
     steelblue; in the legend only when present); any other status is drawn as Alert (V1 SDK: red).
-    ``customdata[0]`` of each point is its index in ``results`` (for click/select handlers). The line breaks
+    ``customdata[0]`` of each point is its index in ``results`` (for click/select handlers), ``customdata[1]``
+    the window as ``start → end UTC``, ``[4]`` its bin index (None: hover leaves bin# out). The line breaks
     (None) where windows are missing: a window without a score, or a spacing of window starts beyond the
     most common one (servers omit empty windows). Thresholds default to the results' own; the warning band
     (orange) spans [warning, alert), the alert band (red) everything ≥ alert.
@@ -107,9 +108,10 @@ def score_timeline(results: Any, warning_threshold: float | None = None, alert_t
         win = r.get("window_summary") or {}
         base = r.get("baseline_summary") or {}
         end = win.get("end") or r.get("window_end") or ""
-        return [i, str(end), _missing_to_none(win.get("count", r.get("window_count"))),
-                _missing_to_none(base.get("count", r.get("baseline_count"))), _missing_to_none(r.get("bin_index")),
-                r.get("status") or "NoData"]
+        bin_index = _missing_to_none(r.get("bin_index"))
+        return [i, fmt_span(r.get("window_start"), end), _missing_to_none(win.get("count", r.get("window_count"))),
+                _missing_to_none(base.get("count", r.get("baseline_count"))), bin_index,
+                r.get("status") or "NoData", "" if bin_index is None else f" · bin#={bin_index}"]
 
     scored = [i for i in range(len(rows)) if rows[i].get("score") is not None]
     xs, ys = _line(rows, scored)
@@ -124,9 +126,9 @@ def score_timeline(results: Any, warning_threshold: float | None = None, alert_t
             mode="markers", name=status, marker={"color": STATUS_COLORS[status], "size": size},
             showlegend=bool(idx) if status in EXTRA_STATUSES else None,
             customdata=[info(i) for i in idx],
-            hovertemplate=("%{x} → %{customdata[1]}<br>window n=%{customdata[2]}, baseline n=%{customdata[3]}"
-                           "<br>score=%{y:.6g} · %{customdata[5]} · bin#=%{customdata[4]}<extra></extra>")
-            if status != "NoData" else "%{x} → %{customdata[1]}<br>no data<extra></extra>"))
+            hovertemplate=("%{customdata[1]}<br>window n=%{customdata[2]}, baseline n=%{customdata[3]}"
+                           "<br>score=%{y:.6g} · %{customdata[5]}%{customdata[6]}<extra></extra>")
+            if status != "NoData" else "%{customdata[1]}<br>no data<extra></extra>"))
     fig = go.Figure(traces)
     scores = [as_float(rows[i]["score"]) for i in scored]
     top = max([*scores, *(t for t in (warn, alert) if t is not None), 0.0]) * 1.15 or 1.0
