@@ -142,3 +142,28 @@ def test_fmt_span_one_utc_format() -> None:
     assert fmt_span("2026-11-05T07:00:00+01:00", None) == "2026-11-05 06:00 UTC"  # converted to UTC
     assert fmt_span("2026-11-05T06:00:00", "2026-11-05T06:00:30Z") == "2026-11-05 06:00:00 → 2026-11-05 06:00:30 UTC"
     assert fmt_span("soon", "") == "soon"
+
+
+@pytest.mark.parametrize(("warn", "alert", "peak"), [(0.1, 0.25, 0.3), (0.1, 0.11, 0.3), (0.001, 0.002, 2.0),
+                                                     (0.0, 0.01, 0.5), (None, 0.001, 1.0), (0.3, None, 0.2)])
+def test_timeline_threshold_labels_never_overlap(warn, alert, peak) -> None:
+    """Labels sit at the right inside the plot (not on the y axis), inside the y range and a label height
+    apart, however close the thresholds are to 0 or to each other."""
+    from wallaroo_widgets.plots.timeline import LABEL_HEIGHT
+
+    rows = [{"window_start": (T0 + pd.Timedelta(hours=h)).isoformat(), "score": peak * h / 3, "status": "Ok"}
+            for h in range(4)]
+    fig = plots.score_timeline(rows, warn, alert)
+    top = fig.layout.yaxis.range[1]
+    h = LABEL_HEIGHT * top
+    labels = {a.text.split()[0]: a for a in fig.layout.annotations}
+    assert set(labels) == {k for k, v in (("warning", warn), ("alert", alert)) if v is not None}
+    for a in labels.values():
+        assert (a.x, a.xref, a.xanchor, a.yref, a.yanchor, a.showarrow) == (1, "paper", "right", "y", "middle", False)
+        assert a.xshift < 0 and h / 2 <= a.y <= top - h / 2  # inside the plot, clear of the x axis
+    if len(labels) == 2:
+        assert labels["alert"].y - labels["warning"].y >= h - 1e-12
+    if alert is not None:
+        assert labels["alert"].y > alert and labels["alert"].font.color == "red"  # over its line
+    if warn is not None and warn >= h:
+        assert labels["warning"].y < warn  # under its line

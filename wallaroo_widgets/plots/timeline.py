@@ -79,6 +79,26 @@ def _threshold(value: Any, rows: list[dict[str, Any]], key: str) -> float | None
     return None
 
 
+LABEL_HEIGHT = 0.07  # a threshold label's height as a share of the y range (~18 px in a 260 px plot area)
+
+
+def _threshold_labels(warn: float | None, alert: float | None, top: float) -> list[tuple[str, float, str]]:
+    """(text, y centre, colour) of the threshold labels, at the right inside the plot (away from the y axis):
+    the warning label under its line (over it when that would cross the x axis), the alert label over its
+    line, and at least one label height apart, so close thresholds (or thresholds near 0) never overlap."""
+    h = LABEL_HEIGHT * top
+    out: list[tuple[str, float, str]] = []
+    below = -h
+    if warn is not None:
+        y = warn - h / 2 if warn - h >= 0 else warn + h / 2
+        out.append((f"warning {warn:g}", y, "orange"))
+        below = y
+    if alert is not None:
+        y = max(alert + h / 2, below + h)
+        out.append((f"alert {alert:g}", y, "red"))
+    return out
+
+
 def score_timeline(results: Any, warning_threshold: float | None = None, alert_threshold: float | None = None,
                    title: str = "Model Insights Score") -> go.Figure:
     """Scores over window starts (local or server results, or drift.WindowScores).
@@ -135,13 +155,15 @@ def score_timeline(results: Any, warning_threshold: float | None = None, alert_t
     if warn is not None:
         upper = alert if alert is not None and alert > warn else top
         fig.add_hrect(y0=warn, y1=upper, fillcolor="orange", opacity=0.1, line_width=0, layer="below")
-        fig.add_hline(y=warn, line_dash="dash", line_color="orange", annotation_text=f"warning {warn:g}",
-                      annotation_position="top left")
+        fig.add_hline(y=warn, line_dash="dash", line_color="orange")
     if alert is not None:
         fig.add_hrect(y0=alert, y1=max(top, alert * 1.15), fillcolor="red", opacity=0.06, line_width=0,
                       layer="below")
-        fig.add_hline(y=alert, line_dash="dash", line_color="red", annotation_text=f"alert {alert:g}",
-                      annotation_position="top right")
+        fig.add_hline(y=alert, line_dash="dash", line_color="red")
+    for text, y, color in _threshold_labels(warn, alert, top):
+        fig.add_annotation(text=text, x=1, xref="paper", xanchor="right", xshift=-4, y=y, yref="y",
+                           yanchor="middle", showarrow=False, font={"color": color},
+                           bgcolor="rgba(255,255,255,0.7)")
     if any(r.get("psi_variant") == "textbook" for r in rows):
         title = f"{title} (textbook PSI, not Wallaroo's)"
     fig.update_layout(title=title, xaxis_title="window start", yaxis_title="score", yaxis_range=[0, top],
