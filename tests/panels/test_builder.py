@@ -284,3 +284,12 @@ def test_picking_another_pipeline_blocks_create_until_logs_are_reloaded():
     assert "Model changed to m2" in b.notice.value and b.create_button.disabled
     b.model_name.value = ""
     assert b.notice.value == "" and not b.preview_button.disabled
+
+
+def test_date_fields_are_wide_enough_for_a_full_iso_timestamp(builder):
+    stamp = "2026-11-08T00:00:00+00:00"
+    for w in (builder.baseline_start, builder.baseline_end, builder.window_start, builder.logs_start,
+              builder.logs_end, builder.run_until):
+        total, label = float(w.layout.width.rstrip("em")), float(w.style.description_width.rstrip("em"))
+        assert total - label >= len(stamp) * 0.6 + 6, w.description  # ~0.6em a character, plus padding
+    assert builder.width.layout.width == "22em"  # the short fields stay compact

@@ -72,23 +72,24 @@ class AssayBuilder(PipelinePanel):
         self.model = AssayBuilderModel()
         self._syncing = False
         lay = widgets.Layout(width="22em")
+        when = widgets.Layout(width="31em")  # room for a full ISO time: 2026-11-08T00:00:00+00:00
         self.pipeline = widgets.Dropdown(description="Pipeline", options=[], layout=lay)
         self.model_name = widgets.Combobox(description="Model", placeholder="optional (from the logs)", options=[],
                                            ensure_option=False, layout=lay)
-        self.logs_start = widgets.Text(description="Logs from", placeholder="ISO time (blank = all)", layout=lay)
-        self.logs_end = widgets.Text(description="Logs to", placeholder="ISO time (blank = all)", layout=lay)
+        self.logs_start = widgets.Text(description="Logs from", placeholder="ISO time (blank = all)", layout=when)
+        self.logs_end = widgets.Text(description="Logs to", placeholder="ISO time (blank = all)", layout=when)
         self.load_button = self.button("Load logs", self.load_logs, icon="download", style="primary")
         self.iopath = widgets.Dropdown(description="iopath", options=[], layout=lay)
         self.baseline_kind = widgets.ToggleButtons(options=[("Date range", "range"), ("Vector", "vector")],
                                                    value="range")
-        self.baseline_start = widgets.Text(description="Baseline from", layout=lay)
-        self.baseline_end = widgets.Text(description="Baseline to", layout=lay)
+        self.baseline_start = widgets.Text(description="Baseline from", layout=when)
+        self.baseline_end = widgets.Text(description="Baseline to", layout=when)
         self.baseline_vector = widgets.Textarea(description="Vector", placeholder="comma separated numbers",
                                                 layout=widgets.Layout(width="44em", display="none"))
-        self.window_start = widgets.Text(description="Window start", placeholder="blank = baseline end", layout=lay)
+        self.window_start = widgets.Text(description="Window start", placeholder="blank = baseline end", layout=when)
         self.width = widgets.Text(description="Width", value="24 hours", layout=lay)
         self.interval = widgets.Text(description="Interval", placeholder="blank = width", layout=lay)
-        self.run_until = widgets.Text(description="Run until", placeholder="optional ISO time", layout=lay)
+        self.run_until = widgets.Text(description="Run until", placeholder="optional ISO time", layout=when)
         self.bin_mode = widgets.Dropdown(description="Bin mode", options=BIN_MODES, value="Quantile", layout=lay)
         self.num_bins = widgets.BoundedIntText(description="Bins", value=5, min=1, max=100, layout=lay)
         self.provided_edges = widgets.Text(description="Edges", placeholder="for Provided: e0, e1, ...", layout=lay)
