@@ -106,6 +106,7 @@ def test_the_demo_pipeline_named_by_its_assay_can_be_operated(demo_session):
     assert assays.error == "", assays.error
     assert panel.table.select_where("name", "housepricepipe")
     assert panel.table.selected["origin"] == NAMED
+    assert panel.attach_row.layout.display == "none"  # a named pipeline needs no "Attach name"
     panel.status_button.click()  # found through its inference URL
     assert panel.error == "", panel.error
     record = next(p for p in panel.state.pipelines if p["name"] == "housepricepipe")
@@ -135,8 +136,10 @@ def test_the_demo_pipeline_named_by_its_assay_can_be_operated(demo_session):
 def test_an_id_only_demo_pipeline_gets_a_name_and_deploys(demo_session):
     panel = panel_for(demo_session, "ccfraud-demo")
     ids = panel.state.workspace["pipelines"]
+    assert panel.attach_row.layout.display == "none"  # nothing selected yet
     assert len(ids) == 1 and panel.table.select_where("id", ids[0])
     assert panel.table.selected["origin"] == ID_ONLY and panel.table.selected["name"] == ""
+    assert panel.attach_row.layout.display == "flex"
     panel.status_button.click()
     assert "known only by its id" in panel.error and "Attach name" in panel.error
     panel.attach_name.value = "ccfraudpipe"
@@ -145,6 +148,7 @@ def test_an_id_only_demo_pipeline_gets_a_name_and_deploys(demo_session):
     assert panel.message == f"Pipeline {ids[0]} is now ccfraudpipe (not deployed)"
     row = panel.table.df.set_index("id").loc[ids[0]]
     assert (row["name"], row["origin"], row["status"]) == ("ccfraudpipe", "named here", "not deployed")
+    assert panel.attach_row.layout.display == "none"  # named now
     assert panel.state.pipeline["name"] == "ccfraudpipe"
     panel.deploy_button.click()
     assert panel.error == "", panel.error

@@ -65,6 +65,7 @@ class PipelinesPanel(Panel):
         self.table = DataTable(columns=PIPE_COLUMNS, caption="Pipelines", empty="No pipeline known in this "
                                "workspace yet: create one below (the API lists no pipelines)")
         self.table.observe(self._on_select, "selected")
+        self.table.observe(self._attach_visibility, "selected")
         self.name = widgets.Text(description="Name", placeholder="my-pipeline")
         self.step_models = widgets.SelectMultiple(description="Model steps", options=[], rows=4)
         self.steps_button = self.button("Reload models", self.refresh_steps, icon="refresh",
@@ -74,6 +75,8 @@ class PipelinesPanel(Panel):
         self.attach_name = widgets.Text(description="Its name", placeholder="name of the selected id-only pipeline")
         self.attach_button = self.button("Attach name", self.attach, icon="link",
                                          tooltip="Name a pipeline known only by its id (then Status, Deploy, ...)")
+        self.attach_row = widgets.HBox([self.attach_name, self.attach_button],  # only for an id-only selection
+                                       layout=widgets.Layout(display="none"))
         self.copy_name = widgets.Text(description="Copy as", placeholder="new-pipeline-name")
         self.copy_button = self.button("Copy", self.copy, icon="copy", tooltip="Copy the selected pipeline")
         self.deploy_button = self.button("Deploy", self.deploy, icon="rocket", style="success")
@@ -103,7 +106,7 @@ class PipelinesPanel(Panel):
             self.table,
             widgets.HBox([self.name, self.step_models, widgets.VBox([self.steps_button, self.steps_note]),
                           self.create_button]),
-            widgets.HBox([self.attach_name, self.attach_button]),
+            self.attach_row,
             widgets.HBox([self.deploy_button, self.undeploy_button, self.status_button, self.cancel_button,
                           self.deploy_timeout]),
             self.progress, self.status_view, self.url,
@@ -157,6 +160,11 @@ class PipelinesPanel(Panel):
         df["models"] = df["models"].map(lambda ms: ", ".join(m["name"] for m in ms) if isinstance(ms, list) else ms)
         df = df.astype(object).where(df.notna(), "")  # unknown fields blank, not NaN
         self.table.set_df(df, keep="id")
+        self._attach_visibility()
+
+    def _attach_visibility(self, _change: Any = None) -> None:
+        row = self.table.selected
+        self.attach_row.layout.display = "flex" if row and row.get("origin") == ID_ONLY else "none"
 
     def _known(self, pid: Any) -> dict[str, Any] | None:
         return next((p for p in self.state.pipelines if p.get("id") == pid), None)
