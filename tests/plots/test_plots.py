@@ -62,6 +62,10 @@ def test_bin_contributions(local) -> None:
     assert bar.marker.color[0] == "indianred" and bar.marker.color[1] == "slategray"
     share = 100 * drift.outlier_share(r)
     assert f"outlier bins: {share:.1f}%" in fig.layout.title.text
+    # the same bin names as bins_comparison (the baseline's q_20 …, not the window's e_…)
+    assert list(bar.x) == list(plots.bins_comparison(r["baseline_summary"], r).data[1].x)
+    assert [t.split("<br>")[0].rstrip(" ⚠") for t in bar.x] == r["baseline_summary"]["edge_names"]
+    assert not any("e_" in t for t in bar.x)
 
 
 def test_compare_windows_and_against_baseline(local) -> None:
@@ -216,7 +220,8 @@ def test_bin_contributions_maxdiff_puts_the_score_on_bin_index() -> None:
     assert res["scores"] == pytest.approx([0, .2, 0, 0, 0, 0, .2]) and res["bin_index"] == 1
     fig = plots.bin_contributions(res)
     assert list(fig.data[0].y) == [0, 100, 0, 0, 0, 0, 0]
-    assert fig.layout.title.text == ("Bin contributions (MaxDiff: the score is bin e_2.00e0's difference alone; "
+    # named after the baseline's bins (q_20 …), as bins_comparison and compare_windows, not the window's e_…
+    assert fig.layout.title.text == ("Bin contributions (MaxDiff: the score is bin q_20's difference alone; "
                                      "outlier bins: 0.0% of the score)")
     assert drift.outlier_share(res) == 0.0
     assert drift.outlier_share({**res, "bin_index": 6}) == 1.0
@@ -261,3 +266,28 @@ def test_v2_native_labels_are_not_outlier_bins() -> None:
     contrib = plots.bin_contributions(result)
     assert contrib.layout.title.text == "Bin contributions (no outlier bins in this layout)"
     assert list(contrib.data[0].marker.color) == ["slategray"] * 5
+
+
+def test_thirty_bins_short_slanted_ticks() -> None:
+    """30 bins: ticks are the edge names alone (no two-line name<br>range), slanted -45°; ranges in the hover."""
+    from wallaroo_widgets.plots.bins import MANY_BINS
+
+    summ = {"num_bins": 30}
+    vals = np.random.default_rng(3).normal(size=3000)
+    with pytest.warns(drift.DriftWarning, match="num_bins=30 is outside the recommended range"):
+        base = drift.summarize(vals[:2000], summ)
+        [res] = drift.score_windows(np.arange(1000) + T0.value // 1_000_000, vals[2000:] + 0.5, base, summ,
+                                    start=T0, width="1 minute", until=T0 + pd.Timedelta(minutes=1))
+        figs = (plots.bins_comparison(base, res), plots.bin_contributions(res), plots.compare_windows(base, res))
+    n = len(base["aggregated_values"])
+    assert n == 32 > MANY_BINS
+    for fig in figs:
+        bar = fig.data[-1]
+        assert len(bar.x) == n and not any("<br>" in t for t in bar.x)
+        assert [t.rstrip(" ⚠") for t in bar.x] == base["edge_names"]
+        assert bar.x[0].endswith("⚠") and bar.x[-1].endswith("⚠")
+        assert fig.layout.xaxis.tickangle == -45 and fig.layout.xaxis.automargin
+        ranges = [c if isinstance(c, str) else c[0] for c in bar.customdata]
+        assert ranges[0].startswith("< ") and ranges[1].startswith("[") and ranges[-1].startswith("> ")
+    few = plots.bins_comparison(*_one_window(SUMM))
+    assert few.layout.xaxis.tickangle is None and "<br>" in few.data[0].x[1]

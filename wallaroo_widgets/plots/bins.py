@@ -22,15 +22,35 @@ from ._common import (
     summary_of,
 )
 
+MANY_BINS = 12  # beyond this, ticks are the edge names alone (ranges in the hover), slanted
+
 
 def _ticks(summary: dict[str, Any]) -> tuple[list[str], list[str]]:
-    """Tick labels (edge name + compact range) and the hover ranges (≥ 6 significant digits)."""
+    """Tick labels (edge name + compact range; the name alone beyond ``MANY_BINS`` bins) and the hover
+    ranges (≥ 6 significant digits)."""
     names, ranges, hover = bin_names(summary), bin_ranges(summary), bin_ranges(summary, precise=True)
     if len(ranges) != len(names):
         ranges = hover = [""] * len(names)
     flags = outlier_flags(len(names), summary)
+    if len(names) > MANY_BINS:
+        return [f"{n}{' ⚠' if o else ''}" for n, o in zip(names, flags, strict=True)], hover
     ticks = [f"{n}{' ⚠' if o else ''}<br>{r}" for n, r, o in zip(names, ranges, flags, strict=True)]
     return ticks, hover
+
+
+def _xaxis(ticks: list[str], title: str = "bin") -> dict[str, Any]:
+    """The bin axis: slanted ticks when there are many bins, so their labels don't overlap."""
+    many = {"tickangle": -45} if len(ticks) > MANY_BINS else {}
+    return {"title": title, "automargin": True, **many}
+
+
+def _reference(result: dict[str, Any], win: dict[str, Any]) -> dict[str, Any]:
+    """The result's baseline summary when it has the window's bins (windows are binned with the baseline's
+    edges; name them after it, q_20 …, as bins_comparison does), else the window summary itself."""
+    base = result.get("baseline_summary")
+    if isinstance(base, dict) and len(base.get("aggregated_values") or []) == len(win.get("aggregated_values") or []):
+        return base
+    return win
 
 
 def _bar(summary: dict[str, Any], name: str, color: str, ticks: list[str], ranges: list[str],
@@ -81,7 +101,7 @@ def bins_comparison(baseline: dict[str, Any], window: dict[str, Any], title: str
     if win is base:  # nothing to compare yet: the baseline alone
         fig = go.Figure([_bar(base, "Baseline", BASELINE_COLOR, ticks, ranges)])
         fig.update_layout(title=title or f"Baseline ({len(ticks) - 2} bins, {base.get('aggregation', '')})",
-                          yaxis_title=base.get("aggregation") or "", xaxis_title="bin")
+                          yaxis_title=base.get("aggregation") or "", xaxis=_xaxis(ticks))
         return fig
     scores = result.get("scores") or []
     text = [f"{s:.4f}" for s in scores] if scores else None
@@ -90,7 +110,7 @@ def bins_comparison(baseline: dict[str, Any], window: dict[str, Any], title: str
     fig = go.Figure([_bar(base, "Baseline", BASELINE_COLOR, ticks, ranges),
                      _bar(win, "Window", WINDOW_COLOR, ticks, ranges, text)])
     fig.update_layout(barmode="group", title=title or _title(result, result.get("summarizer"), win) or "Baseline vs window",
-                      yaxis_title=base.get("aggregation") or "", xaxis={"title": "bin", "automargin": True},
+                      yaxis_title=base.get("aggregation") or "", xaxis=_xaxis(ticks),
                       legend=TOP_LEGEND)
     return fig
 
@@ -118,16 +138,18 @@ def bin_contributions(result: dict[str, Any], title: str | None = None) -> go.Fi
     scores = result.get("scores") or []
     summ = result.get("summarizer") or {}
     edges_agg = "Edges" in (summ.get("aggregation"), win.get("aggregation"))
-    ticks, ranges = _ticks(win)
+    ref = _reference(result, win)
+    ticks, ranges = _ticks(ref)
     pct = share(scores) * 100
-    flags = [False] * len(pct) if edges_agg else outlier_flags(len(pct), win)
-    out = outlier_share(result) if has_outlier_bins(win) else None
+    flags = [False] * len(pct) if edges_agg else outlier_flags(len(pct), ref)
+    out = outlier_share(result) if has_outlier_bins(ref) else None
     note = "no outlier bins in this layout" if out is None else f"outlier bins: {100 * out:.1f}% of the score"
     bin_index = result.get("bin_index")
     if summ.get("metric") == "MaxDiff" and bin_index is not None and 0 <= int(bin_index) < len(pct):
         pct = np.zeros(len(pct))
         pct[int(bin_index)] = 100.0
-        name = bin_names(win)[int(bin_index)] if int(bin_index) < len(bin_names(win)) else f"bin {bin_index}"
+        names = bin_names(ref)
+        name = names[int(bin_index)] if int(bin_index) < len(names) else f"bin {bin_index}"
         note = f"MaxDiff: the score is bin {name}'s difference alone; {note}"
     if edges_agg:
         ticks = [f"e{i}" for i in range(len(pct))]
@@ -141,7 +163,7 @@ def bin_contributions(result: dict[str, Any], title: str | None = None) -> go.Fi
         hovertemplate="bin %{customdata[0]}<br>score=%{customdata[1]:.6g}<br>share=%{y:.1f}%<extra></extra>")])
     fig.update_layout(title=title or f"Bin contributions ({note})",
                       yaxis_title="% of score", yaxis_range=[0, 110], showlegend=False,
-                      xaxis={"automargin": True})
+                      xaxis=_xaxis(ticks[:len(pct)], "bin"))
     return fig
 
 
@@ -164,6 +186,6 @@ def compare_windows(first: dict[str, Any], second: dict[str, Any], labels: tuple
         head = head or f"{labels[1]} vs {labels[0]}: {s.metric}={out['score']:.3f}"
     fig = go.Figure([_bar(a, labels[0], BASELINE_COLOR, ticks, ranges),
                      _bar(b, labels[1], WINDOW_COLOR, ticks, ranges, text)])
-    fig.update_layout(barmode="group", title=head or f"{labels[1]} vs {labels[0]}", xaxis_title="bin",
-                      yaxis_title=a.get("aggregation") or "", legend=TOP_LEGEND, xaxis={"automargin": True})
+    fig.update_layout(barmode="group", title=head or f"{labels[1]} vs {labels[0]}", xaxis=_xaxis(ticks),
+                      yaxis_title=a.get("aggregation") or "", legend=TOP_LEGEND)
     return fig
