@@ -132,6 +132,11 @@ def test_upload_from_the_file_picker(session, mode):
     assert panel.error == "", panel.error
     versions = session.models.list_versions(f"house-{mode}", panel.table.selected["id"])
     assert versions[-1]["file_name"] == "house.onnx"
+    assert panel.upload_file.value == ()  # the picked file is cleared after a successful upload
+    panel.upload_button.click()  # so clicking again asks for a file instead of making a new version
+    panel.wait()
+    assert "Model file" in panel.error, panel.error
+    assert len(session.models.list_versions(f"house-{mode}", panel.table.selected["id"])) == len(versions)
 
 
 def test_a_streamed_upload_can_be_cancelled(session, tmp_path):

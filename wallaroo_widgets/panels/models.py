@@ -179,6 +179,7 @@ class ModelsPanel(Panel):
             finally:
                 raw.close()
             self._upload_done(True)
+            self.upload_file.value = ()  # a second Upload click must not silently make another version
             self.state.models_changed += 1  # the Pipelines tab offers it as a step
             self._load()
             self.table.select_where("name", name)
