@@ -84,9 +84,11 @@ def test_workspaces_panel_create_select_and_members(session):
     email = f"{uniq('member')}@example.com"
     session.users.invite(email)
     panel.member_email.value = email
-    panel.member_type.value = "collaborator"
+    assert [label for label, _ in panel.member_type.options] == ["COLLABORATOR", "OWNER"]  # as the members table writes them
+    panel.member_type.value = "collaborator"  # the value the API takes
     panel.add_button.click()
     assert panel.error == "", panel.error
+    assert panel.message.endswith(" as COLLABORATOR")
     members = session.workspaces.list_users(wid)
     assert any(m["user_type"] == "COLLABORATOR" for m in members)
     assert email in panel.members.df["email"].tolist()

@@ -33,7 +33,9 @@ class WorkspacesPanel(Panel):
         self.members = DataTable(columns=["email", "user_type", "user_id"], caption="Members of the selected workspace",
                                  page_length=5, empty="Select a workspace above to see its members")
         self.member_email = widgets.Text(description="Email", placeholder="someone@example.com")
-        self.member_type = widgets.Dropdown(description="Type", options=["collaborator", "owner"])
+        # labels as the members table writes them, values as the API takes them
+        self.member_type = widgets.Dropdown(description="Type", options=[("COLLABORATOR", "collaborator"),
+                                                                         ("OWNER", "owner")])
         self.add_button = self.button("Add user", self.add_user, icon="user-plus")
         self.remove_button = self.button("Remove selected", self.remove_user, icon="user-times",
                                          tooltip="Remove the member selected in the members table")
@@ -110,7 +112,7 @@ class WorkspacesPanel(Panel):
                 raise v.InputError(f"Not found: {exc.msg} (invite new users in the Users tab first)") from None
             self._load_members()
             self.member_email.value = ""
-            self.message = f"Added {email} to {ws['name']} as {self.member_type.value}"
+            self.message = f"Added {email} to {ws['name']} as {self.member_type.label}"
         self.run_action(act)
 
     def remove_user(self) -> None:
