@@ -30,7 +30,7 @@ def test_selecting_the_demo_workspace_drives_models_pipelines_and_assays(app):
     assays.results_button.click()
     assert assays.error == "", assays.error
     stored = app.state.session.assays.get_assay_results(int(assays.table.selected["id"]))
-    assert len(stored) >= 20 and assays.message == f"{len(stored)} result window(s)"
+    assert len(stored) >= 20 and assays.message == f"{len(stored)} result windows of 'house price drift'"
     shown = sorted(x for t in assays.timeline.data[1:] for x in (t.customdata or ()))
     assert len(shown) == len(stored)
     statuses = {t.name for t in assays.timeline.data[1:] if t.customdata}

@@ -181,7 +181,8 @@ class AssaysPanel(PipelinePanel):
                 raise v.InputError("'To' must be after 'From'")
             results = self.require_session().assays.get_assay_results(int(a["id"]), start, end)
             self.show_results(list(results), a.get("warning_threshold"), a.get("alert_threshold"))
-            self.message = f"{len(results)} result window(s)"
+            n = len(results)
+            self.message = f"{n} result window{'' if n == 1 else 's'} of '{a['name']}'"
         self.run_action(act)
 
     def show_results(self, results: list[dict[str, Any]], warning: Any = None, alert: Any = None) -> None:
