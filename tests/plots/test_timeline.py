@@ -24,6 +24,8 @@ def test_timeline_traces_colours_and_bands(local) -> None:
     assert markers[4].showlegend is False  # no BaselineRun result: not in the legend
     assert [c[0] for c in markers[2].customdata] == [3]  # index into results for click handlers
     assert markers[3].y == (0.0,)
+    # a selected window is enlarged; the others keep their colours at 60 % opacity (not Plotly's 20 %)
+    assert {(t.selected.marker.size, t.unselected.marker.opacity) for t in markers} == {(14, 0.6)}
     rects = [s for s in fig.layout.shapes if s.type == "rect"]
     assert [(r.y0, r.y1, r.fillcolor) for r in rects][0] == (0.05, 0.5, "orange")
     assert rects[1].y0 == 0.5 and rects[1].fillcolor == "red"

@@ -144,6 +144,8 @@ def score_timeline(results: Any, warning_threshold: float | None = None, alert_t
             x=[rows[i].get("window_start") for i in idx],
             y=[0.0 if status == "NoData" else as_float(rows[i]["score"]) for i in idx],
             mode="markers", name=status, marker={"color": STATUS_COLORS[status], "size": size},
+            # a selected window stands out without washing out the status colours of the others
+            selected={"marker": {"size": size + 6}}, unselected={"marker": {"opacity": 0.6}},
             showlegend=bool(idx) if status in EXTRA_STATUSES else None,
             customdata=[info(i) for i in idx],
             hovertemplate=("%{customdata[1]}<br>window n=%{customdata[2]}, baseline n=%{customdata[3]}"
