@@ -23,6 +23,17 @@ def _config(config: dict[str, Any] | None, fields: dict[str, Any]) -> dict[str, 
     return body
 
 
+def _with_status(assay: dict[str, Any]) -> dict[str, Any]:
+    """An assay item with ``run_at, num_ok, num_warnings, num_alerts`` parsed from its ``status``."""
+    return {**assay, **frames.parse_assay_status(assay.get("status"))}
+
+
+def _assay_list(body: Any, session: Any) -> ApiList:
+    """A list answer of assays (non-dict entries skipped), each item :func:`_with_status`."""
+    items = [_with_status(a) for a in expect_type(body, list, session) if isinstance(a, dict)]
+    return ApiList(items, raw=body, frame=frames.assays_frame)
+
+
 class Assays(Area):
     area = "assays"
 
@@ -51,11 +62,7 @@ class Assays(Area):
                                           workspace_name=workspace_name), read=True,
                           call=self._call("list", pipeline_id, workspace_id=workspace_id,
                                           workspace_name=workspace_name))
-        items = []
-        for a in expect_type(body, list, self.session):
-            if isinstance(a, dict):
-                items.append({**a, **frames.parse_assay_status(a.get("status"))})
-        return ApiList(items, raw=body, frame=frames.assays_frame)
+        return _assay_list(body, self.session)
 
     def get_assay_by_id(self, id: int, *, workspace_id: int | None = None,
                         workspace_name: str | None = None) -> dict[str, Any]:
@@ -64,7 +71,7 @@ class Assays(Area):
                           read=True, call=self._call("get_assay_by_id", id, workspace_id=workspace_id,
                                                      workspace_name=workspace_name))
         a = expect_type(body, dict, self.session)
-        return {**a, **frames.parse_assay_status(a.get("status"))}
+        return _with_status(a)
 
     def filter(self, pipeline_id: int, *, sort_by: str = "id", name: str | None = None,
                active: bool | None = None) -> ApiList:
@@ -72,9 +79,7 @@ class Assays(Area):
         ``sort_by``; items as :meth:`list`'s."""
         body = self._post("filter", compact(pipeline_id=pipeline_id, sort_by=sort_by, name=name, active=active),
                           read=True, call=self._call("filter", pipeline_id, sort_by=sort_by, name=name, active=active))
-        items = [{**a, **frames.parse_assay_status(a.get("status"))}
-                 for a in expect_type(body, list, self.session) if isinstance(a, dict)]
-        return ApiList(items, raw=body, frame=frames.assays_frame)
+        return _assay_list(body, self.session)
 
     def set_active(self, id: int, active: bool) -> dict[str, Any]:
         """Pause or resume an assay -> ``{"id", "active"}``."""
