@@ -117,21 +117,20 @@ class Pipelines(Area):
 
     def external_url(self, workspace_id: int, pipeline_name: str) -> str:
         """The pipeline's inference URL (``admin/get_pipeline_external_url``)."""
-        body = self._post("/v1/api/admin/get_pipeline_external_url",
-                          {"workspace_id": workspace_id, "pipeline_name": pipeline_name}, read=True,
-                          call=self._call("external_url", workspace_id, pipeline_name))
-        url = expect(body, "url", str, self.session)
-        self.session.trust_host(url)  # the server named this host: no "other host" warning when inferring there
-        return url
+        return self._url("external_url", workspace_id, pipeline_name)
 
     def internal_url(self, workspace_id: int, pipeline_name: str) -> str:
         """The in-cluster inference URL (newer ``admin/get_pipeline_internal_url``, same body as
         :meth:`external_url`); usable only from inside the cluster."""
-        body = self._post("/v1/api/admin/get_pipeline_internal_url",
+        return self._url("internal_url", workspace_id, pipeline_name)
+
+    def _url(self, method: str, workspace_id: int, pipeline_name: str) -> str:
+        """``admin/get_pipeline_<external|internal>_url`` for ``method`` (``external_url``/``internal_url``)."""
+        body = self._post(f"/v1/api/admin/get_pipeline_{method}",
                           {"workspace_id": workspace_id, "pipeline_name": pipeline_name}, read=True,
-                          call=self._call("internal_url", workspace_id, pipeline_name))
+                          call=self._call(method, workspace_id, pipeline_name))
         url = expect(body, "url", str, self.session)
-        self.session.trust_host(url)
+        self.session.trust_host(url)  # the server named this host: no "other host" warning when inferring there
         return url
 
     def infer_records(self, url: str, data: Any, *, timeout: float | None = None) -> ApiList:
