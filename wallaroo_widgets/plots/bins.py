@@ -174,9 +174,7 @@ def compare_windows(first: dict[str, Any], second: dict[str, Any], labels: tuple
     a, b = summary_of(first, labels[0]), summary_of(second, labels[1])
     summ = summarizer or first.get("summarizer") or second.get("summarizer")
     # both windows are binned with the baseline's edges: name the bins as bins_comparison does (q_20 ...)
-    ref = next((x["baseline_summary"] for x in (first, second) if isinstance(x.get("baseline_summary"), dict)), a)
-    same_bins = len(ref.get("aggregated_values") or []) == len(a.get("aggregated_values") or [])
-    ticks, ranges = _ticks(ref if same_bins else a)
+    ticks, ranges = _ticks(_reference(first if isinstance(first.get("baseline_summary"), dict) else second, a))
     head = title
     text = None
     if summ is not None and len(a.get("aggregated_values") or []) == len(b.get("aggregated_values") or []):
