@@ -29,6 +29,16 @@ def _check_paging(locations: Any, nxt: Any) -> None:
         raise BadRequest("next: expected an object of integers ({\"<partition>\": offset})")
 
 
+def _span_and_limit(b: dict) -> tuple[int | None, int | None, int | None]:
+    """``start``/``end`` (as epoch ms, None = open) and ``limit`` (>= 0, None = all) of a read body."""
+    start = parse_dt(b.get("start"), "start")
+    end = parse_dt(b.get("end"), "end")
+    limit = as_int(b.get("limit"), "limit", required=False)
+    if limit is not None and limit < 0:
+        raise BadRequest("limit: must be >= 0")
+    return to_ms(start), to_ms(end), limit
+
+
 @router.post("/get_baseline")
 def get_baseline(request: Request, body: dict = Body(...)):  # noqa: B008
     """Raw inference logs of a pipeline, flattened, oldest first."""
@@ -41,11 +51,7 @@ def get_baseline(request: Request, body: dict = Body(...)):  # noqa: B008
         model = b.get("model_name")
         if model is not None and not isinstance(model, str):
             raise BadRequest("model_name: expected a string")
-        start = parse_dt(b.get("start"), "start")
-        end = parse_dt(b.get("end"), "end")
-        limit = as_int(b.get("limit"), "limit", required=False)
-        if limit is not None and limit < 0:
-            raise BadRequest("limit: must be >= 0")
+        start, end, limit = _span_and_limit(b)
         _check_paging(b.get("locations"), b.get("next"))
         with env.connection(request) as conn:
             if not env.can_access(conn, env.caller(request), wid):
@@ -53,21 +59,17 @@ def get_baseline(request: Request, body: dict = Body(...)):  # noqa: B008
             pipe = env.pipeline_by_name(conn, wid, pname)
             if pipe is None:
                 raise ApiError(404, f"pipeline_name: pipeline {pname!r} not found in workspace {wid}")
-            return JSONResponse(env.get_logs(conn, pipe["id"], to_ms(start), to_ms(end), model, limit))
+            return JSONResponse(env.get_logs(conn, pipe["id"], start, end, model, limit))
     return handle(run)
 
 
 def _results(request: Request, body: Any):
     def run():
         b = body_dict(body)
-        start = parse_dt(b.get("start"), "start")
-        end = parse_dt(b.get("end"), "end")
-        limit = as_int(b.get("limit"), "limit", required=False)
-        if limit is not None and limit < 0:
-            raise BadRequest("limit: must be >= 0")
+        start, end, limit = _span_and_limit(b)
         with env.connection(request) as conn:
             a = owned_assay(conn, request, b.get("assay_id"), "assay_id")
-            return JSONResponse(st.get_results(conn, a["id"], to_ms(start), to_ms(end), limit))
+            return JSONResponse(st.get_results(conn, a["id"], start, end, limit))
     return handle(run)
 
 
