@@ -60,6 +60,17 @@ def test_table_title_empty_hint_blank_missing_and_display_number_format():
     assert untitled.title.layout.display == "none"
 
 
+def test_the_assays_stats_table_prints_prices_like_the_stats_figure():
+    from wallaroo_widgets.panels import AssaysPanel
+    from wallaroo_widgets.plots.stats import format_stat
+
+    stats = AssaysPanel().stats  # a function formatter: the same text as plots.stats_comparison
+    assert stats.number_format is format_stat
+    stats.set_df(pd.DataFrame({"stat": ["count", "mean"], "Baseline": [298.0, 1617110.5]}))
+    assert stats.table._dt_args["data_json"] == '[["count", "298"], ["mean", "1,617,110.50"]]'
+    assert stats.df["Baseline"].iloc[1] == 1617110.5
+
+
 def test_every_console_table_has_a_title_and_empty_tables_say_what_to_do():
     app = Console()
     tables = [w for w in walk(app) if isinstance(w, DataTable)]

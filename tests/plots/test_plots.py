@@ -98,9 +98,9 @@ def test_stats_frame_and_table(local) -> None:
     assert table.type == "table" and list(table.header.values) == ["", "Baseline", "Window", "diff", "pct_diff"]
     assert list(table.cells.values[0]) == ["count", "min", "max", "mean", "median", "std"]
     assert table.cells.values[4][3] == f"{df.loc['mean', 'pct_diff']:+.2f}%"
-    from wallaroo_widgets.plots.stats import _cell
+    from wallaroo_widgets.plots.stats import format_stat
 
-    assert [_cell(v) for v in (1617110.5, 5389700.0, 60.0, 0.0123456789, -2500.125, float("nan"))] == [
+    assert [format_stat(v) for v in (1617110.5, 5389700.0, 60.0, 0.0123456789, -2500.125, float("nan"))] == [
         "1,617,110.50", "5,389,700", "60", "0.0123457", "-2,500.12", "n/a"]
     zero = copy.deepcopy(base)
     zero["min"] = 0.0

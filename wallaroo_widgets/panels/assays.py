@@ -12,6 +12,7 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
+from ..plots.stats import format_stat
 from . import validate as v
 from .base import ConsoleState, Panel
 from .figures import figure_widget, sync_figure
@@ -117,7 +118,7 @@ class AssaysPanel(PipelinePanel):
         self.bins = figure_widget(bins_figure(None, None), height=300)
         self.contribution = figure_widget(contribution_figure(None), height=260)
         self.stats = DataTable(columns=["stat", "Baseline", "Window", "diff", "pct_diff"],
-                               caption="Baseline vs window statistics", page_length=8, number_format="{:,.6g}",
+                               caption="Baseline vs window statistics", page_length=8, number_format=format_stat,
                                empty="Select a window to compare it with the baseline")
         self.results: list[dict[str, Any]] = []
         self.state.observe(lambda _c: self._reload(), ["pipeline", "workspace"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
@@ -15,9 +16,10 @@ from itables.widget import ITable
 MAX_CELL = 80
 
 
-def display_frame(df: pd.DataFrame, number_format: str | None = None) -> pd.DataFrame:
+def display_frame(df: pd.DataFrame, number_format: str | Callable[[float], str] | None = None) -> pd.DataFrame:
     """A copy safe to render: nested values as short JSON text, timestamps as naive UTC (still sortable),
-    missing values in text columns blank (not "None"), floats as ``number_format`` text when given."""
+    missing values in text columns blank (not "None"), floats as ``number_format`` text when given (a format
+    string such as ``"{:,.6g}"`` or a function of the value)."""
     out = df.copy()
     for col in out.columns:
         if isinstance(out[col].dtype, pd.DatetimeTZDtype):
@@ -28,7 +30,8 @@ def display_frame(df: pd.DataFrame, number_format: str | None = None) -> pd.Data
                 out[col] = out[col].map(_cell)
             out[col] = out[col].astype(object).map(_blank_missing)
         elif number_format and pd.api.types.is_float_dtype(out[col].dtype):
-            out[col] = out[col].map(lambda v: "" if pd.isna(v) else number_format.format(v))
+            fmt = number_format.format if isinstance(number_format, str) else number_format
+            out[col] = out[col].map(lambda v, fmt=fmt: "" if pd.isna(v) else fmt(v))
     return out.reset_index(drop=True)
 
 
@@ -57,7 +60,7 @@ class DataTable(widgets.VBox):
 
     def __init__(self, df: pd.DataFrame | None = None, *, columns: list[str] | None = None, caption: str = "",
                  max_bytes: str | int = "8MB", page_length: int = 10, empty: str = "",
-                 number_format: str | None = None) -> None:
+                 number_format: str | Callable[[float], str] | None = None) -> None:
         self.columns = columns
         self.number_format = number_format
         self.df = pd.DataFrame(columns=columns or [])

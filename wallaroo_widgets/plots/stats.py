@@ -26,7 +26,7 @@ def stats_frame(baseline: dict[str, Any], window: dict[str, Any]) -> pd.DataFram
     return df
 
 
-def _cell(x: float) -> str:
+def format_stat(x: float) -> str:
     """A stat as people read it: whole numbers and values ≥ 1000 with thousands separators (1,617,110.50,
     never 1.61711e+06), smaller ones with 6 significant digits."""
     if not np.isfinite(x):
@@ -39,7 +39,7 @@ def _cell(x: float) -> str:
 def stats_comparison(baseline: dict[str, Any], window: dict[str, Any], title: str = "Basic stats") -> go.Figure:
     """A table figure of ``stats_frame`` (pct_diff with a % sign)."""
     df = stats_frame(baseline, window)
-    cells = [list(df.index), *[[_cell(v) for v in df[c]] for c in ("Baseline", "Window", "diff")],
+    cells = [list(df.index), *[[format_stat(v) for v in df[c]] for c in ("Baseline", "Window", "diff")],
              [("n/a" if not np.isfinite(v) else f"{v:+.2f}%") for v in df["pct_diff"]]]
     fig = go.Figure([go.Table(header={"values": ["", "Baseline", "Window", "diff", "pct_diff"],
                                       "fill_color": "#e8eef7", "align": "left"},
