@@ -166,6 +166,14 @@ class Panel(widgets.VBox):
         self._buttons.append(btn)
         return btn
 
+    def make_cancel_button(self, tooltip: str) -> widgets.Button:
+        """A disabled "Cancel" that calls :meth:`cancel`; unlike :meth:`button` it is not disabled while the
+        panel is busy (that is when it is needed): the panel decides when to enable it."""
+        btn = widgets.Button(description="Cancel", icon="times", disabled=True, tooltip=tooltip,
+                             layout=widgets.Layout(width="auto", min_width="8em"))
+        btn.on_click(lambda _b: self.cancel())
+        return btn
+
     def require_session(self) -> Any:
         if self.session is None:
             hint = self.connect_hint or f"pass a session, e.g. {type(self).__name__}(Session.from_env()),"

@@ -108,9 +108,7 @@ class AssayBuilder(PipelinePanel):
         self.timeline_traces = self.timeline.data
         self.create_button = self.button("Create assay", self.create, icon="check", style="success")
         self.preview_button = self.button("Preview on server", self.preview_on_server, icon="cloud")
-        self.cancel_button = widgets.Button(description="Cancel", icon="times", disabled=True,
-                                            tooltip="Stop waiting for the server preview (its answer is ignored)")
-        self.cancel_button.on_click(lambda _b: self.cancel())
+        self.cancel_button = self.make_cancel_button("Stop waiting for the server preview (its answer is ignored)")
         self.observe(lambda c: setattr(self.cancel_button, "disabled", not c["new"]), "busy")
         self.notice = widgets.HTML()  # persistent: "the dropdowns differ from the loaded logs" (not the status)
         self._loaded: tuple[Any, str | None] | None = None  # (pipeline id, model name) of the loaded logs

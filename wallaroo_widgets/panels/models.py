@@ -83,10 +83,7 @@ class ModelsPanel(Panel):
         self.progress = widgets.FloatProgress(min=0.0, max=1.0, value=0.0, description="Upload",
                                               layout=widgets.Layout(visibility="hidden"))
         self.upload_note = widgets.HTML()
-        self.cancel_button = widgets.Button(description="Cancel", icon="times", disabled=True,
-                                            layout=widgets.Layout(width="auto", min_width="8em"),
-                                            tooltip="Stop a streamed upload (multipart uploads cannot be stopped)")
-        self.cancel_button.on_click(lambda _b: self.cancel())
+        self.cancel_button = self.make_cancel_button("Stop a streamed upload (multipart uploads cannot be stopped)")
         self.observe(lambda c: None if c["new"] else setattr(self.cancel_button, "disabled", True), "busy")
         self.state.observe(self._workspace_changed, "workspace")
         return [

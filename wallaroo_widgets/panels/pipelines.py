@@ -82,10 +82,7 @@ class PipelinesPanel(Panel):
         self.deploy_button = self.button("Deploy", self.deploy, icon="rocket", style="success")
         self.undeploy_button = self.button("Undeploy", self.undeploy, icon="stop")
         self.status_button = self.button("Status", self.refresh_status, icon="heartbeat")
-        self.cancel_button = widgets.Button(description="Cancel", icon="times", disabled=True,
-                                            tooltip="Stop waiting for the deployment",
-                                            layout=widgets.Layout(width="auto", min_width="8em"))
-        self.cancel_button.on_click(lambda _b: self.cancel())
+        self.cancel_button = self.make_cancel_button("Stop waiting for the deployment")
         self.progress = widgets.FloatProgress(min=0.0, max=1.0, value=0.0, description="Deploy",
                                               layout=widgets.Layout(visibility="hidden"))
         self.deploy_timeout = widgets.BoundedFloatText(description="Timeout (s)", value=120.0, min=1.0, max=3600.0)
