@@ -97,7 +97,7 @@ class PipelinesPanel(Panel):
         self.observe(lambda c: setattr(self.cancel_button, "disabled", not c["new"]), "busy")
         self.state.observe(lambda _c: self._render_table(), "pipelines")
         self.state.observe(self._workspace_changed, "workspace")
-        self.state.observe(self._workspace_changed, "models_changed")  # an upload in the Models tab
+        self.state.observe(self._models_changed, "models_changed")  # an upload in the Models tab
         return [
             self.picker, self.context,
             self.table,
@@ -121,6 +121,10 @@ class PipelinesPanel(Panel):
 
     def _workspace_changed(self, _change: Any) -> None:
         self._render_table()
+        self._models_changed(_change)
+
+    def _models_changed(self, _change: Any) -> None:
+        """Reload the step choices (the pipelines table is unchanged by a model upload)."""
         if self.session is not None and self.state.workspace:
             self.run_when_idle("models", self._load_models)  # after a running action, inside the error handling
 
