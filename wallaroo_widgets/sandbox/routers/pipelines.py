@@ -90,17 +90,7 @@ def parse_steps(conn, workspace_id: int, definition: Any) -> dict:
         if not isinstance(models, list) or not models:
             raise ApiError(400, f"field 'definition.steps.{i}.ModelInference.models': must be a non-empty list")
         for j, ref in enumerate(models):
-            where = f"definition.steps.{i}.ModelInference.models.{j}"
-            if not isinstance(ref, dict) or not isinstance(ref.get("name"), str) or not ref.get("version"):
-                raise ApiError(400, f"field '{where}': needs name, version and sha")
-            row = conn.execute("SELECT v.id, v.sha FROM model_versions v JOIN models m ON m.id = v.model_id "
-                               "WHERE m.workspace_id = ? AND m.name = ? AND v.model_version = ?",
-                               (workspace_id, ref["name"], str(ref["version"]))).fetchone()
-            if row is None:
-                raise ApiError(404, f"field '{where}': model {ref['name']!r} version {ref['version']} not found "
-                                    "in this workspace")
-            if ref.get("sha") and ref["sha"] != row[1]:
-                raise ApiError(400, f"field '{where}.sha': does not match the model version's sha")
+            _model_ref_version(conn, workspace_id, ref, f"definition.steps.{i}.ModelInference.models.{j}")
     return {**definition, "steps": steps}
 
 
@@ -124,8 +114,46 @@ def create(request: Request, body: CreateBody, caller: Caller = Depends(require_
     return {"pipeline_pk_id": pid, "pipeline_variant_pk_id": pvid, "pipeline_variant_version": version}
 
 
-def _deploy(conn, request: Request, caller: Caller, pipe: dict, deploy_id: str, version_id: int | None,
-            model_ids: list[int] | None) -> int:
+def _model_ref_version(conn, workspace_id: int, ref: Any, where: str) -> int:
+    """Version id of a ``{"name", "version", "sha"}`` reference in the workspace (4xx naming it if absent)."""
+    if not isinstance(ref, dict) or not isinstance(ref.get("name"), str) or not ref.get("version"):
+        raise ApiError(400, f"field '{where}': needs name, version and sha")
+    row = conn.execute("SELECT v.id, v.sha FROM model_versions v JOIN models m ON m.id = v.model_id "
+                       "WHERE m.workspace_id = ? AND m.name = ? AND v.model_version = ?",
+                       (workspace_id, ref["name"], str(ref["version"]))).fetchone()
+    if row is None:
+        raise ApiError(404, f"field '{where}': model {ref['name']!r} version {ref['version']} not found "
+                            "in the pipeline's workspace")
+    if ref.get("sha") and ref["sha"] != row[1]:
+        raise ApiError(400, f"field '{where}.sha': does not match model {ref['name']!r} version {ref['version']}")
+    return int(row[0])
+
+
+def _model_id_version(conn, workspace_id: int, mid: int, field: str) -> int:
+    """Version id named by a ``model_ids``/``model_configs`` entry: a version (config) id, else a model's latest."""
+    row = conn.execute("SELECT v.id FROM model_versions v JOIN models m ON m.id = v.model_id "
+                       "WHERE v.id = ? AND m.workspace_id = ?", (mid, workspace_id)).fetchone()
+    if row is None:
+        row = conn.execute("SELECT MAX(v.id) FROM model_versions v JOIN models m ON m.id = v.model_id "
+                           "WHERE m.id = ? AND m.workspace_id = ?", (mid, workspace_id)).fetchone()
+    if row is None or row[0] is None:
+        raise ApiError(404, f"field '{field}': model {mid} not found in the pipeline's workspace")
+    return int(row[0])
+
+
+def deploy_models(conn, workspace_id: int, models: list[dict] | None, model_ids: list[int] | None,
+                  model_configs: list[int] | None) -> list[int]:
+    """Version ids named by a deploy request (``models``, then ``model_ids``, then ``model_configs``), in order,
+    each once; every entry must be a model of the pipeline's workspace."""
+    ids = [_model_ref_version(conn, workspace_id, ref, f"models.{i}") for i, ref in enumerate(models or [])]
+    ids += [_model_id_version(conn, workspace_id, mid, "model_ids") for mid in model_ids or []]
+    ids += [_model_id_version(conn, workspace_id, mid, "model_configs") for mid in model_configs or []]
+    return list(dict.fromkeys(ids))
+
+
+def _deploy(conn, pipe: dict, deploy_id: str, version_id: int | None, requested: list[int]) -> int:
+    """Deploy a pipeline version: its definition's model steps, or (a definition without steps, as Seed 000's
+    ``{}``) the ``requested`` model versions in the order given."""
     if version_id is None:
         version_id = conn.execute("SELECT MAX(id) FROM pipeline_versions WHERE pipeline_id = ?",
                                   (pipe["id"],)).fetchone()[0]
@@ -133,13 +161,7 @@ def _deploy(conn, request: Request, caller: Caller, pipe: dict, deploy_id: str, 
                        (version_id, pipe["id"])).fetchone()
     if row is None:
         raise ApiError(404, f"pipeline version {version_id} of pipeline {pipe['id']} not found")
-    for mid in model_ids or []:
-        hit = conn.execute("SELECT 1 FROM models WHERE id = ? AND workspace_id = ? UNION SELECT 1 FROM model_versions v"
-                           " JOIN models m ON m.id = v.model_id WHERE v.id = ? AND m.workspace_id = ?",
-                           (mid, pipe["workspace_id"], mid, pipe["workspace_id"])).fetchone()
-        if hit is None:
-            raise ApiError(404, f"field 'model_ids': model {mid} not found in the pipeline's workspace")
-    versions = step_versions(conn, json.loads(row[0]))
+    versions = step_versions(conn, json.loads(row[0])) or requested
     return db.create_deployment(conn, deploy_id, pipe["id"], version_id, versions, time.time())
 
 
@@ -148,8 +170,8 @@ def deploy(request: Request, body: DeployBody, caller: Caller = Depends(require_
     check_name(body.deploy_id, "deploy_id")
     with store(request).tx(write=True) as conn:
         pipe = pipeline(conn, caller, body.pipeline_id)
-        ids = list(body.model_ids or []) + list(body.model_configs or [])
-        return {"id": _deploy(conn, request, caller, pipe, body.deploy_id, body.pipeline_version_pk_id, ids)}
+        requested = deploy_models(conn, pipe["workspace_id"], body.models, body.model_ids, body.model_configs)
+        return {"id": _deploy(conn, pipe, body.deploy_id, body.pipeline_version_pk_id, requested)}
 
 
 @router.post("/pipelines/undeploy", summary="Stop a deployment")
@@ -187,7 +209,7 @@ def copy(request: Request, body: CopyBody, caller: Caller = Depends(require_user
         deployment = None
         if body.deploy:
             check_name(body.deploy, "deploy")
-            dep = _deploy(conn, request, caller, {"id": pid, "workspace_id": body.workspace_id}, body.deploy, pvid, None)
+            dep = _deploy(conn, {"id": pid, "workspace_id": body.workspace_id}, body.deploy, pvid, [])
             deployment = {"id": dep}
     return {"pipeline_pk_id": pid, "pipeline_variant_pk_id": pvid, "pipeline_version": version,
             "deployment": deployment}
