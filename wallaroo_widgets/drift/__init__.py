@@ -1,5 +1,8 @@
-"""Drift engine: Wallaroo's V1 assay math in numpy (no HTTP, no widgets). Rules: assay-math.md."""
+"""Drift engine: Wallaroo's V1 assay math in numpy (no HTTP, no widgets). Rules: assay-math.md.
 
+Assays V2 (exact V2 math and typed wire objects) live in ``drift.v2`` (docs/assays-v2-math.md)."""
+
+from . import v2
 from .diagnostics import Diagnostic, baseline_diagnostics, missing_windows, outlier_share, results_diagnostics
 from .durations import parse_duration
 from .edges import closest_observation_index, finite_edges, fmt_edge
@@ -14,5 +17,5 @@ __all__ = [
     "score_windows", "WindowScorer", "WindowScores", "NO_DATA", "TEXTBOOK", "DriftWarning", "Diagnostic",
     "baseline_diagnostics", "results_diagnostics", "missing_windows", "outlier_share", "basic_stats", "score_matrix", "psi_terms",
     "closest_observation_index", "finite_edges", "fmt_edge", "PSI_FLOOR", "TEXTBOOK_EPSILON", "BIN_MODES",
-    "AGGREGATIONS", "METRICS",
+    "AGGREGATIONS", "METRICS", "v2",
 ]

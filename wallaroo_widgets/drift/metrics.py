@@ -34,24 +34,32 @@ def score_matrix(b: np.ndarray, w: np.ndarray, summ: Summarizer,
     ``b``: baseline aggregated values (K,); ``w``: window aggregated values (W, K).
     Returns (per-bin scores (W, K), score (W,), bin_index (W,) int or None when the metric is not MaxDiff).
     """
+    return score_arrays(b, w, summ.metric, summ.aggregation, summ.weights(), uses_textbook(summ, textbook_psi))
+
+
+def score_arrays(b: Any, w: Any, metric: str, aggregation: str, weights: np.ndarray | None = None,
+                 textbook: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """``score_matrix`` from plain settings (V1 and V2 share the formulas, assay-math §6 / assays-v2 §5.5).
+
+    ``weights``: normalised per-bin weights (sum 1) or None; ``textbook``: the 1e-4 PSI floor.
+    """
     b = np.asarray(b, dtype=np.float64)
     w = np.atleast_2d(np.asarray(w, dtype=np.float64))
     if w.shape[1] != b.shape[0]:
         raise ValueError(f"window has {w.shape[1]} aggregated values, baseline has {b.shape[0]}")
-    if summ.metric == "PSI" and summ.aggregation == "Density":
-        s = psi_terms(b, w, uses_textbook(summ, textbook_psi))
+    if metric == "PSI" and aggregation == "Density":
+        s = psi_terms(b, w, textbook)
     else:  # MaxDiff/SumDiff; Cumulative + PSI = Σ|Δcum| (no PSI formula); Edges (OPEN): |Δ edge position|
         s = np.abs(w - b)
-    weights = summ.weights()
     if weights is not None:
         if weights.size != s.shape[1]:
             raise ValueError(f"bin_weights has {weights.size} values but there are {s.shape[1]} bins")
         s = s * weights
-    if summ.metric == "MaxDiff":
+    if metric == "MaxDiff":
         idx = np.argmax(s, axis=1)
         return s, s[np.arange(s.shape[0]), idx], idx
     total = _rowsum(s)
-    if summ.metric == "SumDiff":
+    if metric == "SumDiff":
         total = total / 2
     return s, total, None
 

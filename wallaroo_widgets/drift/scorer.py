@@ -75,62 +75,34 @@ class WindowScores:
                              "outlier_share": self.outlier_share})
 
 
-class WindowScorer:
-    """Rows and windows prepared once; ``score()`` / ``results()`` for any summarizer and thresholds."""
+class WindowRows:
+    """Time-sorted rows and each window's row range, prepared once; per-edge-set bin counts (one binning pass
+    over all rows, cached) and per-window statistics. Shared by the V1 ``WindowScorer`` and the V2 engine.
 
-    def __init__(self, times: Any, values: Any, *, start: Any = None, width: str | _dt.timedelta = "24 hours",
-                 interval: str | _dt.timedelta | None = None, until: Any = None,
-                 baseline_values: Any = None, include_empty: bool = False, run_until: Any = None) -> None:
-        vals = as_values(values, "values", allow_empty=True)
-        ns = times_to_ns(times, "times")
-        if ns.size != vals.size:
-            raise ValueError(f"times and values must have the same length ({ns.size} != {vals.size})")
-        if ns.size > 1 and np.any(ns[1:] < ns[:-1]):
-            order = np.argsort(ns, kind="stable")
-            ns, vals = ns[order], vals[order]
-        self.times_ns, self.values = ns, vals
-        if start is None:
-            if not ns.size:
-                raise ValueError("start is required when there are no values")
-            start = pd.Timestamp(int(ns[0]), unit="ns", tz="UTC")
-        last = None if include_empty or not ns.size else pd.Timestamp(int(ns[-1]), unit="ns", tz="UTC")
-        if ns.size or include_empty:
-            self.starts = plan_windows(start, width, interval, until, last_time=last, run_until=run_until)
-        else:  # no rows: every window would be empty
-            self.starts = pd.DatetimeIndex([], tz="UTC")
-        w = pd.Timedelta(parse_duration(width, "width"))
-        self.ends = self.starts + w
-        lo = np.searchsorted(ns, self.starts.asi8, side="left")
-        hi = np.searchsorted(ns, self.ends.asi8, side="left")
-        self.include_empty = include_empty
+    ``side``: "left" counts a row at time t in windows [start, end) (V1), "right" in (start, end] (V2 runs).
+    """
+
+    def __init__(self, times_ns: np.ndarray, values: np.ndarray, starts: pd.DatetimeIndex, ends: pd.DatetimeIndex,
+                 side: str = "left") -> None:
+        self.times_ns, self.values = times_ns, values
+        self.starts, self.ends = starts, ends
+        lo = np.searchsorted(times_ns, starts.asi8, side=side)
+        hi = np.searchsorted(times_ns, ends.asi8, side=side)
         self.bounds = np.unique(np.concatenate([lo, hi]))  # rows outside every window are never binned
         self._lo, self._hi = np.searchsorted(self.bounds, lo), np.searchsorted(self.bounds, hi)
         self.lo, self.hi = lo, hi
         self.count = hi - lo
-        self.baseline_values = None if baseline_values is None else as_values(baseline_values, "baseline_values")
         self._stats: list[dict[str, Any]] | None = None
         self._counts: dict[bytes, np.ndarray] = {}
-        self._baselines: dict[tuple, dict[str, Any]] = {}
-        self._edge_aggs: dict[tuple, np.ndarray] = {}
 
     def __len__(self) -> int:
         return len(self.starts)
 
-    # -- cached pieces -------------------------------------------------------------------------------
     def window_stats(self) -> list[dict[str, Any]]:
         """count/min/max/mean/median/std of every window (computed once)."""
         if self._stats is None:
             self._stats = [basic_stats(self.values[a:b]) for a, b in zip(self.lo, self.hi, strict=True)]
         return self._stats
-
-    def baseline_summary(self, summ: Summarizer) -> dict[str, Any]:
-        """Summary of ``baseline_values`` for this summarizer (cached on the settings that shape it)."""
-        if self.baseline_values is None:
-            raise ValueError("baseline is required (pass a Summary or give the scorer baseline_values)")
-        key = (summ.bin_mode, summ.num_bins, summ.provided_edges, summ.aggregation)
-        if key not in self._baselines:
-            self._baselines[key] = summarize(self.baseline_values, summ)
-        return self._baselines[key]
 
     def bin_counts(self, edges: np.ndarray) -> np.ndarray:
         """(W, K) bin counts of every window for these edges: one binning pass, cached per edge set."""
@@ -141,6 +113,52 @@ class WindowScorer:
             cum = segment_counts(self.values, edges, self.bounds)
             self._counts[key] = cum[self._hi] - cum[self._lo]
         return self._counts[key]
+
+
+def sorted_rows(times: Any, values: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Validated epoch-ns times and float64 values, sorted by time (stable)."""
+    vals = as_values(values, "values", allow_empty=True)
+    ns = times_to_ns(times, "times")
+    if ns.size != vals.size:
+        raise ValueError(f"times and values must have the same length ({ns.size} != {vals.size})")
+    if ns.size > 1 and np.any(ns[1:] < ns[:-1]):
+        order = np.argsort(ns, kind="stable")
+        ns, vals = ns[order], vals[order]
+    return ns, vals
+
+
+class WindowScorer(WindowRows):
+    """Rows and windows prepared once; ``score()`` / ``results()`` for any summarizer and thresholds."""
+
+    def __init__(self, times: Any, values: Any, *, start: Any = None, width: str | _dt.timedelta = "24 hours",
+                 interval: str | _dt.timedelta | None = None, until: Any = None,
+                 baseline_values: Any = None, include_empty: bool = False, run_until: Any = None) -> None:
+        ns, vals = sorted_rows(times, values)
+        if start is None:
+            if not ns.size:
+                raise ValueError("start is required when there are no values")
+            start = pd.Timestamp(int(ns[0]), unit="ns", tz="UTC")
+        last = None if include_empty or not ns.size else pd.Timestamp(int(ns[-1]), unit="ns", tz="UTC")
+        if ns.size or include_empty:
+            starts = plan_windows(start, width, interval, until, last_time=last, run_until=run_until)
+        else:  # no rows: every window would be empty
+            starts = pd.DatetimeIndex([], tz="UTC")
+        w = pd.Timedelta(parse_duration(width, "width"))
+        super().__init__(ns, vals, starts, starts + w)
+        self.include_empty = include_empty
+        self.baseline_values = None if baseline_values is None else as_values(baseline_values, "baseline_values")
+        self._baselines: dict[tuple, dict[str, Any]] = {}
+        self._edge_aggs: dict[tuple, np.ndarray] = {}
+
+    # -- cached pieces -------------------------------------------------------------------------------
+    def baseline_summary(self, summ: Summarizer) -> dict[str, Any]:
+        """Summary of ``baseline_values`` for this summarizer (cached on the settings that shape it)."""
+        if self.baseline_values is None:
+            raise ValueError("baseline is required (pass a Summary or give the scorer baseline_values)")
+        key = (summ.bin_mode, summ.num_bins, summ.provided_edges, summ.aggregation)
+        if key not in self._baselines:
+            self._baselines[key] = summarize(self.baseline_values, summ)
+        return self._baselines[key]
 
     def _edges_aggregated(self, edges: np.ndarray, summ: Summarizer) -> np.ndarray:
         key = (summ.bin_mode, summ.num_bins, summ.provided_edges, edges.tobytes())
