@@ -25,6 +25,9 @@ Public API (stable; for the client, the sandbox scheduler/preview, plots and pan
     v2.AssayV2.from_api(d) / .to_api(); also UnivariateContinuous, Targeting, DataPath, Thresholds,
     Scheduling, RollingWindow, baseline_from_api, SeriesSummary, Statistics, Bins, BinMode, ScoreData,
     AssayResultV2, PreviewResult                                    # wire objects (from_api/to_api)
+    cfg = v2.convert_v1_config(v1_assay_dict)                       # the SDK's V1 → V2 mapping
+    cfg.to_api() (schedule body) / cfg.preview_api(start, end) (preview body)
+    v2.results_frame(results, targeting, assay_name)                # SDK-like to_dataframe
 
 ``values`` may be a float32 array (logged float32 outputs): edges, std, median, min, max are then float32
 values, mean float64. Bad wire input raises ``WireError`` (a ValueError naming the field); bad engine input
@@ -49,7 +52,9 @@ from .config import (
     VectorBaseline,
     baseline_from_api,
 )
+from .convert import AssayV2Config, convert_v1_config, iopath_from_v1, summary_from_v1
 from .engine import score, status, summarize, summarize_window
+from .frame import results_frame
 from .results import AssayResultV2, PreviewResult, WindowOutcome, combine, worst
 from .schedule import Windows, grid, next_run, preview_windows, run_windows
 from .types import BinMode, Bins, ScoreData, SeriesSummary, Statistics, scores_from_api, summaries_from_api
@@ -62,5 +67,6 @@ __all__ = [
     "AssayV2", "Baseline", "SummaryBaseline", "StaticBaseline", "RollingBaseline", "VectorBaseline",
     "baseline_from_api", "DataOrigin", "DataPath", "Targeting", "Thresholds", "Scheduling", "RollingWindow",
     "UnivariateContinuous", "BinMode", "Bins", "ScoreData", "SeriesSummary", "Statistics", "AssayResultV2",
-    "PreviewResult", "scores_from_api", "summaries_from_api", "INFINITY", "WireError",
+    "PreviewResult", "scores_from_api", "summaries_from_api", "INFINITY", "WireError", "AssayV2Config",
+    "convert_v1_config", "iopath_from_v1", "summary_from_v1", "results_frame",
 ]
