@@ -1,31 +1,22 @@
 """Static checks of the tutorial notebooks (their execution is tested by nbval: ``pytest notebooks``).
 
-Committed without outputs, built from ``notebooks/_src`` (no drift between the two), a "What you will
+Committed without outputs, built from ``tutorials/src`` (no drift between the two), a "What you will
 learn" opening and a clean-up closing cell that says what remains, fixed (not random) names, no skip tags,
 no credentials written into them.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
+from notebook_cells import NOTEBOOKS, SOURCES, load_builder
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 EXPECTED = [
     "00_console", "01_connect_and_tokens", "02_users", "03_workspaces", "04_models",
     "05_pipelines_and_inference", "06_enablement", "07_assays", "08_drift_exploration",
 ]
 SKIP_TAGS = {"nbval-skip", "skip", "skip-execution", "raises-exception", "nbval-raises-exception"}
-
-
-def _load_builder():
-    spec = importlib.util.spec_from_file_location("notebooks_build", NOTEBOOKS / "_build.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _notebook(name: str) -> dict:
@@ -35,18 +26,25 @@ def _notebook(name: str) -> dict:
 def test_every_tutorial_notebook_exists_with_a_source():
     present = sorted(p.stem for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     assert present == EXPECTED
-    assert sorted(p.stem for p in (NOTEBOOKS / "_src").glob("[0-9][0-9]_*.py")) == EXPECTED
+    assert sorted(p.stem for p in SOURCES.glob("[0-9][0-9]_*.py")) == EXPECTED
+
+
+def test_the_notebooks_folder_holds_only_the_notebooks_and_their_readme():
+    """JupyterLab opens notebooks/: no sources, build script or test glue beside the tutorials."""
+    tracked = sorted(p.name for p in NOTEBOOKS.iterdir()
+                     if not p.name.startswith(".") and p.name not in ("__pycache__",) and not p.name.endswith(".pyc"))
+    assert tracked == sorted([f"{name}.ipynb" for name in EXPECTED] + ["README.md"])
 
 
 def test_committed_notebooks_match_their_sources():
-    builder = _load_builder()
+    builder = load_builder()
     for name in EXPECTED:
-        built = builder.render(builder.build(NOTEBOOKS / "_src" / f"{name}.py"))
-        assert (NOTEBOOKS / f"{name}.ipynb").read_text() == built, f"{name}: run python notebooks/_build.py"
+        built = builder.render(builder.build(SOURCES / f"{name}.py"))
+        assert (NOTEBOOKS / f"{name}.ipynb").read_text() == built, f"{name}: run python tutorials/build.py"
 
 
 def test_builder_parses_markdown_code_and_tags():
-    builder = _load_builder()
+    builder = load_builder()
     cells = builder.parse('# %% [markdown]\n# # Title\n# text\n\n# %% tags=["a"]\nx = 1\n\n# %%\ny = 2\n')
     assert [c.cell_type for c in cells] == ["markdown", "code", "code"]
     assert cells[0].source == "# Title\ntext"

@@ -8,41 +8,23 @@ and their versions, pipelines, active deployments, assays (active or not) and th
 identical. What a run adds by design — one pipeline version per ``pipelines/create``, one undeployed deployment
 record per deploy and the logged inferences, as each notebook's clean-up cell says — must grow by exactly that.
 
-The notebooks' code cells run in-process from ``notebooks/_src`` (one namespace per notebook, as a kernel
+The notebooks' code cells run in-process from ``tutorials/src`` (one namespace per notebook, as a kernel
 would have): no kernel start-up, so running all of them twice stays well under a minute.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import sqlite3
 import time
 from pathlib import Path
 
 import pytest
+from notebook_cells import run_notebook
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = ROOT / "notebooks"
 RERUN = ["00_console", "01_connect_and_tokens", "02_users", "03_workspaces", "04_models",
          "05_pipelines_and_inference", "06_enablement", "07_assays", "08_drift_exploration"]
 #: per run: pipelines/create calls (05: tutorial-pipeline; 07: tutorial-assay-pipe), deploys, inferences
 ADDED_PER_RUN = {"pipeline_versions": 2, "deployments": 2, "inference_logs": 3 + 3 + 5}
-
-
-def _code_cells(name: str) -> list[str]:
-    spec = importlib.util.spec_from_file_location("notebooks_build", NOTEBOOKS / "_build.py")
-    builder = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(builder)
-    return [c.source for c in builder.parse((NOTEBOOKS / "_src" / f"{name}.py").read_text()) if c.cell_type == "code"]
-
-
-def _run(name: str) -> None:
-    namespace: dict = {"__name__": "__main__"}
-    for i, source in enumerate(_code_cells(name)):
-        try:
-            exec(compile(source, f"<{name} cell {i}>", "exec"), namespace)  # noqa: S102 - our own notebooks
-        except Exception as exc:
-            raise AssertionError(f"{name}: code cell {i} failed: {type(exc).__name__}: {exc}") from exc
 
 
 def _state(db: Path) -> tuple[dict, dict]:
@@ -104,12 +86,12 @@ def test_a_second_run_of_the_notebooks_leaves_the_state_of_one_run(demo_sandbox)
     db = demo_sandbox.data_dir / "sandbox.db"
     before, _ = _state(db)
     for name in RERUN:
-        _run(name)
+        run_notebook(name)
     once, grown_once = _settled(db)
     assert once != before  # the first run did create its objects
 
     for name in RERUN:
-        _run(name)
+        run_notebook(name)
     twice, grown_twice = _settled(db)
     for key in once:
         assert twice[key] == once[key], f"a second run changed {key}"

@@ -41,7 +41,7 @@ def test_help_lists_the_documented_flags(capsys):
         cli.main(["--help"])
     out = capsys.readouterr().out
     for flag in ("--host", "--port", "--data-dir", "--admin-email", "--admin-password", "--client-secret",
-                 "--access-token-lifetime", "--deploy-delay", "--demo", "--no-demo"):
+                 "--access-token-lifetime", "--deploy-delay", "--demo", "--no-demo", "--demo-now"):
         assert flag in out
 
 
@@ -50,3 +50,21 @@ def test_import_logs_is_dispatched(capsys, tmp_path):
                      "--model", "m", str(tmp_path / "missing.jsonl")])
     assert code != 0
     assert "missing.jsonl" in capsys.readouterr().err
+
+
+def test_demo_now_is_parsed_from_the_argument_or_the_environment(monkeypatch, capsys):
+    import datetime as dt
+
+    utc = dt.timezone.utc
+    monkeypatch.delenv("WALLAROO_SANDBOX_DEMO_NOW", raising=False)
+    assert SandboxConfig().demo_now is None
+    assert SandboxConfig(demo_now="2026-11-30T23:50:00Z").demo_now == dt.datetime(2026, 11, 30, 23, 50, tzinfo=utc)
+    assert SandboxConfig(demo_now="2026-12-01T01:50:00+02:00").demo_now == dt.datetime(2026, 11, 30, 23, 50,
+                                                                                        tzinfo=utc)
+    assert SandboxConfig(demo_now=dt.datetime(2026, 6, 1, 0, 10)).demo_now == dt.datetime(2026, 6, 1, 0, 10, tzinfo=utc)
+    monkeypatch.setenv("WALLAROO_SANDBOX_DEMO_NOW", "2026-05-31T05:59:00")  # naive = UTC
+    assert SandboxConfig().demo_now == dt.datetime(2026, 5, 31, 5, 59, tzinfo=utc)
+    with pytest.raises(ValueError, match="demo now must be an ISO 8601 time.*'tomorrow'"):
+        SandboxConfig(demo_now="tomorrow")
+    assert cli.main(["--demo", "--demo-now", "yesterday", "--port", "0"]) == 2
+    assert "demo now must be an ISO 8601 time" in capsys.readouterr().err

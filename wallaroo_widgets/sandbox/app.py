@@ -121,7 +121,7 @@ def create_app(config: SandboxConfig) -> FastAPI:
                 from . import demo
             except ImportError as exc:
                 raise RuntimeError(f"--demo needs wallaroo_widgets.sandbox.demo: {exc}") from exc
-            demo.seed(store)
+            demo.seed(store, now=config.demo_now)
         sched = _scheduler(store, config.assay_tick)
         app.state.assay_scheduler = sched
         if sched is not None:

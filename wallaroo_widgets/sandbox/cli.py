@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .config import DEFAULT_ADMIN_EMAIL, DEFAULT_CLIENT_SECRET, DEFAULT_DATA_DIR, SandboxConfig
+from .config import DEFAULT_ADMIN_EMAIL, DEFAULT_CLIENT_SECRET, DEFAULT_DATA_DIR, DEMO_NOW_ENV, SandboxConfig
 
 
 def parser() -> argparse.ArgumentParser:
@@ -33,6 +33,9 @@ def parser() -> argparse.ArgumentParser:
                    help="larger bodies of every other call get 413 (default 32 MiB)")
     p.add_argument("--demo", action=argparse.BooleanOptionalAction, default=False,
                    help="seed demo users, a deployed housepricepipe, a month of logs and an assay")
+    p.add_argument("--demo-now", default=None, metavar="TIME",
+                   help="seed the demo as if the clock said TIME (ISO 8601, e.g. 2026-11-30T23:50:00Z): its month "
+                        f"ends at the last full hour before TIME (default: ${DEMO_NOW_ENV}, else now)")
     return p
 
 
@@ -53,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
                                admin_password=args.admin_password, client_secret=args.client_secret,
                                access_token_lifetime=args.access_token_lifetime,
                                refresh_token_lifetime=args.refresh_token_lifetime, deploy_delay=args.deploy_delay,
-                               demo=args.demo, assay_tick=args.assay_tick, **extra)
+                               demo=args.demo, assay_tick=args.assay_tick, demo_now=args.demo_now, **extra)
     except ValueError as exc:
         print(f"wallaroo-widgets sandbox: {exc}", file=sys.stderr)
         return 2

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +14,23 @@ DEFAULT_CLIENT_SECRET = "sandbox-secret"
 DEFAULT_DATA_DIR = "~/.wallaroo-widgets/sandbox"
 DEFAULT_MAX_REQUEST_BYTES = 256 * 1024 * 1024   # model uploads and inference bodies
 DEFAULT_MAX_JSON_BYTES = 32 * 1024 * 1024        # every other body (JSON calls, the token form)
+#: environment variable read when no ``demo_now`` is given (reproduce a run "at another hour" without code)
+DEMO_NOW_ENV = "WALLAROO_SANDBOX_DEMO_NOW"
+
+
+def parse_demo_now(value: str | dt.datetime | None) -> dt.datetime | None:
+    """An aware UTC datetime from an RFC 3339 / ISO 8601 string (naive = UTC); ``None``/``""`` stay ``None``."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(f"demo now must be an ISO 8601 time such as 2026-11-30T23:50:00Z, got {value!r}") \
+                from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(dt.timezone.utc)
 
 
 def is_loopback(host: str) -> bool:
@@ -30,6 +49,10 @@ def is_loopback(host: str) -> bool:
 class SandboxConfig:
     """Everything the app factory needs. ``deploy_delay``: seconds a deployment stays ``Starting``.
 
+    ``demo_now``: the clock the demo month is anchored to (it ends at the last full hour before it); default
+    the ``WALLAROO_SANDBOX_DEMO_NOW`` environment variable, else the time of seeding. Tests use it to seed
+    the demo as if at any hour or date.
+
     ``admin_password=None`` (not given): a new admin gets ``DEFAULT_ADMIN_PASSWORD``, an existing admin keeps
     the stored password. A given password is the admin's password from this start on (stored if it differs).
     """
@@ -47,9 +70,11 @@ class SandboxConfig:
     assay_tick: float = 5.0
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
     max_json_bytes: int = DEFAULT_MAX_JSON_BYTES
+    demo_now: dt.datetime | str | None = None
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir).expanduser()
+        self.demo_now = parse_demo_now(self.demo_now if self.demo_now is not None else os.environ.get(DEMO_NOW_ENV))
         self.validate()
 
     def validate(self) -> None:

@@ -32,7 +32,8 @@ class SandboxServer:
     """Run the sandbox on ``http://host:port`` (``port=0`` picks a free port); ``start()`` waits until it answers.
 
     ``data_dir=None`` uses a temporary directory removed on ``stop()``. ``admin_password`` (default ``"admin"``)
-    is the admin's password on every start, also on an existing data dir.
+    is the admin's password on every start, also on an existing data dir. ``demo_now`` (datetime or ISO
+    string): seed the demo as if the clock said that (see ``SandboxConfig``).
     """
 
     def __init__(self, data_dir: str | Path | None = None, *, host: str = "127.0.0.1", port: int = 0,
@@ -40,7 +41,7 @@ class SandboxServer:
                  deploy_delay: float = 0.5, assay_tick: float = 5.0, admin_email: str = DEFAULT_ADMIN_EMAIL,
                  admin_password: str = DEFAULT_ADMIN_PASSWORD, client_secret: str = DEFAULT_CLIENT_SECRET,
                  max_request_bytes: int | None = None, max_json_bytes: int | None = None,
-                 startup_timeout: float = 60.0) -> None:
+                 startup_timeout: float = 60.0, demo_now: Any = None) -> None:
         self._tmp = None if data_dir is not None else tempfile.mkdtemp(prefix="wallaroo-sandbox-")
         extra: dict[str, Any] = {k: v for k, v in (("max_request_bytes", max_request_bytes),
                                                    ("max_json_bytes", max_json_bytes)) if v is not None}
@@ -48,7 +49,7 @@ class SandboxServer:
                                     admin_password=admin_password, client_secret=client_secret,
                                     access_token_lifetime=access_token_lifetime,
                                     refresh_token_lifetime=refresh_token_lifetime, deploy_delay=deploy_delay,
-                                    demo=demo, assay_tick=assay_tick, **extra)
+                                    demo=demo, assay_tick=assay_tick, demo_now=demo_now, **extra)
         self.startup_timeout = startup_timeout
         self.app: Any = None
         self._server: Any = None

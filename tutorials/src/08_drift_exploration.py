@@ -37,6 +37,7 @@ logs = session.assays.get_baseline(workspace["id"], PIPELINE).df
 times = logs["time"]
 values = logs["out.variable"].map(lambda v: float(v[0])).to_numpy()
 start = times.min().floor("h")
+end = times.max().floor("h") + pd.Timedelta(hours=1)  # the end of the last logged hour: windows stop there
 print(f"{len(logs)} inferences from {times.min():%Y-%m-%d %H:%M} to {times.max():%Y-%m-%d %H:%M} UTC")
 
 # %% [markdown]
@@ -86,7 +87,8 @@ pd.DataFrame({"edge": baseline["edge_names"], "edge value": baseline["edges"],
 # (Alert).
 #
 # We start the windows at day 1 itself (`start=start`), so the first row scores the baseline against
-# itself — 0, a sanity check. An assay starts on day 2, the day after its baseline: notebook 07's
+# itself — 0, a sanity check. They end by `until=end`, the end of the last logged hour: the data's own
+# time rather than the clock's, so the table is the same whenever you run the notebook. An assay starts on day 2, the day after its baseline: notebook 07's
 # preview and the demo assay have 29 windows, this table 30.
 
 # %%
@@ -96,7 +98,7 @@ WARNING, ALERT = 0.1, 0.25
 def score(summarizer=SUMMARIZER, width="24 hours", base=None):
     s = drift.Summarizer.from_dict(summarizer)
     b = base or drift.summarize(values[day1.to_numpy()], s, start=start, end=start + pd.Timedelta(days=1))
-    res = drift.score_windows(times, values, b, s, start=start, width=width,
+    res = drift.score_windows(times, values, b, s, start=start, width=width, until=end,
                               warning_threshold=WARNING, alert_threshold=ALERT)
     return res, results_frame(res)
 
@@ -122,22 +124,27 @@ print("flagged days:", ", ".join(f"{t:%m-%d}" for t in flagged["window_start"]))
 
 # %% [markdown]
 # **Hourly windows** (`width="1 hour"`) hold only about a dozen inferences each: too few for a 5-bin
-# PSI, so even normal days alert in most hours. Only the drift days alert in *every* hour of the day
+# PSI, so even normal days alert in most hours. Only the drift days alert in *every* hour of the day.
+# A "day" here is a daily window of the table above — the 24 hours from `start`, the month's first hour —
+# not a calendar day, so each day holds the same 24 hourly windows whatever hour the month starts at
 # (the table shows the days around the drift episode):
 
 # %%
 hourly, hourly_df = score(width="1 hour")
-alerts = hourly_df.assign(day=hourly_df["window_start"].dt.strftime("%m-%d")).groupby("day")["status"]
+ONE_DAY = pd.Timedelta(days=1)
+day_of = lambda t: (t - start) // ONE_DAY + 1  # noqa: E731 - day 1 = the baseline day, as in section 3
+alerts = hourly_df.groupby(day_of(hourly_df["window_start"]).rename("day"))["status"]
 per_day = alerts.apply(lambda s: int((s == "Alert").sum())).to_frame("alerting hours")
 per_day["hours"] = alerts.size()
-full_days = per_day[per_day["hours"] == 24]  # the first and last day of the month are partial
+flagged_days = sorted(day_of(flagged["window_start"]))
+full_days = per_day[per_day["hours"] == 24]  # a day with an hour without inferences would not count
 every_hour = list(full_days.index[full_days["alerting hours"] == 24])
-print("full days alerting in every hour:", ", ".join(every_hour))
-assert every_hour and set(every_hour) <= {f"{t:%m-%d}" for t in flagged["window_start"]}, every_hour
+print("days alerting in every hour:", ", ".join(f"day {d}" for d in every_hour),
+      "| flagged days:", ", ".join(f"day {d}" for d in flagged_days))
+assert len(per_day) == len(daily_df) and (per_day["hours"] == 24).all(), per_day  # every day complete
+assert every_hour and set(every_hour) <= set(flagged_days), (every_hour, flagged_days)
 # show the days around the drift episode (two days either side), not all the month's
-around = pd.date_range(flagged["window_start"].min() - pd.Timedelta(days=2),
-                       flagged["window_start"].max() + pd.Timedelta(days=3), freq="D").strftime("%m-%d")
-per_day.loc[per_day.index.intersection(around)].T
+per_day.loc[flagged_days[0] - 2:flagged_days[-1] + 2].T
 
 # %% [markdown]
 # Wider windows that **slide by an hour** (`width="6 hours"`, `interval="1 hour"`) keep the hourly
@@ -145,7 +152,7 @@ per_day.loc[per_day.index.intersection(around)].T
 
 # %%
 sliding = drift.score_windows(times, values, baseline, summ, start=start, width="6 hours", interval="1 hour",
-                              warning_threshold=WARNING, alert_threshold=ALERT)
+                              until=end, warning_threshold=WARNING, alert_threshold=ALERT)
 sliding_df = results_frame(sliding)
 alert = sliding_df["status"].eq("Alert")
 run_id = (alert != alert.shift()).cumsum()

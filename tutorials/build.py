@@ -1,6 +1,6 @@
-"""Build the tutorial notebooks from their percent-format sources in ``notebooks/_src/``.
+"""Build the tutorial notebooks from their percent-format sources in ``tutorials/src/``.
 
-``python notebooks/_build.py`` rewrites every ``notebooks/NN_*.ipynb`` (no outputs, no execution counts,
+``python tutorials/build.py`` rewrites every ``notebooks/NN_*.ipynb`` (no outputs, no execution counts,
 stable cell ids); ``--check`` only reports notebooks that differ from their source (exit 1).
 
 Source format: cells start with a ``# %%`` line; ``# %% [markdown]`` starts a markdown cell whose lines
@@ -17,7 +17,8 @@ from pathlib import Path
 import nbformat
 
 HERE = Path(__file__).resolve().parent
-SRC = HERE / "_src"
+SRC = HERE / "src"
+NOTEBOOKS = HERE.parent / "notebooks"  # what JupyterLab opens: the notebooks and their README only
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 _MARKER = re.compile(r"^# %%(?P<md> \[markdown\])?(?:\s+tags=(?P<tags>\[.*\]))?\s*$")
 
@@ -72,16 +73,16 @@ def main(argv: list[str]) -> int:
     check = "--check" in argv
     stale = []
     for source in sorted(SRC.glob("[0-9][0-9]_*.py")):
-        target = HERE / (source.stem + ".ipynb")
+        target = NOTEBOOKS / (source.stem + ".ipynb")
         text = render(build(source))
         if check:
             if not target.exists() or target.read_text() != text:
                 stale.append(target.name)
         else:
             target.write_text(text)
-            print(f"wrote {target.relative_to(HERE.parent)}")
+            print(f"wrote {target.relative_to(NOTEBOOKS.parent)}")
     if stale:
-        print("out of date (run python notebooks/_build.py):", ", ".join(stale))
+        print("out of date (run python tutorials/build.py):", ", ".join(stale))
         return 1
     return 0
 

@@ -1,4 +1,7 @@
-"""pytest plugin for the tutorial notebooks (nbval): one demo sandbox for all of them.
+"""pytest plugin for the tutorial notebooks (nbval, ``pytest notebooks --nbval-lax``): one demo sandbox for all.
+
+It lives at the repository root, not in ``notebooks/``, so that the folder JupyterLab opens holds only the
+notebooks and their README.
 
 nbval items are not pytest Functions, so fixtures (even autouse ones) never run for them. Instead
 the sandbox is started lazily by a ``pytest_runtest_setup`` hook that fires before the first notebook's
@@ -17,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-HERE = Path(__file__).resolve().parent
+NOTEBOOKS = Path(__file__).resolve().parent / "notebooks"
 ENV_KEYS = ("WALLAROO_URL", "WALLAROO_USER", "WALLAROO_PASSWORD", "WALLAROO_CLIENT_SECRET", "WALLAROO_TOKEN",
             "WALLAROO_TOKEN_URL")
 #: a real instance's leftovers that would beat (or misroute) the sandbox's password grant in the kernels
@@ -60,7 +63,7 @@ def _start_sandbox(config: pytest.Config) -> None:
 
 def _is_notebook_item(item: pytest.Item) -> bool:
     path = Path(str(getattr(item, "path", getattr(item, "fspath", ""))))
-    return path.suffix == ".ipynb" and HERE in path.resolve().parents
+    return path.suffix == ".ipynb" and NOTEBOOKS in path.resolve().parents
 
 
 @pytest.hookimpl(tryfirst=True)
