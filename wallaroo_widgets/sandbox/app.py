@@ -18,7 +18,17 @@ from .bodies import BodyLimit
 from .config import DEFAULT_ADMIN_PASSWORD, SandboxConfig
 from .deps import require_user
 from .errors import install_handlers
-from .routers import auth, features, inference, keycloak_admin, models, pipelines, users, workspaces
+from .routers import (
+    assays_v2,
+    auth,
+    features,
+    inference,
+    keycloak_admin,
+    models,
+    pipelines,
+    users,
+    workspaces,
+)
 from .tokens import Realm, load_or_create_key
 
 log = logging.getLogger("wallaroo_widgets.sandbox")
@@ -142,7 +152,7 @@ def create_app(config: SandboxConfig) -> FastAPI:
     install_handlers(app)
     if static is not None:
         _docs(app, static)
-    for module in (auth, keycloak_admin, users, workspaces, models, pipelines, inference, features):
+    for module in (auth, keycloak_admin, users, workspaces, models, pipelines, inference, features, assays_v2):
         app.include_router(module.router)
     assays = _assays_router()
     if assays is not None:

@@ -110,6 +110,9 @@ class Store:
                 pass
             else:
                 assay_store.ensure_schema(conn)
+                from . import assay_v2_store
+
+                assay_v2_store.ensure_schema(conn)
             conn.commit()
 
     # --- connections -------------------------------------------------------------------------------------------

@@ -124,7 +124,7 @@ class AssayScheduler:
         self._wake = threading.Event()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
-        self.errors: dict[int, str] = {}
+        self.errors: dict[int | str, str] = {}
 
     @classmethod
     def for_store(cls, store: Any, tick: float = 5.0) -> AssayScheduler:
@@ -156,7 +156,19 @@ class AssayScheduler:
                         self.errors[assay["id"]] = str(exc)
             finally:
                 conn.close()
+            added += self._run_v2(now)
         return added
+
+    def _run_v2(self, now: pd.Timestamp) -> int:
+        """The V2 assays on the same tick (``assay_v2_run``); errors logged once per assay and message."""
+        from . import assay_v2_run
+
+        def report(assay_id: str, exc: Exception) -> None:
+            if self.errors.get(assay_id) != str(exc):
+                log.warning("V2 assay %s not run: %s", assay_id, exc)
+            self.errors[assay_id] = str(exc)
+
+        return assay_v2_run.run_all(self.connect, self.writer or (lambda: _same(self.connect())), now, report)
 
     def _record_error(self, conn: Any, assay: dict, exc: Exception, now: pd.Timestamp) -> None:
         """Show why the assay does not run in its ``status`` (``"error: ..."``; a later good run replaces it)."""

@@ -1,0 +1,284 @@
+"""Pydantic models of the V2 assay wire objects the sandbox accepts (assays-v2.md §2), with examples.
+
+Tagged unions are serde externally tagged one-key objects (``{"Static": [...]}``); ``tagged()`` checks that
+exactly one variant is given so errors name the field. Times stay the strings the client sent (echoed as
+received, reference §1); ``parse_time`` turns them into UTC timestamps (naive = UTC).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Literal
+
+import pandas as pd
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    ValidationError,
+    model_validator,
+)
+
+from .routers import Id
+
+Num = Annotated[float, Field(allow_inf_nan=False, strict=False)]
+UNITS = {"Minute": 60, "Hour": 3600, "Day": 86400, "Week": 604800}
+
+
+def parse_time(value: str) -> pd.Timestamp:
+    """UTC nanosecond timestamp of an ISO string (naive = UTC); ValueError when unparsable or out of range."""
+    try:
+        ts = pd.Timestamp(value)
+    except (ValueError, TypeError, OverflowError):
+        raise ValueError(f"not an ISO 8601 date/time: {value!r}") from None
+    if ts is pd.NaT:
+        raise ValueError(f"not an ISO 8601 date/time: {value!r}")
+    try:
+        ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+        ts.as_unit("ns").value  # noqa: B018 - windows need nanosecond timestamps
+    except (OverflowError, ValueError):
+        raise ValueError(f"out of range (years 1678-2261): {value!r}") from None
+    return ts.as_unit("ns")
+
+
+def _time(value: str) -> str:
+    parse_time(value)
+    return value
+
+
+Time = Annotated[str, AfterValidator(_time)]
+
+
+class Wire(BaseModel):
+    """Unknown keys are kept (newer clients send extras)."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+def tagged(model: BaseModel, name: str) -> BaseModel:
+    given = [k for k in type(model).model_fields if getattr(model, k) is not None]
+    if len(given) != 1:
+        options = ", ".join(type(model).model_fields)
+        raise ValueError(f"expected exactly one of {options} (as {{\"<variant>\": ...}})")
+    return model
+
+
+class Thresholds(Wire):
+    warning: Num | None = None
+    alert: Num | None = None
+
+
+def _io_field(value: str) -> str:
+    head, _, name = value.partition(".")
+    if head not in ("in", "out") or not name:
+        raise ValueError(f"must be 'in.<name>' or 'out.<name>' (a logged input or output), got {value!r}")
+    return value
+
+
+class DataPath(Wire):
+    field: Annotated[str, AfterValidator(_io_field)] = Field(max_length=500, examples=["out.variable"])
+    indexes: list[Annotated[int, Field(ge=0, le=1_000_000)]] | None = Field(default=None, examples=[[0]])
+    thresholds: Thresholds | None = None
+
+    @property
+    def key(self) -> str:
+        """The iopath key of scores and summaries (``out.variable.0``)."""
+        return f"{self.field}.{self.indexes[0]}" if self.indexes else self.field
+
+
+class DataOrigin(Wire):
+    pipeline_id: Id
+    pipeline_name: str
+    workspace_id: Id
+    workspace_name: str
+    locations: list[str] | None = None
+    model_id: str | None = None
+
+
+class Targeting(Wire):
+    data_origin: DataOrigin
+    iopath: list[DataPath] = Field(min_length=1, max_length=50)
+
+    @model_validator(mode="after")
+    def _unique(self) -> Targeting:
+        keys = [p.key for p in self.iopath]
+        if len(set(keys)) != len(keys):
+            raise ValueError("iopath: the same field/index is monitored twice")
+        return self
+
+
+class Width(Wire):
+    seconds: int = Field(gt=0, le=366 * 86400, examples=[86400])
+
+
+class RollingWindow(Wire):
+    width: Width
+
+
+class SimpleFrequency(Wire):
+    quantity: int = Field(gt=0, le=10_000, examples=[1])
+    unit: Literal["Minute", "Hour", "Day", "Week"] = Field(examples=["Day"])
+
+    @property
+    def seconds(self) -> int:
+        return self.quantity * UNITS[self.unit]
+
+
+class RunFrequency(Wire):
+    SimpleRunFrequency: SimpleFrequency | None = None
+    Cron: str | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> RunFrequency:
+        tagged(self, "run_frequency")
+        if self.Cron is not None:
+            raise ValueError("Cron schedules are not supported by the sandbox (use SimpleRunFrequency)")
+        return self
+
+
+class Scheduling(Wire):
+    first_run: Time = Field(examples=["2025-07-15T20:06:58.424304+00:00"])
+    run_frequency: RunFrequency
+    end: Time | None = None
+
+
+class BinModeTagged(Wire):
+    Equal: int | None = Field(default=None, gt=0, le=1000)
+    Quantile: int | None = Field(default=None, gt=0, le=1000)
+    QuantileWithExplicitOutliers: int | None = Field(default=None, gt=0, le=1000)
+    Provided: list[Num] | None = Field(default=None, min_length=1, max_length=1000)
+
+    @model_validator(mode="after")
+    def _one(self) -> BinModeTagged:
+        return tagged(self, "bin_mode")
+
+
+def _bin_mode(value: Any) -> Any:
+    """``"None"`` or a BinModeTagged (one error message instead of pydantic's per-union-member list)."""
+    if value == "None":
+        return "None"
+    if not isinstance(value, dict):
+        raise ValueError(f"expected \"None\" or one of {{\"Equal\": n}}, {{\"Quantile\": n}}, "
+                         f"{{\"QuantileWithExplicitOutliers\": n}}, {{\"Provided\": [edges]}}; got {value!r}")
+    try:
+        return BinModeTagged.model_validate(value).model_dump(mode="json", exclude_none=True)
+    except ValidationError as exc:
+        e = exc.errors()[0]
+        where = ".".join(str(p) for p in e["loc"])
+        raise ValueError(f"{where + ': ' if where else ''}{str(e['msg']).removeprefix('Value error, ')}") from None
+
+
+BinMode = Annotated[str | dict[str, Any], PlainValidator(_bin_mode)]
+
+
+class Univariate(Wire):
+    aggregation: Literal["Density", "Cumulative", "Edges"]
+    bin_mode: BinMode
+    metric: Literal["PSI", "MaxDiff", "SumDiff"]
+    bin_weights: list[Annotated[float, Field(ge=0, allow_inf_nan=False)]] | None = None
+
+    @model_validator(mode="after")
+    def _weights(self) -> Univariate:
+        if self.bin_weights is not None and not sum(self.bin_weights) > 0:
+            raise ValueError("bin_weights: must not all be zero")
+        return self
+
+
+class Summarizer(Wire):
+    UnivariateContinuous: Univariate | None = None
+    MultivariateContinuous: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Summarizer:
+        tagged(self, "summarizer")
+        if self.UnivariateContinuous is None:
+            raise ValueError("MultivariateContinuous is not supported by the sandbox")
+        return self
+
+
+class Statistics(Wire):
+    count: int = Field(ge=0)
+    max: Num
+    mean: Num
+    median: Num
+    min: Num
+    std: Num
+
+
+def _edge(value: Any) -> Any:
+    if isinstance(value, str):
+        if value.strip().upper().lstrip("+") in ("INFINITY", "INF"):
+            return "INFINITY"
+        raise ValueError(f"edge must be a number or \"INFINITY\", got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+        raise ValueError(f"edge must be a number or \"INFINITY\", got {value!r}")
+    return "INFINITY" if value == math.inf else float(value)
+
+
+class Bins(Wire):
+    edges: list[Annotated[Any, AfterValidator(_edge)]]
+    labels: list[str]
+    mode: BinMode
+
+
+class SeriesSummary(Wire):
+    name: str | None = None
+    aggregated_values: list[Num]
+    aggregation: Literal["Density", "Cumulative", "Edges"] = "Density"
+    bins: Bins
+    statistics: Statistics
+    start: Time | None = None
+    end: Time | None = None
+
+    @model_validator(mode="after")
+    def _sizes(self) -> SeriesSummary:
+        if len(self.bins.edges) != len(self.aggregated_values):
+            raise ValueError(f"{len(self.aggregated_values)} aggregated_values for {len(self.bins.edges)} bin edges")
+        if self.bins.labels and len(self.bins.labels) != len(self.bins.edges):
+            raise ValueError(f"{len(self.bins.labels)} labels for {len(self.bins.edges)} bin edges")
+        return self
+
+
+class RollingBaseline(Wire):
+    start: Time
+    width: Width
+
+
+class Baseline(Wire):
+    Summary: dict[str, SeriesSummary] | None = None
+    Static: Annotated[list[Time], Field(min_length=2, max_length=2)] | None = None
+    Rolling: RollingBaseline | None = None
+    Vector: Annotated[list[Num | None], Field(min_length=1, max_length=5_000_000)] | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Baseline:
+        tagged(self, "baseline")
+        if self.Rolling is not None:
+            raise ValueError("Rolling baselines are not supported by the sandbox (use Static, Vector "
+                             "or Summary)")
+        if self.Static is not None and parse_time(self.Static[0]) >= parse_time(self.Static[1]):
+            raise ValueError("Static: the start must be before the end")
+        return self
+
+
+class ScoreWindow(Wire):
+    Raw: Annotated[list[Num | None], Field(min_length=1, max_length=5_000_000)] | None = None
+    Stored: Annotated[list[Time], Field(min_length=2, max_length=2)] | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> ScoreWindow:
+        return tagged(self, "window")
+
+
+EXAMPLE_TARGETING = {"data_origin": {"pipeline_id": 1, "pipeline_name": "housepricepipe", "workspace_id": 2,
+                                     "workspace_name": "housepricesaga", "locations": None, "model_id": None},
+                     "iopath": [{"field": "out.variable", "indexes": [0],
+                                 "thresholds": {"warning": 0.1, "alert": 0.25}}]}
+EXAMPLE_SUMMARIZER = {"UnivariateContinuous": {"aggregation": "Density", "bin_mode": {"Quantile": 5},
+                                               "metric": "PSI", "bin_weights": None}}
+EXAMPLE_BASELINE = {"Static": ["2025-07-01T00:00:00+00:00", "2025-07-02T00:00:00+00:00"]}
+EXAMPLE_SCHEDULING = {"first_run": "2025-07-02T00:00:00+00:00",
+                      "run_frequency": {"SimpleRunFrequency": {"quantity": 1, "unit": "Day"}}, "end": None}
+EXAMPLE_WINDOW = {"width": {"seconds": 86400}}

@@ -1,0 +1,281 @@
+"""V2 assays on the sandbox's data: baselines, window grids, results, previews, and the scheduler's job.
+
+Rules (assays-v2.md §6): scheduled runs at t_k = first_run + width + k·frequency (the first window starts at
+``first_run``), window (t_k − width, t_k]; back-filled up to now, nothing after ``end``, nothing while
+inactive; windows without data store nothing. Previews: windows [P + k·frequency, P + k·frequency + width]
+(start exclusive, as runs) while the window end ≤ preview_end. Several iopaths: one score per iopath, the
+status the worst of them; an iopath without data in a window that others have gets a string score.
+Logs are read through ``db.log_values`` only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import assay_v2_calc as calc
+from . import assay_v2_store as st
+from . import db
+from .assay_v2_models import UNITS, parse_time
+
+MAX_WINDOWS = 10_000  # per preview call, per scheduler pass of one assay
+_RANK = {"Ok": 0, "Warning": 1, "Alert": 2}
+
+
+def server_time(ts: Any) -> str | None:
+    """UTC ``Z`` form, fraction trailing zeros dropped (``2025-03-19T16:43:00Z``)."""
+    if ts is None:
+        return None
+    ts = pd.Timestamp(ts)
+    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    frac = f"{ts.microsecond:06d}".rstrip("0")
+    return ts.strftime("%Y-%m-%dT%H:%M:%S") + (f".{frac}Z" if frac else "Z")
+
+
+def _us(ts: pd.Timestamp) -> int:
+    return int(ts.value // 1000)
+
+
+def _ms_after(ts: pd.Timestamp) -> int:
+    """First millisecond strictly after ``ts`` (log times are epoch ms; windows are start-exclusive)."""
+    return int(ts.value // 1_000_000) + 1
+
+
+@dataclass(frozen=True)
+class Path:
+    key: str
+    field: str
+    index: int | None
+    warning: float | None
+    alert: float | None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A V2 config as the runner needs it (parsed from the stored / requested wire dicts)."""
+
+    uc: dict
+    paths: tuple[Path, ...]
+    pipeline_id: int
+    workspace_id: int
+    model: str | None
+    width: pd.Timedelta
+    freq: pd.Timedelta
+    first_run: pd.Timestamp
+    end: pd.Timestamp | None
+
+    @classmethod
+    def parse(cls, cfg: dict) -> Plan:
+        t, sched = cfg["targeting"], cfg["scheduling"]
+        simple = sched["run_frequency"]["SimpleRunFrequency"]
+        paths = tuple(Path(_key(p), p["field"], (p.get("indexes") or [None])[0],
+                           (p.get("thresholds") or {}).get("warning"), (p.get("thresholds") or {}).get("alert"))
+                      for p in t["iopath"])
+        return cls(cfg["summarizer"]["UnivariateContinuous"], paths, t["data_origin"]["pipeline_id"],
+                   t["data_origin"]["workspace_id"], t["data_origin"].get("model_id"),
+                   pd.Timedelta(seconds=cfg["window"]["width"]["seconds"]),
+                   pd.Timedelta(seconds=simple["quantity"] * UNITS[simple["unit"]]), parse_time(sched["first_run"]),
+                   parse_time(sched["end"]) if sched.get("end") else None)
+
+    def with_width(self, width: pd.Timedelta) -> Plan:
+        return dataclasses.replace(self, width=width)
+
+    def run_time(self, k: int) -> pd.Timestamp:
+        return self.first_run + self.width + k * self.freq
+
+    def due(self, next_index: int, now: pd.Timestamp, limit: int = MAX_WINDOWS) -> range:
+        """Run indexes from ``next_index`` whose time has come (and is not after ``end``)."""
+        until = now if self.end is None else min(now, self.end)
+        last = (until - self.width - self.first_run) // self.freq  # t_k <= until
+        return range(next_index, max(next_index, min(int(last) + 1, next_index + limit)))
+
+
+def _key(p: dict) -> str:
+    return f"{p['field']}.{p['indexes'][0]}" if p.get("indexes") else p["field"]
+
+
+def workspace_name(conn: Any, workspace_id: int) -> str | None:
+    row = conn.execute("SELECT name FROM workspaces WHERE id = ?", (workspace_id,)).fetchone()
+    return None if row is None else row[0]
+
+
+def _ms_from(ts: pd.Timestamp) -> int:
+    """First millisecond at or after ``ts``."""
+    return -(-int(ts.value) // 1_000_000)
+
+
+def read_values(conn: Any, plan: Plan, path: Path, start_ms: int, end_ms: int) -> tuple[np.ndarray, np.ndarray, bool]:
+    """``(times_ms, values, float32)`` of one iopath with start_ms <= time < end_ms; ``float32``: a logged
+    float32 output (its values round-trip through float32)."""
+    times, vals = db.log_values(conn, plan.pipeline_id, path.field, path.index, start_ms, end_ms, plan.model)
+    f32 = path.field.startswith("out.") and vals.size > 0 and bool(
+        np.all(vals.astype(np.float32).astype(np.float64) == vals))
+    return times, vals, f32
+
+
+def baseline_summaries(conn: Any, plan: Plan, baseline: dict, *, keep_range: bool = True) -> dict[str, dict]:
+    """``{<iopath key>: SeriesSummary}`` of a Summary, Static or Vector baseline; ValueError naming the field."""
+    uc = plan.uc
+    if baseline.get("Summary") is not None:
+        given = baseline["Summary"]
+        out = {}
+        for p in plan.paths:
+            if p.key not in given:
+                raise ValueError(f"baseline.Summary: no summary for iopath '{p.key}' (has {', '.join(given)})")
+            out[p.key] = {**given[p.key], "name": given[p.key].get("name") or p.key}
+            calc.check_weights(uc, out[p.key])
+        return out
+    out = {}
+    for p in plan.paths:
+        if baseline.get("Vector") is not None:
+            summary = vector_summary(baseline["Vector"], {"UnivariateContinuous": uc}, p.key)
+        else:
+            s, e = (parse_time(x) for x in baseline["Static"])
+            _, vals, f32 = read_values(conn, plan, p, _ms_from(s), _ms_from(e))
+            if vals.size == 0:
+                raise ValueError(f"baseline.Static: no inferences of '{p.key}' between {baseline['Static'][0]} and "
+                                 f"{baseline['Static'][1]}")
+            summary = calc.summarize(vals, f32, uc, name=p.key, start=baseline["Static"][0] if keep_range else None,
+                                     end=baseline["Static"][1] if keep_range else None)
+        calc.check_weights(uc, summary)
+        out[p.key] = summary
+    return out
+
+
+def _floats(values: list) -> np.ndarray:
+    return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+
+
+def vector_summary(values: list, summarizer: dict, name: str) -> dict:
+    """The SeriesSummary of a Vector baseline (``null`` = NaN); ValueError when it cannot be binned."""
+    return calc.summarize(_floats(values), False, summarizer["UnivariateContinuous"], name=name, start=None, end=None)
+
+
+def score_raw(plan: Plan, baselines: dict[str, dict], values: list) -> dict:
+    """``{<iopath key>: ScoreData}`` of one Raw window (the same values for every iopath)."""
+    vals = _floats(values)
+    return {p.key: calc.score_windows(baselines[p.key], plan.uc, vals, False, [(0, vals.size)])[0][1]
+            for p in plan.paths}
+
+
+def status_of(score: Any, path: Path) -> str:
+    if not isinstance(score, dict):
+        return "Ok"
+    s = score["score"]
+    if path.alert is not None and s >= path.alert:
+        return "Alert"
+    if path.warning is not None and s >= path.warning:
+        return "Warning"
+    return "Ok"
+
+
+def score_windows(conn: Any, plan: Plan, baselines: dict[str, dict], ends: list[pd.Timestamp]) -> list[dict | None]:
+    """Per window end: ``{"window_start", "window_end", "scores", "summaries", "status"}``, None when no
+    iopath has data in the window."""
+    if not ends:
+        return []
+    starts = [e - plan.width for e in ends]
+    per_path = {}
+    for p in plan.paths:
+        times, vals, f32 = read_values(conn, plan, p, _ms_after(min(starts)), _ms_after(max(ends)))
+        lo = np.searchsorted(times, [_ms_after(s) for s in starts], side="left")
+        hi = np.searchsorted(times, [_ms_after(e) for e in ends], side="left")
+        bounds = list(zip(lo.tolist(), hi.tolist(), strict=True))
+        scored = calc.score_windows(baselines[p.key], plan.uc, vals, f32, bounds)
+        per_path[p.key] = (bounds, scored)
+    out: list[dict | None] = []
+    for i, (s, e) in enumerate(zip(starts, ends, strict=True)):
+        if all(per_path[p.key][0][i][0] == per_path[p.key][0][i][1] for p in plan.paths):
+            out.append(None)
+            continue
+        scores, summaries, status = {}, {}, "Ok"
+        for p in plan.paths:
+            (lo, hi), (summary, score) = per_path[p.key][0][i], per_path[p.key][1][i]
+            if lo == hi:
+                scores[p.key] = f"no inferences of '{p.key}' in the window"
+                continue
+            scores[p.key] = score
+            summaries[p.key] = {**summary, "start": server_time(s), "end": server_time(e)}
+            status = max(status, status_of(score, p), key=_RANK.__getitem__)
+        out.append({"window_start": server_time(s), "window_end": server_time(e), "scores": scores,
+                    "summaries": summaries, "status": status})
+    return out
+
+
+def preview_ends(plan: Plan, preview_start: pd.Timestamp, preview_end: pd.Timestamp) -> list[pd.Timestamp]:
+    """Window ends P + k·frequency + width <= preview_end; ValueError beyond MAX_WINDOWS."""
+    first = preview_start + plan.width
+    if first > preview_end:
+        return []
+    n = int((preview_end - first) // plan.freq) + 1
+    if n > MAX_WINDOWS:
+        raise ValueError(f"preview_end: the preview would have {n} windows (at most {MAX_WINDOWS})")
+    return [first + k * plan.freq for k in range(n)]
+
+
+def next_run(assay: dict) -> dict[str, str | None]:
+    """``{"last_run", "next_run"}`` of a stored assay (next_run null while inactive or after ``end``)."""
+    plan = Plan.parse(assay["config"])
+    k = assay["next_run_index"]
+    last = server_time(plan.run_time(k - 1)) if k > 0 else None
+    nxt = plan.run_time(k)
+    if not assay["active"] or (plan.end is not None and nxt > plan.end):
+        return {"last_run": last, "next_run": None}
+    return {"last_run": last, "next_run": server_time(nxt)}
+
+
+def result_body(assay: dict, plan: Plan, window: dict, ws_name: str | None, stamp: str, elapsed: int) -> dict:
+    first = plan.paths[0]
+    return {"assay_id": assay["id"], "analyzed_at": stamp, "elapsed_millis": elapsed, **window,
+            "updated_at": stamp, "workspace_id": plan.workspace_id, "workspace_name": ws_name,
+            "pipeline_id": plan.pipeline_id, "warning_threshold": first.warning, "alert_threshold": first.alert}
+
+
+def run_assay(conn: Any, assay: dict, now: pd.Timestamp, writer: Callable[[], Any]) -> int:
+    """Run the due windows of one stored V2 assay and store the results; returns results added."""
+    if not assay["active"]:
+        return 0
+    plan = Plan.parse(assay["config"])
+    due = plan.due(assay["next_run_index"], now)
+    if len(due) == 0:
+        return 0
+    t0 = time.perf_counter()
+    baselines = assay["config"]["baseline"]["Summary"]
+    windows = score_windows(conn, plan, baselines, [plan.run_time(k) for k in due])
+    elapsed = int((time.perf_counter() - t0) * 1000)
+    stamp, ws_name = server_time(now), workspace_name(conn, plan.workspace_id)
+    rows = [(k, _us(plan.run_time(k)), result_body(assay, plan, w, ws_name, stamp, elapsed))
+            for k, w in zip(due, windows, strict=True) if w is not None]
+    with writer() as w:
+        added = st.insert_results(w, assay["id"], rows, stamp)
+        st.set_next_run_index(w, assay["id"], due[-1] + 1)
+    return added
+
+
+def run_all(connect: Callable[[], Any], writer: Callable[[], Any], now: pd.Timestamp,
+            on_error: Callable[[str, Exception], None]) -> int:
+    """One scheduler pass over the active V2 assays (a failing assay is reported and skipped)."""
+    added = 0
+    conn = connect()
+    try:
+        st.ensure_schema(conn)
+        for assay in st.list_assays(conn, active=True):
+            try:
+                added += run_assay(conn, assay, now, writer)
+            except Exception as exc:  # noqa: BLE001 - one bad assay must not stop the others
+                conn.rollback()
+                on_error(assay["id"], exc)
+    finally:
+        conn.close()
+    return added
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
