@@ -5,7 +5,7 @@ Rules (assays-v2.md §6): scheduled runs at t_k = first_run + width + k·frequen
 inactive; windows without data store nothing. Previews: windows [P + k·frequency, P + k·frequency + width]
 (start exclusive, as runs) while the window end ≤ preview_end. Several iopaths: one score per iopath, the
 status the worst of them; an iopath without data in a window that others have gets a string score.
-Logs are read through ``db.log_values`` only.
+Logs are read through ``db.log_values`` only; the math and the result objects are ``drift.v2``'s.
 """
 
 from __future__ import annotations
@@ -20,23 +20,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import assay_v2_calc as calc
+from ..drift import v2
 from . import assay_v2_store as st
 from . import db
 from .assay_v2_models import UNITS, parse_time
 
 MAX_WINDOWS = 10_000  # per preview call, per scheduler pass of one assay
-_RANK = {"Ok": 0, "Warning": 1, "Alert": 2}
-
-
-def server_time(ts: Any) -> str | None:
-    """UTC ``Z`` form, fraction trailing zeros dropped (``2025-03-19T16:43:00Z``)."""
-    if ts is None:
-        return None
-    ts = pd.Timestamp(ts)
-    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
-    frac = f"{ts.microsecond:06d}".rstrip("0")
-    return ts.strftime("%Y-%m-%dT%H:%M:%S") + (f".{frac}Z" if frac else "Z")
+server_time = v2.wire.server_time
 
 
 def _us(ts: pd.Timestamp) -> int:
@@ -53,15 +43,14 @@ class Path:
     key: str
     field: str
     index: int | None
-    warning: float | None
-    alert: float | None
+    thresholds: v2.Thresholds
 
 
 @dataclass(frozen=True)
 class Plan:
     """A V2 config as the runner needs it (parsed from the stored / requested wire dicts)."""
 
-    uc: dict
+    summarizer: v2.UnivariateContinuous
     paths: tuple[Path, ...]
     pipeline_id: int
     workspace_id: int
@@ -76,9 +65,9 @@ class Plan:
         t, sched = cfg["targeting"], cfg["scheduling"]
         simple = sched["run_frequency"]["SimpleRunFrequency"]
         paths = tuple(Path(_key(p), p["field"], (p.get("indexes") or [None])[0],
-                           (p.get("thresholds") or {}).get("warning"), (p.get("thresholds") or {}).get("alert"))
+                           v2.Thresholds.from_api(p.get("thresholds")))
                       for p in t["iopath"])
-        return cls(cfg["summarizer"]["UnivariateContinuous"], paths, t["data_origin"]["pipeline_id"],
+        return cls(v2.UnivariateContinuous.from_api(cfg["summarizer"]), paths, t["data_origin"]["pipeline_id"],
                    t["data_origin"]["workspace_id"], t["data_origin"].get("model_id"),
                    pd.Timedelta(seconds=cfg["window"]["width"]["seconds"]),
                    pd.Timedelta(seconds=simple["quantity"] * UNITS[simple["unit"]]), parse_time(sched["first_run"]),
@@ -120,93 +109,78 @@ def read_values(conn: Any, plan: Plan, path: Path, start_ms: int, end_ms: int) -
     return times, vals, f32
 
 
-def baseline_summaries(conn: Any, plan: Plan, baseline: dict, *, keep_range: bool = True) -> dict[str, dict]:
-    """``{<iopath key>: SeriesSummary}`` of a Summary, Static or Vector baseline; ValueError naming the field."""
-    uc = plan.uc
-    if baseline.get("Summary") is not None:
-        given = baseline["Summary"]
-        out = {}
-        for p in plan.paths:
-            if p.key not in given:
-                raise ValueError(f"baseline.Summary: no summary for iopath '{p.key}' (has {', '.join(given)})")
-            out[p.key] = {**given[p.key], "name": given[p.key].get("name") or p.key}
-            calc.check_weights(uc, out[p.key])
-        return out
-    out = {}
-    for p in plan.paths:
-        if baseline.get("Vector") is not None:
-            summary = vector_summary(baseline["Vector"], {"UnivariateContinuous": uc}, p.key)
-        else:
-            s, e = (parse_time(x) for x in baseline["Static"])
-            _, vals, f32 = read_values(conn, plan, p, _ms_from(s), _ms_from(e))
-            if vals.size == 0:
-                raise ValueError(f"baseline.Static: no inferences of '{p.key}' between {baseline['Static'][0]} and "
-                                 f"{baseline['Static'][1]}")
-            summary = calc.summarize(vals, f32, uc, name=p.key, start=baseline["Static"][0] if keep_range else None,
-                                     end=baseline["Static"][1] if keep_range else None)
-        calc.check_weights(uc, summary)
-        out[p.key] = summary
-    return out
+def _check_weights(summarizer: v2.UnivariateContinuous, summary: dict) -> None:
+    weights = summarizer.bin_weights
+    if weights is not None and len(weights) != len(summary["aggregated_values"]):
+        raise ValueError(f"summarizer.UnivariateContinuous.bin_weights: {len(weights)} values but the baseline has "
+                         f"{len(summary['aggregated_values'])} bins")
 
 
 def _floats(values: list) -> np.ndarray:
     return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
 
 
-def vector_summary(values: list, summarizer: dict, name: str) -> dict:
+def vector_summary(values: list, summarizer: v2.UnivariateContinuous, name: str) -> dict:
     """The SeriesSummary of a Vector baseline (``null`` = NaN); ValueError when it cannot be binned."""
-    return calc.summarize(_floats(values), False, summarizer["UnivariateContinuous"], name=name, start=None, end=None)
+    return v2.summarize(_floats(values), summarizer.bin_mode, summarizer.aggregation, name=name,
+                        float32=False).to_api()
+
+
+def baseline_summaries(conn: Any, plan: Plan, baseline: dict, *, keep_range: bool = True) -> dict[str, dict]:
+    """``{<iopath key>: SeriesSummary}`` of a Summary, Static or Vector baseline; ValueError naming the field."""
+    out = {}
+    for p in plan.paths:
+        if baseline.get("Summary") is not None:
+            given = baseline["Summary"]
+            if p.key not in given:
+                raise ValueError(f"baseline.Summary: no summary for iopath '{p.key}' (has {', '.join(given)})")
+            summary = {**given[p.key], "name": given[p.key].get("name") or p.key}
+            v2.SeriesSummary.from_api(summary, f"baseline.Summary.{p.key}")
+        elif baseline.get("Vector") is not None:
+            summary = vector_summary(baseline["Vector"], plan.summarizer, p.key)
+        else:
+            s, e = (parse_time(x) for x in baseline["Static"])
+            _, vals, f32 = read_values(conn, plan, p, _ms_from(s), _ms_from(e))
+            if vals.size == 0:
+                raise ValueError(f"baseline.Static: no inferences of '{p.key}' between {baseline['Static'][0]} and "
+                                 f"{baseline['Static'][1]}")
+            summary = v2.summarize(vals, plan.summarizer.bin_mode, plan.summarizer.aggregation, name=p.key,
+                                   start=s if keep_range else None, end=e if keep_range else None,
+                                   float32=f32).to_api()
+            if keep_range:  # the range as the client sent it
+                summary.update(start=baseline["Static"][0], end=baseline["Static"][1])
+        _check_weights(plan.summarizer, summary)
+        out[p.key] = summary
+    return out
 
 
 def score_raw(plan: Plan, baselines: dict[str, dict], values: list) -> dict:
     """``{<iopath key>: ScoreData}`` of one Raw window (the same values for every iopath)."""
     vals = _floats(values)
-    return {p.key: calc.score_windows(baselines[p.key], plan.uc, vals, False, [(0, vals.size)])[0][1]
-            for p in plan.paths}
+    out = {}
+    for p in plan.paths:
+        base = v2.SeriesSummary.from_api(baselines[p.key])
+        out[p.key] = v2.score(base, v2.summarize_window(vals, base, float32=False), plan.summarizer).to_api()
+    return out
 
 
-def status_of(score: Any, path: Path) -> str:
-    if not isinstance(score, dict):
-        return "Ok"
-    s = score["score"]
-    if path.alert is not None and s >= path.alert:
-        return "Alert"
-    if path.warning is not None and s >= path.warning:
-        return "Warning"
-    return "Ok"
-
-
-def score_windows(conn: Any, plan: Plan, baselines: dict[str, dict], ends: list[pd.Timestamp]) -> list[dict | None]:
-    """Per window end: ``{"window_start", "window_end", "scores", "summaries", "status"}``, None when no
-    iopath has data in the window."""
+def score_windows(conn: Any, plan: Plan, baselines: dict[str, dict],
+                  ends: list[pd.Timestamp]) -> list[v2.WindowOutcome]:
+    """The outcomes of the windows ending at ``ends`` that hold data (``drift.v2.combine``: one score per
+    iopath, the worst status; an iopath failing or without data there scores a string)."""
     if not ends:
         return []
-    starts = [e - plan.width for e in ends]
-    per_path = {}
+    end_idx = pd.DatetimeIndex(ends)
+    windows = v2.Windows(end_idx - plan.width, end_idx)
+    scored: dict[str, v2.WindowScoresV2 | str] = {}
     for p in plan.paths:
-        times, vals, f32 = read_values(conn, plan, p, _ms_after(min(starts)), _ms_after(max(ends)))
-        lo = np.searchsorted(times, [_ms_after(s) for s in starts], side="left")
-        hi = np.searchsorted(times, [_ms_after(e) for e in ends], side="left")
-        bounds = list(zip(lo.tolist(), hi.tolist(), strict=True))
-        scored = calc.score_windows(baselines[p.key], plan.uc, vals, f32, bounds)
-        per_path[p.key] = (bounds, scored)
-    out: list[dict | None] = []
-    for i, (s, e) in enumerate(zip(starts, ends, strict=True)):
-        if all(per_path[p.key][0][i][0] == per_path[p.key][0][i][1] for p in plan.paths):
-            out.append(None)
-            continue
-        scores, summaries, status = {}, {}, "Ok"
-        for p in plan.paths:
-            (lo, hi), (summary, score) = per_path[p.key][0][i], per_path[p.key][1][i]
-            if lo == hi:
-                scores[p.key] = f"no inferences of '{p.key}' in the window"
-                continue
-            scores[p.key] = score
-            summaries[p.key] = {**summary, "start": server_time(s), "end": server_time(e)}
-            status = max(status, status_of(score, p), key=_RANK.__getitem__)
-        out.append({"window_start": server_time(s), "window_end": server_time(e), "scores": scores,
-                    "summaries": summaries, "status": status})
-    return out
+        times, vals, f32 = read_values(conn, plan, p, _ms_after(windows.starts[0]), _ms_after(windows.ends[-1]))
+        try:
+            base = v2.SeriesSummary.from_api(baselines[p.key], f"baseline.Summary.{p.key}")
+            scored[p.key] = v2.score_windows(times, vals, base, windows, plan.summarizer, p.thresholds, float32=f32)
+        except ValueError as exc:
+            scored[p.key] = f"{p.key}: {exc}"
+    return v2.combine(scored)
 
 
 def preview_ends(plan: Plan, preview_start: pd.Timestamp, preview_end: pd.Timestamp) -> list[pd.Timestamp]:
@@ -231,13 +205,6 @@ def next_run(assay: dict) -> dict[str, str | None]:
     return {"last_run": last, "next_run": server_time(nxt)}
 
 
-def result_body(assay: dict, plan: Plan, window: dict, ws_name: str | None, stamp: str, elapsed: int) -> dict:
-    first = plan.paths[0]
-    return {"assay_id": assay["id"], "analyzed_at": stamp, "elapsed_millis": elapsed, **window,
-            "updated_at": stamp, "workspace_id": plan.workspace_id, "workspace_name": ws_name,
-            "pipeline_id": plan.pipeline_id, "warning_threshold": first.warning, "alert_threshold": first.alert}
-
-
 def run_assay(conn: Any, assay: dict, now: pd.Timestamp, writer: Callable[[], Any]) -> int:
     """Run the due windows of one stored V2 assay and store the results; returns results added."""
     if not assay["active"]:
@@ -247,14 +214,20 @@ def run_assay(conn: Any, assay: dict, now: pd.Timestamp, writer: Callable[[], An
     if len(due) == 0:
         return 0
     t0 = time.perf_counter()
-    baselines = assay["config"]["baseline"]["Summary"]
-    windows = score_windows(conn, plan, baselines, [plan.run_time(k) for k in due])
+    index = {plan.run_time(k).value: k for k in due}
+    outcomes = score_windows(conn, plan, assay["config"]["baseline"]["Summary"], [plan.run_time(k) for k in due])
     elapsed = int((time.perf_counter() - t0) * 1000)
-    stamp, ws_name = server_time(now), workspace_name(conn, plan.workspace_id)
-    rows = [(k, _us(plan.run_time(k)), result_body(assay, plan, w, ws_name, stamp, elapsed))
-            for k, w in zip(due, windows, strict=True) if w is not None]
+    ws_name = workspace_name(conn, plan.workspace_id) or ""
+    rows = []
+    for o in outcomes:
+        body = o.result(assay_id=assay["id"], pipeline_id=plan.pipeline_id, workspace_id=plan.workspace_id,
+                        workspace_name=ws_name, thresholds=plan.paths[0].thresholds, analyzed_at=now,
+                        elapsed_millis=elapsed).to_api()
+        del body["id"], body["created_at"]
+        end = pd.Timestamp(o.end)
+        rows.append((index[end.value], _us(end), body))
     with writer() as w:
-        added = st.insert_results(w, assay["id"], rows, stamp)
+        added = st.insert_results(w, assay["id"], rows, server_time(now))
         st.set_next_run_index(w, assay["id"], due[-1] + 1)
     return added
 

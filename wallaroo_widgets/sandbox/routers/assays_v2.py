@@ -16,6 +16,7 @@ import pandas as pd
 from fastapi import Depends, Request
 from pydantic import Field, StrictBool
 
+from ...drift import v2
 from .. import assay_v2_run as run
 from .. import assay_v2_store as st
 from ..assay_v2_models import (
@@ -239,8 +240,8 @@ def preview_baseline_binning(request: Request, body: BinningBody,
         if body.baseline.Vector is None:
             raise ApiError(400, "missing field 'targeting' (needed unless the baseline is a Vector)")
         try:
-            return {"baseline": run.vector_summary(body.baseline.Vector, summarizer_json(body.summarizer),
-                                                   "baseline")}
+            summ = v2.UnivariateContinuous.from_api(summarizer_json(body.summarizer))
+            return {"baseline": run.vector_summary(body.baseline.Vector, summ, "baseline")}
         except ValueError as exc:
             raise ApiError(400, f"field 'baseline.Vector': {exc}") from None
     with store(request).tx() as conn:
@@ -261,20 +262,15 @@ def preview(request: Request, body: PreviewBody, caller: Caller = Depends(requir
         raise field_error(exc) from None
     with store(request).tx() as conn:
         _check_target(conn, caller, body.targeting)
-        windows = run.score_windows(conn, plan, _baselines(conn, plan, body), ends)
-        ws_name = run.workspace_name(conn, plan.workspace_id)
-    stamp, assay_id = _now(), run.new_id()
+        outcomes = run.score_windows(conn, plan, _baselines(conn, plan, body), ends)
+        ws_name = run.workspace_name(conn, plan.workspace_id) or ""
+    assay_id, now = run.new_id(), pd.Timestamp.now(tz="UTC")
     elapsed = int((time.perf_counter() - t0) * 1000)
     out = []
-    for w in windows:
-        if w is None:
-            continue
-        summaries = {k: {kk: vv for kk, vv in v.items() if kk not in ("name", "aggregation")}
-                     for k, v in w["summaries"].items()}
-        out.append({"analyzed_at": stamp, "assay_id": assay_id, "elapsed_millis": elapsed, "id": 0,
-                    "pipeline_id": plan.pipeline_id, "scores": w["scores"], "summaries": summaries,
-                    "window_start": w["window_start"], "window_end": w["window_end"],
-                    "workspace_id": plan.workspace_id, "workspace_name": ws_name})
+    for o in outcomes:
+        item = o.preview(assay_id=assay_id, pipeline_id=plan.pipeline_id, workspace_id=plan.workspace_id,
+                         workspace_name=ws_name, analyzed_at=now, elapsed_millis=elapsed).to_api()
+        out.append({**item, "window_start": run.server_time(o.start)})  # extra key: the SDK keeps it aside
     return out
 
 
@@ -310,10 +306,10 @@ def score(request: Request, body: ScoreBody, caller: Caller = Depends(require_us
             s, e = (parse_time(x) for x in body.window.Stored)
             if e <= s:
                 raise ApiError(400, "field 'window.Stored': the start must be before the end")
-            w = run.score_windows(conn, plan.with_width(e - s), baselines, [e])[0]
-            if w is None:
-                return {p.key: f"no inferences of '{p.key}' in the window" for p in plan.paths}
-            return w["scores"]
+            found = run.score_windows(conn, plan.with_width(e - s), baselines, [e])
+            if not found:
+                return {p.key: f"no data for {p.key} in this window" for p in plan.paths}
+            return {k: v if isinstance(v, str) else v.to_api() for k, v in found[0].scores.items()}
     return run.score_raw(plan, baselines, body.window.Raw)
 
 
