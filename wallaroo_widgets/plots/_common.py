@@ -98,6 +98,8 @@ def bin_ranges(summary: dict[str, Any], precise: bool = False) -> list[str]:
     Compact (``fmt``, ≥ 3 digits) or ``precise`` (≥ 6 digits, no suffix, for hover text); either way with
     as many digits as it takes for neighbouring distinct edges to print differently.
     """
+    if "outlier_bins" in summary and not summary.get("edges"):  # V2 Quantile 1 / mode "None": no edges
+        return [""] * len(summary.get("aggregated_values") or [])
     edges = finite_edges(summary.get("edges") or [])
     formatter = fmt_precise if precise else fmt
     digits = distinct_digits(edges, formatter, 6 if precise else 3)
@@ -123,6 +125,8 @@ def bin_names(summary: dict[str, Any]) -> list[str]:
 def has_outlier_bins(summary: dict[str, Any] | None) -> bool:
     """V1 layout (``left_outlier`` … ``right_outlier``, or no names at all: the engine's layout) vs a V2-native
     summary whose labels (``< 20%``, ``20% - 40%`` …, ``> 80%``) are all regular quantile bins."""
+    if "outlier_bins" in (summary or {}):  # a V2 summary says so itself (plots._v2.flat)
+        return bool(summary["outlier_bins"])  # type: ignore[index]
     names = (summary or {}).get("edge_names") or (summary or {}).get("labels")
     return not names or (names[0] == "left_outlier" and names[-1] == "right_outlier")
 

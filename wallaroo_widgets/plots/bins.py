@@ -7,7 +7,8 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from ..drift import Summarizer, outlier_share, score
+from ..drift import Summarizer, outlier_share, score, v2
+from . import _v2
 from ._common import (
     BASELINE_COLOR,
     OUTLIER_PATTERN,
@@ -82,15 +83,32 @@ def _title(result: dict[str, Any], summ: dict[str, Any] | None, window: dict[str
     return " · ".join(p for p in parts if p)
 
 
-def bins_comparison(baseline: dict[str, Any], window: dict[str, Any], title: str | None = None,
-                    summarizer: Summarizer | dict[str, Any] | None = None) -> go.Figure:
+def _v2_pair(baseline: Any, window: Any, summarizer: Any, iopath: str | None,
+             targeting: v2.Targeting | None) -> tuple[dict[str, Any], dict[str, Any], None]:
+    """(flat result, flat baseline summary, None) of V2 inputs (see ``bins_comparison``)."""
+    summ = summarizer if isinstance(summarizer, v2.UnivariateContinuous) else None
+    res = _v2.result(window, baseline, iopath, summ, targeting)
+    if not res["window_summary"]:
+        raise ValueError(f"the V2 result has no summary for {iopath or 'its first iopath'} (a failed iopath)")
+    return res, res.get("baseline_summary") or res["window_summary"], None
+
+
+def bins_comparison(baseline: Any, window: Any, title: str | None = None,
+                    summarizer: Summarizer | dict[str, Any] | v2.UnivariateContinuous | None = None, *,
+                    iopath: str | None = None, targeting: v2.Targeting | None = None) -> go.Figure:
     """Grouped bars of baseline and window aggregated values per bin.
 
     ``window`` is an AssayResult (local or server) or a window Summary. Ticks show the edge name and the
     bin's range (outlier bins marked ⚠ and hatched); window bars carry the per-bin score; the title gives
     metric, score, bin#, status and window start. A bare window Summary has no scores: pass ``summarizer``
     to score it against the baseline here (a result keeps its own, server-computed, scores).
+
+    V2: ``window`` a result, preview or V2 summary (typed or JSON), ``baseline`` its baseline summary or the
+    ``AssayV2``; ``iopath`` picks the series (default: the first), bins carry the V2 labels, the status comes
+    from the iopath's thresholds (``targeting``), a ``v2.UnivariateContinuous`` names the metric.
     """
+    if _v2.is_v2(window) or _v2.is_v2(baseline):
+        window, baseline, summarizer = _v2_pair(baseline, window, summarizer, iopath, targeting)
     base = summary_of(baseline, "baseline")
     win = summary_of(window, "window")
     result = window if "window_summary" in window else {}
@@ -100,7 +118,8 @@ def bins_comparison(baseline: dict[str, Any], window: dict[str, Any], title: str
     ticks, ranges = _ticks(base)
     if win is base:  # nothing to compare yet: the baseline alone
         fig = go.Figure([_bar(base, "Baseline", BASELINE_COLOR, ticks, ranges)])
-        fig.update_layout(title=title or f"Baseline ({len(ticks) - 2} bins, {base.get('aggregation', '')})",
+        count = len(ticks) - 2 if "outlier_bins" not in base else len(ticks)  # V2: every bin counts
+        fig.update_layout(title=title or f"Baseline ({count} bins, {base.get('aggregation', '')})",
                           yaxis_title=base.get("aggregation") or "", xaxis=_xaxis(ticks))
         return fig
     scores = result.get("scores") or []
@@ -127,13 +146,18 @@ def _edges_figure(base: dict[str, Any], win: dict[str, Any], title: str) -> go.F
     return fig
 
 
-def bin_contributions(result: dict[str, Any], title: str | None = None) -> go.Figure:
+def bin_contributions(result: Any, title: str | None = None, *, baseline: Any = None, iopath: str | None = None,
+                      summarizer: v2.UnivariateContinuous | None = None,
+                      targeting: v2.Targeting | None = None) -> go.Figure:
     """Each bin's share of the score (%), outlier bins hatched; title gives the outlier bins' share.
 
     PSI / SumDiff / Cumulative: shares of the summed per-bin scores. MaxDiff: the score is the ``bin_index``
     bin's difference alone, so that bin carries 100 % (the title says so). Edges: the entries are edge
-    positions, not bins: no outlier bins.
+    positions, not bins: no outlier bins. V2 results and previews (typed or JSON) take ``iopath`` (default: the
+    first), optionally the ``baseline`` summary / ``AssayV2`` and the ``summarizer`` (metric, MaxDiff note).
     """
+    if _v2.is_v2(result):
+        result = _v2.result(result, baseline, iopath, summarizer, targeting)
     win = summary_of(result, "result")
     scores = result.get("scores") or []
     summ = result.get("summarizer") or {}
@@ -167,10 +191,15 @@ def bin_contributions(result: dict[str, Any], title: str | None = None) -> go.Fi
     return fig
 
 
-def compare_windows(first: dict[str, Any], second: dict[str, Any], labels: tuple[str, str] = ("A", "B"),
-                    summarizer: dict[str, Any] | Summarizer | None = None, title: str | None = None) -> go.Figure:
+def compare_windows(first: Any, second: Any, labels: tuple[str, str] = ("A", "B"),
+                    summarizer: dict[str, Any] | Summarizer | v2.UnivariateContinuous | None = None,
+                    title: str | None = None, *, iopath: str | None = None) -> go.Figure:
     """Two windows (results or summaries; pass a baseline Summary as ``first`` for window vs baseline),
-    grouped per bin, scored against each other with the summarizer (from a result when not given)."""
+    grouped per bin, scored against each other with the summarizer (from a result when not given).
+    V2 results, previews and summaries (``iopath`` picks the series) are scored with a
+    ``v2.UnivariateContinuous`` summarizer when one is given."""
+    if _v2.is_v2(first) or _v2.is_v2(second):
+        return _compare_v2(first, second, labels, summarizer, title, iopath)
     a, b = summary_of(first, labels[0]), summary_of(second, labels[1])
     summ = summarizer or first.get("summarizer") or second.get("summarizer")
     # both windows are binned with the baseline's edges: name the bins as bins_comparison does (q_20 ...)
@@ -182,6 +211,25 @@ def compare_windows(first: dict[str, Any], second: dict[str, Any], labels: tuple
         out = score(a, b, s)
         text = [f"{v:.4f}" for v in out["scores"]]
         head = head or f"{labels[1]} vs {labels[0]}: {s.metric}={out['score']:.3f}"
+    fig = go.Figure([_bar(a, labels[0], BASELINE_COLOR, ticks, ranges),
+                     _bar(b, labels[1], WINDOW_COLOR, ticks, ranges, text)])
+    fig.update_layout(barmode="group", title=head or f"{labels[1]} vs {labels[0]}", xaxis=_xaxis(ticks),
+                      yaxis_title=a.get("aggregation") or "", legend=TOP_LEGEND)
+    return fig
+
+
+def _compare_v2(first: Any, second: Any, labels: tuple[str, str], summarizer: Any, title: str | None,
+                iopath: str | None) -> go.Figure:
+    sa, sb = _v2.summary(first, iopath), _v2.summary(second, iopath)
+    if sa is None or sb is None:
+        raise ValueError(f"no V2 summary for {iopath or 'the first iopath'} in both windows")
+    a, b = _v2.flat(sa), _v2.flat(sb)
+    ticks, ranges = _ticks(a)
+    head, text = title, None
+    if isinstance(summarizer, v2.UnivariateContinuous) and len(sa.aggregated_values) == len(sb.aggregated_values):
+        out = v2.score(sa, sb, summarizer)
+        text = [f"{v:.4f}" for v in out.scores]
+        head = head or f"{labels[1]} vs {labels[0]}: {summarizer.metric}={out.score:.3f}"
     fig = go.Figure([_bar(a, labels[0], BASELINE_COLOR, ticks, ranges),
                      _bar(b, labels[1], WINDOW_COLOR, ticks, ranges, text)])
     fig.update_layout(barmode="group", title=head or f"{labels[1]} vs {labels[0]}", xaxis=_xaxis(ticks),

@@ -9,15 +9,16 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..drift.edges import finite_edges
+from . import _v2
 from ._common import BASELINE_COLOR, WINDOW_COLOR, as_float, bin_names, summary_of
 
 STATS = ("count", "min", "max", "mean", "median", "std")
 
 
-def stats_frame(baseline: dict[str, Any], window: dict[str, Any]) -> pd.DataFrame:
+def stats_frame(baseline: Any, window: Any, iopath: str | None = None) -> pd.DataFrame:
     """Rows count/min/max/mean/median/std; columns Baseline, Window, diff (= W − B), pct_diff (= diff/B·100,
-    NaN when the baseline value is 0)."""
-    b, w = summary_of(baseline, "baseline"), summary_of(window, "window")
+    NaN when the baseline value is 0). V2 summaries, results, previews and assays (``iopath``: default first)."""
+    b, w = (_flat(baseline, iopath, "baseline"), _flat(window, iopath, "window"))
     df = pd.DataFrame({"Baseline": [float(b.get(k, np.nan)) for k in STATS],
                        "Window": [float(w.get(k, np.nan)) for k in STATS]}, index=list(STATS))
     df["diff"] = df["Window"] - df["Baseline"]
@@ -36,9 +37,18 @@ def format_stat(x: float) -> str:
     return f"{x:,.2f}" if abs(x) >= 1000 else f"{x:.6g}"
 
 
-def stats_comparison(baseline: dict[str, Any], window: dict[str, Any], title: str = "Basic stats") -> go.Figure:
+def _flat(item: Any, iopath: str | None, name: str) -> dict[str, Any]:
+    if _v2.is_v2(item):
+        s = _v2.summary(item, iopath)
+        if s is None:
+            raise ValueError(f"{name} has no V2 summary for {iopath or 'its first iopath'}")
+        return _v2.flat(s)
+    return summary_of(item, name)
+
+
+def stats_comparison(baseline: Any, window: Any, title: str = "Basic stats", iopath: str | None = None) -> go.Figure:
     """A table figure of ``stats_frame`` (pct_diff with a % sign)."""
-    df = stats_frame(baseline, window)
+    df = stats_frame(baseline, window, iopath)
     cells = [list(df.index), *[[format_stat(v) for v in df[c]] for c in ("Baseline", "Window", "diff")],
              [("n/a" if not np.isfinite(v) else f"{v:+.2f}%") for v in df["pct_diff"]]]
     fig = go.Figure([go.Table(header={"values": ["", "Baseline", "Window", "diff", "pct_diff"],

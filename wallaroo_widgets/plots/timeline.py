@@ -8,8 +8,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..drift import v2
 from ..drift.validate import as_number
 from ..drift.windows import common_interval, missing_after, times_to_ns
+from . import _v2
 from ._common import STATUS_COLORS, TOP_LEGEND, as_float, fmt_span
 
 STATUS_ORDER = ("Ok", "Warning", "Alert", "NoData")
@@ -100,7 +102,8 @@ def _threshold_labels(warn: float | None, alert: float | None, top: float) -> li
 
 
 def score_timeline(results: Any, warning_threshold: float | None = None, alert_threshold: float | None = None,
-                   title: str = "Model Insights Score") -> go.Figure:
+                   title: str | None = None, *, iopath: str | None = None,
+                   targeting: v2.Targeting | None = None) -> go.Figure:
     """Scores over window starts (local or server results, or drift.WindowScores).
 
     Traces, always in this order: a grey connecting line, then one marker trace per status Ok (green),
@@ -111,8 +114,17 @@ def score_timeline(results: Any, warning_threshold: float | None = None, alert_t
     (None) where windows are missing: a window without a score, or a spacing of window starts beyond the
     most common one (servers omit empty windows). Thresholds default to the results' own; the warning band
     (orange) spans [warning, alert), the alert band (red) everything ≥ alert.
+
+    V2 results, previews (typed or JSON) or a ``WindowScoresV2``: one iopath (``iopath``, default the first),
+    its thresholds from ``targeting`` (else the results' copies) and statuses recomputed from them, as the
+    SDK's charts do; a failed iopath (string score) is drawn as NoData. Title "Assays V2 Score · <iopath>".
     """
-    rows = _rows(results)
+    if _v2.is_v2_list(results):
+        rows, key = _v2.timeline_rows(results, iopath, targeting)
+        title = title or f"Assays V2 Score · {key}"
+    else:
+        rows = _rows(results)
+    title = title or "Model Insights Score"
     warn = _threshold(warning_threshold, rows, "warning_threshold")
     alert = _threshold(alert_threshold, rows, "alert_threshold")
     scatter = go.Scattergl if len(rows) > WEBGL_ABOVE else go.Scatter
