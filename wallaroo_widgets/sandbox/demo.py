@@ -5,7 +5,7 @@ millisecond offsets) with a drift episode in the middle: for several days larger
 ``out.variable`` shifts up, like Wallaroo's canned assay tutorial. The RNG values never depend on the
 date; ``demo_records(end=...)`` only anchors the offsets so the month ends a little before ``end``.
 ``seed(store)`` puts users, workspaces, the model, a deployed pipeline, the logs and an active assay with
-computed results into a sandbox store.
+computed results, and the same assay as Assays V2 (``seed_v2``) with its results, into a sandbox store.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ MODEL_NAME = "housepricemodel"
 PIPELINE_NAME = "housepricepipe"
 WORKSPACE_NAME = "housepricesaga"
 ASSAY_NAME = "house price drift"
+ASSAY_V2_NAME = "house price drift v2"
 # Fixed ids so that records are byte-identical between runs.
 PIPELINE_VERSION = str(uuid.UUID(int=DEMO_SEED, version=4))
 PARTITION = "engine-demo-7f9c4d8b6-h2x9q"
@@ -154,6 +155,40 @@ def assay_config(pipeline_id: int, workspace_id: int, start: dt.datetime) -> dic
             "warning_threshold": 0.1, "alert_threshold": 0.25, "run_until": None, "workspace_id": workspace_id}
 
 
+def assay_v2_body(pipeline_id: int, workspace_id: int, start: dt.datetime) -> dict:
+    """The demo V2 assay (schedule body): as the V1 one, baseline = the month's first day (Static), daily
+    windows from the second day, Quantile 5 PSI, warning 0.1 / alert 0.25 on ``out.variable.0``."""
+    day = dt.timedelta(days=1)
+    return {"name": ASSAY_V2_NAME, "baseline": {"Static": [start.isoformat(), (start + day).isoformat()]},
+            "scheduling": {"first_run": (start + day).isoformat(),
+                           "run_frequency": {"SimpleRunFrequency": {"quantity": 1, "unit": "Day"}}, "end": None},
+            "summarizer": {"UnivariateContinuous": {"aggregation": "Density", "bin_mode": {"Quantile": 5},
+                                                    "metric": "PSI", "bin_weights": None}},
+            "targeting": {"data_origin": {"pipeline_id": pipeline_id, "pipeline_name": PIPELINE_NAME,
+                                          "workspace_id": workspace_id, "workspace_name": WORKSPACE_NAME,
+                                          "locations": None, "model_id": None},
+                          "iopath": [{"field": "out.variable", "indexes": [0],
+                                      "thresholds": {"warning": 0.1, "alert": 0.25}}]},
+            "window": {"width": {"seconds": 86400}}}
+
+
+def seed_v2(store, target: dict, start: dt.datetime, now: dt.datetime, run_assays: bool = True) -> tuple[str, int]:
+    """Create the demo V2 assay and (``run_assays``) store its month of daily results -> (id, results)."""
+    import pandas as pd
+
+    from . import assay_v2_run, assay_v2_store
+    from .routers.assays_v2 import ScheduleBody, create
+
+    body = ScheduleBody.model_validate(assay_v2_body(target["pipeline_id"], target["workspace_id"], start))
+    aid = create(store, body, assay_v2_run.server_time(now))
+    if not run_assays:
+        return aid, 0
+    with store.tx() as conn:
+        assay = assay_v2_store.get_assay(conn, aid)
+        added = assay_v2_run.run_assay(conn, assay, pd.Timestamp(now), lambda: store.tx(write=True))
+    return aid, added
+
+
 def seed(store, now: dt.datetime | None = None, run_assays: bool = True) -> dict:
     """Seed demo users, workspaces, a deployed ``housepricepipe`` with a month of logs and an active assay.
 
@@ -204,6 +239,7 @@ def seed(store, now: dt.datetime | None = None, run_assays: bool = True) -> dict
             assay = assay_store.get_assay(conn, aid)
             assay["workspace_name"] = WORKSPACE_NAME
             added = run_assay(conn, assay, stamp, assay_env.log_source(conn, target["workspace_id"]))
+    v2_id, v2_added = seed_v2(store, target, start, now, run_assays)
     return {"seeded": True, "users": list(users), "workspace_id": target["workspace_id"],
             "pipeline_id": target["pipeline_id"], "ccfraud_workspace_id": fraud["workspace_id"], "logs": n,
-            "assay_id": aid, "results": added}
+            "assay_id": aid, "results": added, "assay_v2_id": v2_id, "results_v2": v2_added}

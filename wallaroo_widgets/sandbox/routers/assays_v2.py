@@ -274,24 +274,33 @@ def preview(request: Request, body: PreviewBody, caller: Caller = Depends(requir
     return out
 
 
-@router.post("/schedule", summary="Create a V2 assay; answers its id as a bare JSON string")
-def schedule(request: Request, body: ScheduleBody, caller: Caller = Depends(require_user)) -> str:  # noqa: B008
+def create(db_store: Any, body: ScheduleBody, now: str, caller: Caller | None = None) -> str:
+    """Store a V2 assay (a Static/Vector baseline summarised once, as ``{"Summary": …}``) -> its id.
+
+    ``caller`` None: no access check (the demo seed). ApiError on a bad config or a taken name."""
     name = body.name.strip()
     if not name:
         raise ApiError(400, "field 'name': must not be blank")
     plan = _plan(body)
     if plan.end is not None and plan.end < plan.run_time(0):
         raise ApiError(400, "field 'scheduling.end': before the first run (first_run + window width)")
-    assay_id, now = run.new_id(), _now()
-    with store(request).tx() as conn:
-        _check_target(conn, caller, body.targeting)
+    with db_store.tx() as conn:
+        if caller is not None:
+            _check_target(conn, caller, body.targeting)
         config = config_json(body, _baselines(conn, plan, body))
-    with store(request).tx(write=True) as conn:
+    assay_id = run.new_id()
+    with db_store.tx(write=True) as conn:
         try:
             st.insert_assay(conn, assay_id=assay_id, name=name, workspace_id=plan.workspace_id,
                             pipeline_id=plan.pipeline_id, active=True, config=config, now=now)
         except ValueError as exc:
             raise ApiError(409, str(exc)) from None
+    return assay_id
+
+
+@router.post("/schedule", summary="Create a V2 assay; answers its id as a bare JSON string")
+def schedule(request: Request, body: ScheduleBody, caller: Caller = Depends(require_user)) -> str:  # noqa: B008
+    assay_id = create(store(request), body, _now(), caller)
     _wake(request)
     return assay_id
 
