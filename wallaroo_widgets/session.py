@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import collections
 import datetime as _dt
-import ipaddress
 import json
 import logging
 import os
@@ -37,6 +36,7 @@ from .errors import (
     UnexpectedResponse,
     from_response,
 )
+from .netutil import is_loopback
 from .retry import RETRY_STATUSES, backoff_delay, is_connection_error, is_read_timeout
 from .secrets import scrub
 
@@ -66,16 +66,6 @@ def normalize_url(url: str) -> str:
             url = url[: -len(suffix)]
     return url
 
-
-def is_loopback(host: str) -> bool:
-    """``localhost`` or a loopback IP (127.0.0.0/8, ::1)."""
-    host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class Session:

@@ -18,6 +18,7 @@ from .bodies import BodyLimit
 from .config import DEFAULT_ADMIN_PASSWORD, SandboxConfig
 from .deps import require_user
 from .errors import install_handlers
+from .openapi import install as install_openapi
 from .routers import (
     assays_v2,
     auth,
@@ -150,6 +151,7 @@ def create_app(config: SandboxConfig) -> FastAPI:
     app.state.models = engine.ModelCache()
     app.state.assay_scheduler = None
     install_handlers(app)
+    install_openapi(app)
     if static is not None:
         _docs(app, static)
     for module in (auth, keycloak_admin, users, workspaces, models, pipelines, inference, features, assays_v2):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..netutil import is_loopback
 
 DEFAULT_ADMIN_EMAIL = "admin@wallaroo.local"
 DEFAULT_ADMIN_PASSWORD = "admin"
@@ -32,17 +33,6 @@ def parse_demo_now(value: str | dt.datetime | None) -> dt.datetime | None:
         value = value.replace(tzinfo=dt.timezone.utc)
     return value.astimezone(dt.timezone.utc)
 
-
-def is_loopback(host: str) -> bool:
-    """Whether binding ``host`` listens on loopback only: ``localhost``, 127.0.0.0/8 or ``::1`` (``[::1]``).
-    An empty host binds every interface, so it is not loopback."""
-    host = host.strip().strip("[]").lower()
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @dataclass

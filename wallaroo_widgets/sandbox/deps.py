@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from typing import Any
 
-from fastapi import Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from . import db
 from .errors import ApiError
@@ -23,9 +23,10 @@ class Caller:
     is_admin: bool
     service: bool = False
 
-    def __getitem__(self, key: str) -> Any:  # assay_env accepts user["id"] too
-        return getattr(self, key)
 
+#: documents the bearer token in the OpenAPI document; the checks are ``authenticate``'s (401 {"msg","code"})
+BEARER = HTTPBearer(auto_error=False, scheme_name="bearer",
+                    description="Access token from /auth/realms/master/protocol/openid-connect/token")
 
 def bearer(request: Request) -> str:
     header = request.headers.get("authorization") or ""
@@ -53,16 +54,23 @@ def authenticate(request: Request) -> Caller:
     return caller
 
 
-def require_user(request: Request) -> Caller:
-    """Dependency of every MLOps route: a user token (client_credentials tokens may only infer)."""
+def authenticated(request: Request,
+                  _token: HTTPAuthorizationCredentials | None = Security(BEARER)) -> Caller:  # noqa: B008
+    """Dependency form of ``authenticate`` (any token, service tokens included: inference)."""
+    return authenticate(request)
+
+
+def require_user(request: Request,
+                 _token: HTTPAuthorizationCredentials | None = Security(BEARER)) -> Caller:  # noqa: B008
+    """The one caller dependency of every MLOps route: a user token (client_credentials tokens may only infer)."""
     caller = authenticate(request)
     if caller.service:
         raise ApiError(403, "client_credentials tokens may only call pipeline inference")
     return caller
 
 
-def require_admin(request: Request) -> Caller:
-    caller = require_user(request)
+def require_admin(caller: Caller = Depends(require_user)) -> Caller:  # noqa: B008
+    """``require_user``, for administrators only (403 for others)."""
     if not caller.is_admin:
         raise ApiError(403, "only administrators can manage users")
     return caller

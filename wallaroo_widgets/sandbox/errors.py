@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("wallaroo_widgets.sandbox")
@@ -21,12 +22,28 @@ class ApiError(Exception):
         self.status, self.msg = status, msg
 
 
-def bad_request(msg: str) -> ApiError:
-    return ApiError(400, msg)
+class ErrorBody(BaseModel):
+    """Every sandbox error answer (``code`` repeats the HTTP status)."""
+
+    msg: str = Field(description="what was wrong; names the field for a bad body", examples=["missing field 'id'"])
+    code: int = Field(description="the HTTP status", examples=[400])
 
 
-def not_found(msg: str) -> ApiError:
-    return ApiError(404, msg)
+#: what each error status means, as the OpenAPI document describes it
+ERROR_MEANINGS = {
+    400: "Bad request: malformed JSON, a missing or invalid field (named in msg), or a rule the values break",
+    401: "Missing, malformed or expired bearer token, or a deactivated user",
+    403: "The token may not do this (client_credentials tokens only infer; some calls are for admins or owners)",
+    404: "Not found, or not visible to the caller (unknown and foreign resources look alike)",
+    409: "Conflict with the current state",
+    413: "Request body larger than the server's limit",
+    503: "The deployment is not ready (still Starting, or in Error)",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` of a route or router: each status answered with an ``ErrorBody``."""
+    return {s: {"model": ErrorBody, "description": ERROR_MEANINGS[s]} for s in statuses}
 
 
 def error_response(status: int, msg: str) -> JSONResponse:
@@ -44,6 +61,8 @@ def describe_validation(errors: list[dict[str, Any]]) -> str:
     for e in errors[:5]:
         if e.get("type") == "json_invalid":
             out.append(f"malformed JSON body: {e.get('msg', '')}".strip())
+        elif e.get("type") == "named":  # a validator's message that names its own field ("window.start: ...")
+            out.append(str(e.get("msg")))
         elif e.get("type") == "missing":
             out.append(f"missing field '{_field(e.get('loc', ()))}'")
         else:

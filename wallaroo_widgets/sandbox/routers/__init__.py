@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from ..bodies import JsonRoute
+from ..errors import error_responses
 
 
 def _not_bool(value: Any) -> Any:
@@ -26,6 +27,10 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
-def make_router(**kwargs: Any) -> APIRouter:
-    """An ``APIRouter`` whose JSON bodies are parsed by ``bodies.JsonRequest`` (invalid Unicode -> 400)."""
-    return APIRouter(route_class=JsonRoute, **kwargs)
+def make_router(*, errors: tuple[int, ...] = (), **kwargs: Any) -> APIRouter:
+    """An ``APIRouter`` whose JSON bodies are parsed by ``bodies.JsonRequest`` (invalid Unicode -> 400).
+
+    ``errors``: statuses the router's routes answer besides the ones every route documents (400/413 for a
+    body, 401/403 with a token; see ``sandbox.openapi``), each documented with the ``ErrorBody`` model."""
+    return APIRouter(route_class=JsonRoute, responses={**error_responses(*errors), **kwargs.pop("responses", {})},
+                     **kwargs)

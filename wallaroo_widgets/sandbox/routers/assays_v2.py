@@ -38,7 +38,7 @@ from ..deps import Caller, member_type, require_user, store, visible_pipeline
 from ..errors import ApiError
 from . import Body, Id, make_router
 
-router = make_router(prefix="/v2/api/assays", tags=["assays v2"])
+router = make_router(errors=(404,), prefix="/v2/api/assays", tags=["assays v2"])
 
 
 class GetBody(Body):

@@ -8,14 +8,42 @@ import secrets
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from .. import db
+from ..errors import ERROR_MEANINGS, ErrorBody
 from ..tokens import CLIENT_ID, SDK_CLIENT_ID, TokenError
 from . import make_router
 
 REALM = "/auth/realms/master"
 router = make_router(prefix=f"{REALM}/protocol/openid-connect", tags=["auth"])
+
+
+class OAuthError(BaseModel):
+    """Keycloak's error answer of the token endpoint (not the MLOps ``{"msg","code"}``)."""
+
+    error: str
+    error_description: str
+
+
+_FORM = {"requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": {
+    "type": "object", "required": ["grant_type"],
+    "properties": {
+        "grant_type": {"type": "string", "enum": ["password", "refresh_token", "client_credentials"]},
+        "client_id": {"type": "string", "description": "sdk-client, or api-client with its secret "
+                      "(or HTTP Basic auth api-client:<secret>)"},
+        "client_secret": {"type": "string"},
+        "username": {"type": "string", "description": "password grant: the user's email"},
+        "password": {"type": "string"},
+        "refresh_token": {"type": "string"}},
+    "example": {"grant_type": "password", "client_id": "sdk-client", "username": "admin@wallaroo.local",
+                "password": "admin"}}}}}}
+_TOKEN_ERRORS = {400: {"model": OAuthError, "description": "invalid_request, invalid_grant (disabled account, bad "
+                       "refresh token) or unsupported_grant_type"},
+                 401: {"model": OAuthError, "description": "unknown client, bad client secret or bad user "
+                       "credentials"},
+                 413: {"model": ErrorBody, "description": ERROR_MEANINGS[413]}}
 
 
 def oauth_error(status: int, error: str, description: str) -> JSONResponse:
@@ -34,7 +62,8 @@ def _client(request: Request, form: dict) -> tuple[str | None, str | None]:
     return form.get("client_id"), form.get("client_secret")
 
 
-@router.post("/token", summary="Keycloak token endpoint (form-encoded)")
+@router.post("/token", summary="Keycloak token endpoint (form-encoded)", openapi_extra=_FORM,
+             responses=_TOKEN_ERRORS)
 async def token(request: Request) -> JSONResponse:
     try:
         form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}

@@ -15,7 +15,7 @@ from ..logs import dumps_finite
 from . import make_router
 from .pipelines import find_deployment
 
-router = make_router(prefix="/v1/api/pipelines/infer", tags=["inference"])
+router = make_router(errors=(401, 404, 503), prefix="/v1/api/pipelines/infer", tags=["inference"])
 ARROW = "application/vnd.apache.arrow.file"
 _BODY = {"requestBody": {"required": True, "content": {
     "application/json; format=pandas-records": {"schema": {"type": "array", "items": {"type": "object"}},

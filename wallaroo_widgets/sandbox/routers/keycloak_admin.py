@@ -10,7 +10,7 @@ from ..errors import ApiError
 from . import Body, make_router
 from .users import representation
 
-router = make_router(prefix="/auth/admin/realms/master", tags=["keycloak admin"])
+router = make_router(errors=(404,), prefix="/auth/admin/realms/master", tags=["keycloak admin"])
 
 
 class UserUpdate(Body):

@@ -17,7 +17,7 @@ from ..deps import Caller, model, model_version, require_user, store, version_it
 from ..errors import ApiError
 from . import Body, Id, make_router
 
-router = make_router(prefix="/v1/api/models", tags=["models"])
+router = make_router(errors=(404,), prefix="/v1/api/models", tags=["models"])
 
 _MULTIPART = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["file"], "properties": {

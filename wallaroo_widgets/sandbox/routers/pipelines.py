@@ -15,7 +15,7 @@ from ..deps import Caller, pipeline, require_user, store, visible_pipeline, work
 from ..errors import ApiError
 from . import Body, Id, make_router
 
-router = make_router(prefix="/v1/api", tags=["pipelines"])
+router = make_router(errors=(404,), prefix="/v1/api", tags=["pipelines"])
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
 

@@ -12,7 +12,7 @@ from ..deps import Caller, require_admin, require_user, store
 from ..errors import ApiError
 from . import Body, make_router
 
-router = make_router(prefix="/v1/api/users", tags=["users"])
+router = make_router(errors=(404,), prefix="/v1/api/users", tags=["users"])
 
 
 class QueryBody(Body):

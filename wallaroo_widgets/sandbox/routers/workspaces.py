@@ -10,7 +10,7 @@ from ..deps import Caller, member_type, require_user, store, workspace
 from ..errors import ApiError
 from . import Body, Id, make_router
 
-router = make_router(prefix="/v1/api/workspaces", tags=["workspaces"])
+router = make_router(errors=(404,), prefix="/v1/api/workspaces", tags=["workspaces"])
 
 USER_TYPES = {"OWNER", "COLLABORATOR"}
 

@@ -1,0 +1,26 @@
+"""Network helpers with no package imports: a leaf module every layer may use (client and sandbox alike).
+
+The layering (sandbox imports only ``drift``, api only session/errors/secrets) allows leaf utility modules
+that import nothing of the package; this is one.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is certainly this machine: ``localhost`` (any case, a trailing dot allowed), an IP in
+    127.0.0.0/8, or ``::1`` (also bracketed, ``[::1]``).
+
+    ``*.localhost`` names are not: RFC 6761 asks resolvers to answer them with loopback, but Python resolves
+    through the system resolver, which may send them to DNS. An empty host (bind every interface) and the
+    unspecified addresses ``0.0.0.0`` / ``::`` are not loopback either. Used both to allow plain http with a
+    bearer token (session) and to decide whether a sandbox bind is public (config)."""
+    host = host.strip().strip("[]").lower().removesuffix(".")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
