@@ -9,10 +9,17 @@ STAMP  := $(VENV)/.installed
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# The JupyterLab extension's sources: a change rebuilds it (npm, through the hatch-jupyter-builder hook).
+LABEXT_SRC := labextension/package.json labextension/package-lock.json $(wildcard labextension/src/*.ts \
+              labextension/style/* labextension/schema/*.json)
+
+$(STAMP): pyproject.toml $(LABEXT_SRC)
+	@bash scripts/check_node.sh
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -e '.[sandbox,test]'
+	@# editable install: link share/jupyter/labextensions/wallaroo-widgets to the build output (live rebuilds)
+	$(VENV)/bin/jupyter-builder develop --overwrite . >/dev/null
 	touch $(STAMP)
 
 ## The main job: sandbox with demo data + JupyterLab on notebooks/ (Ctrl-C stops both).

@@ -40,6 +40,18 @@ __all__ = [
 ]
 
 
+def _jupyter_labextension_paths() -> list[dict[str, str]]:
+    """Where JupyterLab finds the prebuilt frontend (``jupyter labextension develop`` and the listing)."""
+    return [{"src": "labextension", "dest": "wallaroo-widgets"}]
+
+
+def _jupyter_server_extension_points() -> list[dict[str, Any]]:
+    """The Jupyter Server extension behind the sidebar (imported only when a Jupyter server loads it)."""
+    from .labserver.app import WallarooLabApp
+
+    return [{"module": "wallaroo_widgets", "app": WallarooLabApp}]
+
+
 def __getattr__(name: str) -> Any:
     """``console`` is imported lazily (it pulls in ipywidgets)."""
     if name == "console":

@@ -1,0 +1,66 @@
+"""``WallarooLabApp``: the Jupyter Server extension behind the JupyterLab sidebar (routes under
+``/wallaroo-widgets/``). Credentials come from this server's config or the ``WALLAROO_*`` environment the
+kernels use; they never reach the browser."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+from jupyter_server.extension.application import ExtensionApp
+from traitlets import Float, Int, Unicode
+
+from .backend import Backend
+
+NAMESPACE = "wallaroo-widgets"
+
+#: traitlet name -> environment variable it defaults to
+ENV_NAMES = {"api_url": "WALLAROO_URL", "token": "WALLAROO_TOKEN", "user": "WALLAROO_USER",
+             "password": "WALLAROO_PASSWORD", "client_secret": "WALLAROO_CLIENT_SECRET",
+             "token_url": "WALLAROO_TOKEN_URL"}
+
+
+class WallarooLabApp(ExtensionApp):
+    """Serves ``/wallaroo-widgets/status``, ``/tree`` and an allowlisted read-only ``/api/<path>`` proxy."""
+
+    name = "wallaroo_widgets"
+    load_other_extensions = True
+
+    api_url = Unicode("", config=True, help="Wallaroo API base URL (default: $WALLAROO_URL). Fixed "
+                      "server-side: the browser never chooses where this server connects.")
+    token = Unicode("", config=True, help="A static bearer token (default: $WALLAROO_TOKEN).")
+    user = Unicode("", config=True, help="Wallaroo user for the password grant (default: $WALLAROO_USER).")
+    password = Unicode("", config=True, help="Password for the password grant (default: $WALLAROO_PASSWORD).")
+    client_secret = Unicode("", config=True,
+                            help="Keycloak api-client secret (default: $WALLAROO_CLIENT_SECRET).")
+    token_url = Unicode("", config=True, help="Keycloak token URL override (default: $WALLAROO_TOKEN_URL).")
+    cache_ttl = Float(10.0, config=True, help="Seconds the status and tree answers are cached.")
+    timeout = Float(20.0, config=True, help="Upstream read timeout in seconds.")
+    workers = Int(2, config=True, help="Threads for upstream calls (the event loop never waits on Wallaroo).")
+
+    def credentials(self) -> dict[str, str]:
+        """``WALLAROO_*``-named credentials: this app's config where set, else the environment."""
+        return {env: (getattr(self, trait) or os.environ.get(env, "")).strip()
+                for trait, env in ENV_NAMES.items()}
+
+    def initialize_settings(self) -> None:
+        backend = Backend(self.credentials(), cache_ttl=self.cache_ttl, timeout=(5.0, self.timeout))
+        self.settings.update({"wallaroo_backend": backend,
+                              "wallaroo_executor": ThreadPoolExecutor(max(1, self.workers),
+                                                                      thread_name_prefix="wallaroo-lab")})
+        where = backend.api_url or "no WALLAROO_URL (sidebar shows 'not configured')"
+        self.log.info("wallaroo_widgets: sidebar server extension for %s (%s)", where,
+                      backend.auth_type or "no credentials")
+
+    def initialize_handlers(self) -> None:
+        from .handlers import route_handlers
+
+        self.handlers.extend(route_handlers(NAMESPACE))
+
+    async def stop_extension(self) -> None:
+        backend = self.settings.get("wallaroo_backend")
+        if backend is not None:
+            backend.close()
+        executor = self.settings.get("wallaroo_executor")
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,178 @@
+"""The sidebar tree built from the MLOps API: workspaces -> pipelines (deployment state), models (versions) and
+assays (V1, and V2 when the instance has ``/v2/api/assays``) with the latest result's status.
+
+The API lists no pipelines by name: a workspace gives pipeline ids, and the names come from the assays that
+target them (V1 ``pipeline_name``, V2 ``targeting.data_origin``). A named pipeline's deployment state comes
+from ``admin/get_pipeline_external_url`` (404 = Undeployed) and ``status/get_deployment``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+from urllib.parse import urlsplit
+
+from dateutil.parser import isoparse
+
+from ..errors import NotFoundError, WallarooError
+from ..session import Session
+
+EPOCH = "1970-01-01T00:00:00+00:00"
+RESULT_STATES = ("Ok", "Warning", "Alert")
+
+
+def build_tree(sess: Session, memo: dict[str, Any]) -> dict[str, Any]:
+    """``{workspaces: [...], v2: bool, fetched_at}``; ``memo`` keeps caches between calls (V2 presence, the
+    latest V1 result per assay run). Workspace-level failures become the workspace's ``error``."""
+    body = sess.post("v1/api/workspaces/list", {}, read=True)
+    items = body.get("workspaces") if isinstance(body, dict) else None
+    if not isinstance(items, list):
+        raise WallarooError("workspaces/list answered without a 'workspaces' list")
+    out = []
+    for ws in sorted((w for w in items if isinstance(w, dict) and not w.get("archived")),
+                     key=lambda w: str(w.get("name", "")).lower()):
+        try:
+            out.append(workspace_node(sess, ws, memo))
+        except WallarooError as exc:
+            out.append({"kind": "workspace", "id": ws.get("id"), "name": ws.get("name"), "pipelines": [],
+                        "models": [], "assays": [], "error": exc.msg})
+    now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    return {"workspaces": out, "v2": bool(memo.get("v2")), "fetched_at": now}
+
+
+def workspace_node(sess: Session, ws: dict[str, Any], memo: dict[str, Any]) -> dict[str, Any]:
+    wid = ws.get("id")
+    assays = v1_assays(sess, wid, memo) + v2_assays(sess, wid, memo)
+    names: dict[Any, str] = {}
+    for a in assays:
+        if a.get("pipeline_id") is not None and a.get("pipeline_name"):
+            names.setdefault(a["pipeline_id"], a["pipeline_name"])
+    pipelines = [pipeline_node(sess, wid, pid, names.get(pid)) for pid in ws.get("pipelines") or []]
+    return {"kind": "workspace", "id": wid, "name": ws.get("name"), "pipelines": pipelines,
+            "models": models(sess, wid), "assays": assays, "error": None}
+
+
+def pipeline_node(sess: Session, workspace_id: Any, pipeline_id: Any, name: str | None) -> dict[str, Any]:
+    """A pipeline with ``status`` Running/Starting/Error/Undeployed (None when its name is unknown)."""
+    node: dict[str, Any] = {"kind": "pipeline", "id": pipeline_id, "name": name, "workspace_id": workspace_id,
+                            "status": None, "deployment": None}
+    if not name:
+        return node
+    try:
+        url = sess.post("v1/api/admin/get_pipeline_external_url",
+                        {"workspace_id": workspace_id, "pipeline_name": name}, read=True)
+    except NotFoundError:
+        node["status"] = "Undeployed"
+        return node
+    deployment = deployment_name(url.get("url") if isinstance(url, dict) else None)
+    if not deployment:
+        return node
+    node["deployment"] = deployment
+    try:
+        st = sess.post("v1/api/status/get_deployment", {"name": deployment}, read=True)
+        node["status"] = st.get("status") if isinstance(st, dict) else None
+    except NotFoundError:
+        node["status"] = "Undeployed"
+    return node
+
+
+def deployment_name(url: str | None) -> str | None:
+    """``<deploy_id>-<id>`` from an inference URL ``…/pipelines/infer/<deploy_id>-<id>[/<pipeline_name>]``."""
+    if not url:
+        return None
+    parts = urlsplit(url).path.rstrip("/").split("/")
+    if "infer" not in parts:
+        return None
+    i = parts.index("infer")
+    return parts[i + 1] if i + 1 < len(parts) and parts[i + 1] else None
+
+
+def models(sess: Session, workspace_id: Any) -> list[dict[str, Any]]:
+    """Models with their versions (newest first), from ``models/list`` (both answer shapes)."""
+    body = sess.post("v1/api/models/list", {"workspace_id": workspace_id}, read=True)
+    out = []
+    for m in (body.get("models") if isinstance(body, dict) else None) or []:
+        if not isinstance(m, dict):
+            continue
+        flat = m.get("model") if isinstance(m.get("model"), dict) else m
+        versions = []
+        for v in m.get("model_versions") or []:
+            mv = v.get("model_version") if isinstance(v, dict) else None
+            if isinstance(mv, dict):
+                info = mv.get("file_info") or {}
+                versions.append({"id": mv.get("id"), "version": info.get("version"), "status": mv.get("status"),
+                                 "deployed": bool(mv.get("deployed")), "created_at": mv.get("created_at")})
+        versions.sort(key=lambda v: str(v.get("created_at") or ""), reverse=True)
+        out.append({"kind": "model", "id": flat.get("id"), "name": flat.get("name"), "versions": versions})
+    return sorted(out, key=lambda m: str(m.get("name") or "").lower())
+
+
+def v1_assays(sess: Session, workspace_id: Any, memo: dict[str, Any]) -> list[dict[str, Any]]:
+    """V1 assays; ``last_status`` = the status of the result with the latest window (re-read only after a run)."""
+    body = sess.post("v1/api/assays/list", {"workspace_id": workspace_id}, read=True)
+    cache = memo.setdefault("v1_latest", {})
+    out = []
+    for a in body if isinstance(body, list) else []:
+        if not isinstance(a, dict):
+            continue
+        key = (sess.url, a.get("last_run"), a.get("status"))
+        if cache.get(a.get("id"), (None,))[0] != key:
+            cache[a.get("id")] = key, latest(sess.post("v1/api/assays/get_assay_results", {
+                "assay_id": a.get("id"), "start": EPOCH, "end": _far_end(), "workspace_id": workspace_id},
+                read=True), "window_start")
+        last = cache[a.get("id")][1]
+        out.append({"kind": "assay", "api": "v1", "id": a.get("id"), "name": a.get("name"),
+                    "active": bool(a.get("active")), "pipeline_id": a.get("pipeline_id"),
+                    "pipeline_name": a.get("pipeline_name"), "last_status": last.get("status"),
+                    "last_window": last.get("window_start"), "workspace_id": workspace_id})
+    return out
+
+
+def v2_assays(sess: Session, workspace_id: Any, memo: dict[str, Any]) -> list[dict[str, Any]]:
+    """V2 assays, or [] when the instance has no ``/v2/api/assays`` (a 404, remembered)."""
+    if memo.get("v2") is False:
+        return []
+    try:
+        body = sess.post("v2/api/assays/get", {"active": "All", "workspace_id": workspace_id}, read=True)
+    except NotFoundError:
+        memo["v2"] = False
+        return []
+    memo["v2"] = True
+    out = []
+    for a in body if isinstance(body, list) else []:
+        if not isinstance(a, dict):
+            continue
+        origin = ((a.get("targeting") or {}).get("data_origin")) or {}
+        try:
+            results = sess.post("v2/api/assays/get_results", {"id": a.get("id"), "workspace_id": workspace_id},
+                                read=True)
+        except NotFoundError:
+            results = []
+        last = latest(results, "window_end")
+        out.append({"kind": "assay", "api": "v2", "id": a.get("id"), "name": a.get("name"),
+                    "active": bool(a.get("active")), "pipeline_id": origin.get("pipeline_id"),
+                    "pipeline_name": origin.get("pipeline_name"), "last_status": last.get("status"),
+                    "last_window": last.get("window_end"), "workspace_id": workspace_id})
+    return out
+
+
+def latest(results: Any, key: str) -> dict[str, Any]:
+    """The result with the greatest ``key`` (ISO time strings compare as times once normalised), or {}."""
+    rows = [r for r in results if isinstance(r, dict)] if isinstance(results, list) else []
+    if not rows:
+        return {}
+    best = max(rows, key=lambda r: _ts(r.get(key)))
+    status = best.get("status")
+    return {"status": status if status in RESULT_STATES else None, key: best.get(key)}
+
+
+def _ts(value: Any) -> float:
+    try:
+        t = isoparse(str(value))
+    except ValueError:
+        return float("-inf")
+    return (t if t.tzinfo else t.replace(tzinfo=_dt.timezone.utc)).timestamp()
+
+
+def _far_end() -> str:
+    return (_dt.datetime.now(_dt.timezone.utc) + _dt.timedelta(days=1)).isoformat()
