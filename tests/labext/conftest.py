@@ -49,9 +49,18 @@ def jp_server_config(wallaroo_config):
             "WallarooLabApp": wallaroo_config}
 
 
+#: the recorder's answers: one empty workspace; no /v2 (404, as an instance without assays V2)
+RECORDER_ANSWERS = {
+    "/v1/api/workspaces/list": {"workspaces": [{"id": 7, "name": "empty-ws", "archived": False, "models": [],
+                                                "pipelines": []}]},
+    "/v1/api/models/list": {"models": []},
+    "/v1/api/assays/list": [],
+}
+
+
 class Recorder:
-    """A fake Wallaroo answering every POST with ``{"workspaces": []}`` plus a ``Set-Cookie``; keeps each
-    request's path and headers."""
+    """A fake Wallaroo answering POSTs from ``RECORDER_ANSWERS`` (404 ``{"msg","code"}`` otherwise) with a
+    ``Set-Cookie``; keeps each request's path and headers."""
 
     def __init__(self) -> None:
         self.requests: list[tuple[str, dict[str, str]]] = []
@@ -62,8 +71,10 @@ class Recorder:
                 length = int(self.headers.get("Content-Length") or 0)
                 self.rfile.read(length)
                 rec.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
-                body = json.dumps({"workspaces": [], "models": []}).encode()
-                self.send_response(200)
+                found = self.path in RECORDER_ANSWERS
+                answer = RECORDER_ANSWERS[self.path] if found else {"msg": "no such endpoint", "code": 404}
+                body = json.dumps(answer).encode()
+                self.send_response(200 if found else 404)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Set-Cookie", "upstream-session=from-wallaroo; Path=/")
                 self.send_header("Content-Length", str(len(body)))

@@ -66,19 +66,17 @@ async def test_tree_has_the_demo(jp_fetch, jp_serverapp, demo):
     assert not [s for s in secrets_of(jp_serverapp, demo) if s in text]
 
 
-async def test_tree_reports_v2_as_the_instance_has_it(jp_fetch):
+async def test_tree_and_proxy_have_the_v2_assay(jp_fetch):
     _, tree = await get_json(jp_fetch, "tree")
-    try:
-        await jp_fetch("wallaroo-widgets", "api", "v2", "api", "assays", "get", method="POST",
-                       body=json.dumps({"active": "All"}))
-        has_v2 = True
-    except tornado.httpclient.HTTPClientError as exc:
-        assert exc.code == 404, exc  # absent: the upstream 404 passes through
-        assert "no such endpoint" in json.loads(exc.response.body)["message"]
-        has_v2 = False
-    assert tree["v2"] is has_v2
-    v2 = [a for w in tree["workspaces"] for a in w["assays"] if a["api"] == "v2"]
-    assert has_v2 or v2 == []
+    assert tree["v2"] is True
+    hp = next(w for w in tree["workspaces"] if w["name"] == "housepricesaga")
+    (v2,) = [a for a in hp["assays"] if a["api"] == "v2"]
+    assert (v2["name"], v2["active"], v2["pipeline_name"], v2["last_status"]) == (
+        "house price drift v2", True, "housepricepipe", "Ok")
+    resp = await jp_fetch("wallaroo-widgets", "api", "v2", "api", "assays", "get_results", method="POST",
+                          body=json.dumps({"id": v2["id"]}))
+    results = json.loads(resp.body)
+    assert len(results) == 29 and {r["assay_id"] for r in results} == {v2["id"]}
 
 
 async def test_proxy_allows_reads(jp_fetch, demo):
@@ -118,7 +116,7 @@ class TestAgainstARecordingUpstream:
                               headers={"Cookie": "_xsrf=abc; jupyter-session=browser-cookie", "X-XSRFToken": "abc",
                                        "X-Browser-Secret": "browser-secret", "Referer": "http://evil.example/",
                                        "Origin": "http://x"})
-        assert json.loads(resp.body) == {"workspaces": [], "models": []}
+        assert [w["name"] for w in json.loads(resp.body)["workspaces"]] == ["empty-ws"]
         assert "upstream-session" not in resp.headers.get("Set-Cookie", "")
         ((path, headers),) = recorder.requests
         assert path == "/v1/api/workspaces/list"
@@ -129,6 +127,17 @@ class TestAgainstARecordingUpstream:
         assert set(headers) <= {"host", "authorization", "content-type", "user-agent", "accept",
                                 "accept-encoding", "connection", "content-length"}, headers
         assert "browser" not in json.dumps(headers) and "abc" not in json.dumps(headers)
+
+    async def test_without_v2_the_tree_has_v1_only_and_remembers_it(self, jp_fetch, recorder):
+        _, tree = await get_json(jp_fetch, "tree")
+        assert tree["v2"] is False
+        assert [(w["name"], w["pipelines"], w["models"], w["assays"]) for w in tree["workspaces"]] == [
+            ("empty-ws", [], [], [])]
+        _, again = await get_json(jp_fetch, "tree", params={"refresh": "1"})
+        assert again["workspaces"] == tree["workspaces"]
+        paths = [p for p, _ in recorder.requests]
+        assert paths.count("/v2/api/assays/get") == 1  # the 404 is remembered: asked once, not per refresh
+        assert paths.count("/v1/api/workspaces/list") == 2
 
     @pytest.mark.parametrize("method,path", [
         ("GET", "status"), ("GET", "tree"), ("POST", "api/v1/api/workspaces/list"), ("POST", "api/v1/api/nope"),
