@@ -8,6 +8,7 @@ gives statuses from the iopath's thresholds. Empty windows get NaN scores and st
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Any
 
 import numpy as np
@@ -36,7 +37,7 @@ class WindowScoresV2:
     score: np.ndarray              # (W,)
     bin_index: np.ndarray | None   # (W,) MaxDiff only, -1 for empty windows
     status: np.ndarray             # (W,) "Ok" | "Warning" | "Alert" | "NoData"
-    stats: list[Statistics]
+    batch: WindowBatch             # the rows: statistics are computed on first use
     baseline: SeriesSummary
     summarizer: UnivariateContinuous
     thresholds: Thresholds
@@ -44,18 +45,30 @@ class WindowScoresV2:
     def __len__(self) -> int:
         return len(self.starts)
 
+    @property
+    def stats(self) -> list[Statistics]:
+        """Every window's statistics (computed once per batch, on first use)."""
+        return self.batch.statistics()
+
+    @functools.cached_property
+    def _py(self) -> tuple[list, list, list, list, list]:
+        """Python lists of the per-window pieces (converted once, not per window)."""
+        return (list(self.starts.to_pydatetime()), list(self.ends.to_pydatetime()), self.aggregated.tolist(),
+                self.scores.tolist(), self.score.tolist())
+
     def summary(self, i: int, name: str | None = None) -> SeriesSummary:
         """Window i's summary (the baseline's bins repeated; start/end the window bounds)."""
-        return SeriesSummary(tuple(self.aggregated[i].tolist()), self.baseline.bins, self.stats[i],
-                             self.summarizer.aggregation, name, self.starts[i].to_pydatetime(),
-                             self.ends[i].to_pydatetime())
+        starts, ends, agg, _, _ = self._py
+        return SeriesSummary(tuple(agg[i]), self.baseline.bins, self.stats[i], self.summarizer.aggregation, name,
+                             starts[i], ends[i])
 
     def score_data(self, i: int) -> ScoreData | None:
         """Window i's ``ScoreData`` (None for an empty window)."""
         if self.count[i] == 0:
             return None
+        _, _, _, scores, total = self._py
         idx = None if self.bin_index is None or not self.scores.shape[1] else int(self.bin_index[i])
-        return ScoreData(float(self.score[i]), tuple(self.scores[i].tolist()), idx)
+        return ScoreData(total[i], tuple(scores[i]), idx)
 
     def frame(self) -> pd.DataFrame:
         """window_start, window_end, count, score, status, bin_index."""
@@ -115,8 +128,8 @@ class WindowBatch(WindowRows):
             status[empty] = NO_DATA
             if idx is not None:
                 idx = np.where(empty, -1, idx)
-        return WindowScoresV2(self.starts, self.ends, self.count, counts, agg, s, total, idx, status,
-                              self.statistics(), baseline, summarizer, th)
+        return WindowScoresV2(self.starts, self.ends, self.count, counts, agg, s, total, idx, status, self,
+                              baseline, summarizer, th)
 
 
 def score_windows(times: Any, values: Any, baseline: SeriesSummary, windows: Windows,

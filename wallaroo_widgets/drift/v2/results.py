@@ -181,8 +181,7 @@ def combine(scored: Mapping[str, WindowScoresV2 | str], include_empty: bool = Fa
             scores[key] = data
             summaries[key] = b.summary(i, name=key)
             statuses.append(str(b.status[i]))
-        out.append(WindowOutcome(ref.starts[i].to_pydatetime(), ref.ends[i].to_pydatetime(), scores, summaries,
-                                 worst(statuses)))
+        out.append(WindowOutcome(ref._py[0][i], ref._py[1][i], scores, summaries, worst(statuses)))
     return out
 
 

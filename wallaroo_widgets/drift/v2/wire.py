@@ -132,10 +132,11 @@ def server_time(value: _dt.datetime | None) -> str | None:
     """UTC ``Z`` form with the fraction's trailing zeros dropped (how Wallaroo prints its own timestamps)."""
     if value is None:
         return None
-    ts = pd.Timestamp(value)
-    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
-    base = ts.strftime("%Y-%m-%dT%H:%M:%S")
+    if not isinstance(value, _dt.datetime):
+        value = pd.Timestamp(value).to_pydatetime()
+    ts = value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone(_dt.timezone.utc)
     frac = f"{ts.microsecond:06d}".rstrip("0")
+    base = f"{ts.year:04d}-{ts.month:02d}-{ts.day:02d}T{ts.hour:02d}:{ts.minute:02d}:{ts.second:02d}"
     return f"{base}.{frac}Z" if frac else f"{base}Z"
 
 
