@@ -42,6 +42,7 @@ from .secrets import scrub
 
 if TYPE_CHECKING:  # pragma: no cover
     from .api.assays import Assays
+    from .api.assays_v2 import AssaysV2
     from .api.features import Features
     from .api.models import Models
     from .api.pipelines import Pipelines
@@ -205,6 +206,12 @@ class Session:
         from .api.assays import Assays
 
         return Assays(self)
+
+    @cached_property
+    def assays_v2(self) -> AssaysV2:
+        from .api.assays_v2 import AssaysV2
+
+        return AssaysV2(self)
 
     # -- calls -----------------------------------------------------------------------------------------
     def url_for(self, path: str) -> str:
