@@ -33,6 +33,9 @@ def times_to_ns(times: Any, name: str = "times") -> np.ndarray:
     """int64 epoch nanoseconds from epoch milliseconds, datetimes, Timestamps or ISO strings."""
     if isinstance(times, str | bytes) or times is None:
         raise ValueError(f"{name} must be an array of times")
+    fast = _datetime_ns(times, name)
+    if fast is not None:
+        return fast
     if isinstance(times, pd.Series | pd.Index):
         arr = times.to_numpy()
     else:
@@ -53,6 +56,37 @@ def times_to_ns(times: Any, name: str = "times") -> np.ndarray:
     if idx.isna().any():
         raise ValueError(f"{name} must not contain missing times")
     return idx.dt.as_unit("ns").astype("int64").to_numpy()
+
+
+def _datetime_ns(times: Any, name: str) -> np.ndarray | None:
+    """Epoch ns of datetime64 data (tz-aware or naive = UTC, any unit) as an int64 view, no Python objects;
+    None for anything else (lists, object arrays, strings, numbers)."""
+    dtype = getattr(times, "dtype", None)
+    if isinstance(dtype, pd.DatetimeTZDtype):  # tz_convert(None): the UTC instants, no Python objects
+        data = pd.DatetimeIndex(times).tz_convert(None).to_numpy()
+    elif isinstance(dtype, np.dtype) and dtype.kind == "M":
+        data = times.to_numpy() if isinstance(times, pd.Series | pd.Index) else np.asarray(times)
+    else:
+        return None
+    if data.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, got shape {data.shape}")
+    if np.isnat(data).any():
+        raise ValueError(f"{name} must not contain missing times")
+    unit, _ = np.datetime_data(data.dtype)
+    ints = data.view(np.int64)
+    scale = _NS_PER.get(unit)
+    if scale is None:
+        return None  # generic or calendar units (Y, M: no fixed span): the general path
+    if scale == 1:
+        return ints.copy()
+    limit = np.iinfo(np.int64).max // scale
+    if ints.size and (ints.max() > limit or ints.min() < -limit):
+        raise ValueError(f"{name} are out of range for nanosecond times (years 1678-2261)")
+    return ints * scale
+
+
+_NS_PER = {"ns": 1, "us": 1_000, "ms": 1_000_000, "s": 1_000_000_000, "m": 60_000_000_000,
+           "h": 3_600_000_000_000, "D": 86_400_000_000_000, "W": 7 * 86_400_000_000_000}
 
 
 def _ns(delta: _dt.timedelta) -> int:

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..drift import AGGREGATIONS, BIN_MODES, METRICS
 from ..drift.float32 import widen_float32
+from ..drift.windows import times_to_ns
 from . import validate as v
 
 __all__ = ["AGGREGATIONS", "BIN_MODES", "METRICS", "AssayBuilderModel", "column_values", "widen_float32"]
@@ -108,8 +109,10 @@ def epoch_ms(times: pd.Series) -> np.ndarray:
     """Epoch milliseconds (int64) from epoch-ms numbers or timestamps."""
     if pd.api.types.is_numeric_dtype(times):
         return times.to_numpy().astype(np.int64)
-    ts = pd.to_datetime(times, utc=True)
-    return ((ts - pd.Timestamp(0, tz="UTC")) // pd.Timedelta(milliseconds=1)).to_numpy().astype(np.int64)
+    try:  # an int64 view of datetime64 data: no Timestamp objects
+        return times_to_ns(times, "time") // 1_000_000
+    except ValueError as exc:
+        raise v.InputError(str(exc)) from None
 
 
 def _utc(value: Any, label: str) -> pd.Timestamp | None:

@@ -1,0 +1,239 @@
+"""Inference logs at production scale (issue 17): the times front door, import-logs, assay reads, inference.
+
+Everything goes through public interfaces (``drift.score_windows``, the ``sandbox import-logs`` CLI, the
+sandbox over HTTP, ``Session``), so the same script measures an older checkout too:
+``PYTHONPATH=/path/to/old/checkout .venv/bin/python benchmarks/bench_logstore.py`` (the README's "before"
+column). Data are generated with numpy (seeded): 1M rows over 30 days (≈ 33k rows a day), two inputs and
+one float32 output, as JSON lines. ``--big`` adds the 10M-row import and run_interactive (slow, ~1.1 GB file).
+Writes ``benchmarks/results/bench_logstore.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import requests
+
+HERE = Path(__file__).resolve().parent
+T0 = pd.Timestamp("2024-01-01T00:00:00Z")
+DAY_MS = 86_400_000
+ADMIN, PASSWORD, SECRET = "admin@wallaroo.local", "admin", "sandbox-secret"
+
+
+def best(fn, repeat: int = 5) -> float:
+    """Best wall time of ``repeat`` runs, in ms."""
+    out = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1000)
+    return min(out)
+
+
+# --- 1. times entering the drift engine ---------------------------------------------------------------------------
+
+def times_table(n: int = 1_000_000) -> list[dict[str, Any]]:
+    """``drift.score_windows`` over 1M values and 29 daily windows, per input kind of ``times``."""
+    from wallaroo_widgets import drift
+
+    rng = np.random.default_rng(0)
+    ms = np.sort(rng.integers(0, 30 * DAY_MS, n)) + T0.value // 1_000_000
+    vals = rng.normal(size=n)
+    base = drift.summarize(vals[:33_000], {"num_bins": 5})
+    utc = pd.Series(pd.to_datetime(ms, unit="ms", utc=True))
+    kinds = {"tz-aware Series": utc, "DatetimeIndex (tz-aware)": pd.DatetimeIndex(utc),
+             "numpy datetime64[ns]": utc.dt.tz_convert(None).to_numpy(), "epoch ms (int64)": ms}
+    rows = []
+    for name, times in kinds.items():
+        def run(t=times):
+            drift.score_windows(t, vals, base, {"num_bins": 5}, start=T0, width="1 day",
+                                until=T0 + pd.Timedelta(days=29))
+        rows.append({"input": name, "ms": best(run, 3)})
+    return rows
+
+
+# --- data --------------------------------------------------------------------------------------------------------
+
+def write_jsonl(path: Path, n: int, seed: int = 0, chunk: int = 250_000) -> None:
+    """``n`` flattened log records over 30 days: ``in.x``, ``in.y`` (float64) and ``out.variable`` (float32)."""
+    rng = np.random.default_rng(seed)
+    t0 = T0.value // 1_000_000
+    with path.open("w") as fh:
+        for lo in range(0, n, chunk):
+            m = min(chunk, n - lo)
+            times = t0 + (np.arange(lo, lo + m, dtype=np.int64) * (30 * DAY_MS)) // n
+            x = rng.normal(size=m).round(6).astype(str)
+            y = rng.uniform(0, 100, size=m).round(4).astype(str)
+            out = (rng.normal(size=m) * 1000).astype(np.float32).astype(str)
+            fh.write("".join(f'{{"time":{t},"in.x":[{a}],"in.y":[{b}],"out.variable":[{o}]}}\n'
+                             for t, a, b, o in zip(times.tolist(), x, y, out, strict=True)))
+
+
+def import_logs(data_dir: str, path: Path, pipeline: str = "bench") -> dict[str, Any]:
+    """The import-logs CLI in a subprocess -> wall seconds, peak RSS (MB) of that process, data dir MB."""
+    t = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "wallaroo_widgets.cli", "sandbox", "import-logs", "--data-dir",
+                             data_dir, "--workspace", "bench", "--pipeline", pipeline, "--model", "m", str(path)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t
+    err = proc.stderr.read().decode()
+    proc.stdout.close()
+    proc.stderr.close()
+    if status != 0:
+        raise RuntimeError(f"import-logs failed: {err[-500:]}")
+    size = sum(f.stat().st_size for f in Path(data_dir).rglob("*") if f.is_file())
+    return {"s": wall, "peak_mb": usage.ru_maxrss / 1024, "data_dir_mb": size / 2**20}
+
+
+class Server:
+    """The sandbox CLI in a subprocess on a free port."""
+
+    def __init__(self, data_dir: str) -> None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        self.proc = subprocess.Popen([sys.executable, "-m", "wallaroo_widgets.cli", "sandbox", "--port", str(port),
+                                      "--data-dir", data_dir, "--deploy-delay", "0", "--assay-tick", "3600"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{self.url}/v1/api/config", timeout=1).status_code == 200:
+                    return
+            except requests.RequestException:
+                time.sleep(0.2)
+        self.close()
+        raise RuntimeError("sandbox did not start")
+
+    def session(self):
+        from wallaroo_widgets import Session
+
+        return Session.password(self.url, ADMIN, PASSWORD, client_secret=SECRET)
+
+    def close(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=60)
+
+
+def assay_config(s, pipeline: str, width: str, days: int = 30) -> dict:
+    ws = next(w for w in s.workspaces.list() if w["name"] == "bench")
+    pid = next(p for p in ws["pipelines"]) if ws.get("pipelines") else None
+    window = {"pipeline_name": pipeline, "model_name": "m", "path": "output variable 0", "width": width,
+              "interval": width, "start": (T0 + pd.Timedelta(days=1)).isoformat(), "workspace_id": ws["id"],
+              "locations": []}
+    base = {**window, "width": "1 day", "start": T0.isoformat()}
+    return {"name": "bench", "pipeline_id": pid, "pipeline_name": pipeline, "active": False, "status": "created",
+            "baseline": {"calculated": {"fixed_window": base}}, "window": window,
+            "summarizer": {"type": "UnivariateContinuous", "bin_mode": "Quantile", "aggregation": "Density",
+                           "metric": "PSI", "num_bins": 5, "bin_weights": None, "provided_edges": None},
+            "warning_threshold": None, "alert_threshold": 0.25, "workspace_id": ws["id"],
+            "run_until": (T0 + pd.Timedelta(days=days)).isoformat()}
+
+
+def assay_rows(srv: Server, pipeline: str, rows: int, days: int = 30) -> list[dict[str, Any]]:
+    s = srv.session()
+    out = []
+    for width in ("1 day", "1 hour"):
+        cfg = assay_config(s, pipeline, width, days)
+        windows = len(s.assays.run_interactive(cfg))
+        out.append({"what": f"run_interactive, {rows:,} rows, {windows} windows of {width}",
+                    "ms": best(lambda c=cfg: s.assays.run_interactive(c), 3)})
+    ws = next(w for w in s.workspaces.list() if w["name"] == "bench")
+    day = (T0 + pd.Timedelta(days=3), T0 + pd.Timedelta(days=4))
+    n = len(s.assays.get_baseline(ws["id"], pipeline, *day).df)
+    out.append({"what": f"get_baseline of one day ({n:,} rows) into a DataFrame",
+                "ms": best(lambda: s.assays.get_baseline(ws["id"], pipeline, *day).df, 3)})
+    return out
+
+
+def inference_rows(srv: Server, batch: int = 10_000, repeat: int = 5) -> list[dict[str, Any]]:
+    """Rows/s of 10k-row batches on the demo house-price-shaped model (pandas-records and Arrow)."""
+    import pyarrow as pa
+
+    from wallaroo_widgets.sandbox.onnx_models import ccfraud_onnx
+
+    s = srv.session()
+    wid = s.workspaces.create("bench-infer")["workspace_id"]
+    path = Path(tempfile.mkdtemp()) / "ccfraud.onnx"
+    path.write_bytes(ccfraud_onnx())
+    mid = s.models.upload_stream("ccfraud", wid, path)["id"]
+    ver = s.models.list_versions("ccfraud", mid)[-1]
+    created = s.pipelines.create("benchinfer", wid, [s.pipelines.model_step(
+        {"name": "ccfraud", "version": ver["model_version"], "sha": ver["sha"]})])
+    dep = s.pipelines.deploy("benchinfer", created["pipeline_variant_pk_id"], created["pipeline_pk_id"],
+                             model_ids=[mid])
+    s.pipelines.wait_until_running(s.pipelines.deployment_name("benchinfer", dep["id"]), timeout=60)
+    url = s.pipelines.external_url(wid, "benchinfer")
+    rng = np.random.default_rng(3)
+    data = rng.normal(size=(batch, 29)).round(6)
+    records = json.dumps([{"dense_input": r} for r in data.tolist()]).encode()
+    table = pa.table({"dense_input": pa.FixedSizeListArray.from_arrays(pa.array(data.ravel()), 29)})
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_file(sink, table.schema) as w:
+        w.write_table(table)
+    arrow = sink.getvalue().to_pybytes()
+    auth = s.provider.auth_header()
+    out = []
+    for kind, body, ctype in (("pandas-records", records, "application/json; format=pandas-records"),
+                              ("Arrow IPC", arrow, "application/vnd.apache.arrow.file")):
+        def one(b=body, c=ctype):
+            r = requests.post(url, data=b, headers={**auth, "Content-Type": c}, timeout=300)
+            r.raise_for_status()
+        ms = best(one, repeat)
+        out.append({"what": f"inference, {batch:,}-row batches, {kind} (every row logged)",
+                    "rows_per_s": batch / ms * 1000, "ms": ms})
+    return out
+
+
+def main(big: bool = False) -> dict[str, Any]:
+    results: dict[str, Any] = {"times": times_table() if not os.environ.get("BENCH_ROWS") else []}
+    print("score_windows, 1M values, 29 daily windows, by kind of times (best of 3, ms)")
+    for r in results["times"]:
+        print(f"  {r['input']:<28} {r['ms']:9.1f}")
+    sizes = [int(os.environ.get("BENCH_ROWS", 1_000_000))] + ([10_000_000] if big else [])
+    with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
+        data_dir = str(Path(tmp) / "data")
+        results["import"], results["reads"] = [], []
+        for n in sizes:
+            path = Path(tmp) / f"logs-{n}.jsonl"
+            write_jsonl(path, n)
+            r = import_logs(data_dir, path, pipeline=f"bench{n}")
+            r.update({"rows": n, "file_mb": path.stat().st_size / 2**20})
+            path.unlink()
+            results["import"].append(r)
+            print(f"import-logs {n:,} rows ({r['file_mb']:.0f} MB JSON lines): {r['s']:.1f} s, "
+                  f"peak {r['peak_mb']:.0f} MB, data dir {r['data_dir_mb']:.0f} MB", flush=True)
+        srv = Server(data_dir)
+        try:
+            for n in sizes:
+                for row in assay_rows(srv, f"bench{n}", n):
+                    results["reads"].append(row)
+                    print(f"  {row['what']:<58} {row['ms']:9.1f} ms", flush=True)
+            results["inference"] = inference_rows(srv)
+            for row in results["inference"]:
+                print(f"  {row['what']:<58} {row['rows_per_s']:9.0f} rows/s", flush=True)
+        finally:
+            srv.close()
+    out = HERE / "results" / "bench_logstore.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=2))
+    return results
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--big", action="store_true", help="also import and query 10M rows (slow)")
+    main(big=parser.parse_args().big)
