@@ -1,10 +1,11 @@
 """Session: one object owning the API base URL, a token provider, a ``requests.Session``, timeouts and retries.
 
-Retry policy: only *read* calls (``read=True``: list/get/query/status/get_*, features, summarize,
-run_interactive[_baseline], get_baseline, results) are retried, with exponential backoff, and only on
-connection errors (refused, DNS, connect timeout; never a read timeout) and 502/503/504. Writes (create, deploy, undeploy, copy, invite, (de)activate, add/remove
-user, upload, set_active, inference) are never retried. Any call that gets a 401 refreshes the token once and
-is sent once more (the server rejected it before acting). A read timeout raises RequestTimeout (never retried).
+Retry policy: only *read* calls (``read=True``; each API method declares it where it is defined, with
+``@api(read=...)`` in :mod:`wallaroo_widgets.api._base`) are retried, with exponential backoff, and only on
+connection errors (refused, DNS, connect timeout; never a read timeout) and 502/503/504 (:mod:`.retry`). Writes
+(``read=False``: create, deploy, invite, upload, inference ...) are never retried. Any call that gets a 401
+refreshes the token once and is sent once more (the server rejected it before acting). A read timeout raises
+RequestTimeout (never retried).
 Absolute URLs (inference) get the bearer token only after a host check (see :meth:`Session.url_for`).
 """
 

@@ -98,7 +98,7 @@ def test_codegen_json_call_masks_token_and_runs(logged_in, loopback):
     for text in snippets.values():
         for value in [*_secret_values(s, kc), "temp-Pa55!"]:
             assert value not in text
-    assert "users.invite('new@x.io', password=***)" in snippets["python"]
+    assert "users.invite('new@x.io', password='***')" in snippets["python"]
     curl = snippets["curl"]
     assert "-H 'Authorization: Bearer <token>'" in curl
     assert shlex.split(curl.replace("\\\n", " "))[:4] == ["curl", "-X", "POST", s.url + "/v1/api/users/invite"]

@@ -211,7 +211,7 @@ def test_a_short_admin_password_never_shows_and_never_corrupts_emails(session, s
     assert "already exists" in panel.error and sandbox.admin_email in panel.error and "***@" not in panel.error
     assert panel.password.value == ""  # cleared after a failed invite too
     python = panel.code_snippet("python")
-    assert f"users.invite({sandbox.admin_email!r}, password=***)" in python
+    assert f"users.invite({sandbox.admin_email!r}, password='***')" in python
     assert f"password={sandbox.admin_password!r}" not in python and f"'{sandbox.admin_password}'" not in python
     panel.email.value = f"{uniq('typed')}@example.com"
     panel.password.value = "Typed-pw-123"

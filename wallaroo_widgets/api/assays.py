@@ -7,7 +7,7 @@ import datetime as _dt
 from typing import Any
 
 from . import frames
-from ._base import ApiDict, ApiList, Area, compact, expect, expect_type, iso
+from ._base import ApiDict, ApiList, Area, api, compact, expect, expect_type, iso
 
 #: Bounds sent for ``get_assay_results`` when none are given (2026.1.3 requires ``start``/``end``).
 EPOCH = "1970-01-01T00:00:00+00:00"
@@ -37,12 +37,13 @@ def _assay_list(body: Any, session: Any) -> ApiList:
 class Assays(Area):
     area = "assays"
 
+    @api(read=True)
     def summarize(self, summarizer: dict[str, Any], baseline: dict[str, Any]) -> dict[str, Any]:
         """Baseline Summary for ``{"fixed_window": {...}}`` or ``{"vector": [...]}`` (pure read)."""
-        body = self._post("summarize", {"summarizer": summarizer, "baseline": baseline}, read=True,
-                          call=self._call("summarize", summarizer, baseline))
+        body = self._post("summarize", {"summarizer": summarizer, "baseline": baseline})
         return expect_type(body, dict, self.session)
 
+    @api(read=False)
     def create(self, config: dict[str, Any] | None = None, /, **fields: Any) -> dict[str, Any]:
         """Create an assay from a config dict and/or API-named keywords (``name, pipeline_id, pipeline_name,
         active, status, baseline, window, summarizer, alert_threshold, warning_threshold, run_until,
@@ -50,51 +51,50 @@ class Assays(Area):
         body = _config(config, fields)
         body.setdefault("active", True)
         body.setdefault("status", "created")
-        out = self._post("create", body, read=False, call=self._call("create", body))
+        out = self._post("create", body)
         expect(out, "assay_id", int, self.session)
         return out
 
+    @api(read=True)
     def list(self, pipeline_id: int | None = None, *, workspace_id: int | None = None,
              workspace_name: str | None = None) -> ApiList:
         """Assays of a pipeline, newest first. Items gain ``run_at, num_ok, num_warnings, num_alerts`` parsed
         from ``status`` (a JSON string once the scheduler ran; None before)."""
         body = self._post("list", compact(pipeline_id=pipeline_id, workspace_id=workspace_id,
-                                          workspace_name=workspace_name), read=True,
-                          call=self._call("list", pipeline_id, workspace_id=workspace_id,
                                           workspace_name=workspace_name))
         return _assay_list(body, self.session)
 
+    @api(read=True)
     def get_assay_by_id(self, id: int, *, workspace_id: int | None = None,
                         workspace_name: str | None = None) -> dict[str, Any]:
         """Newer V1 extra: one assay definition (as an :meth:`list` item, ``status`` parsed the same way)."""
-        body = self._post("get_assay_by_id", compact(id=id, workspace_id=workspace_id, workspace_name=workspace_name),
-                          read=True, call=self._call("get_assay_by_id", id, workspace_id=workspace_id,
-                                                     workspace_name=workspace_name))
+        body = self._post("get_assay_by_id", compact(id=id, workspace_id=workspace_id, workspace_name=workspace_name))
         a = expect_type(body, dict, self.session)
         return _with_status(a)
 
+    @api(read=True)
     def filter(self, pipeline_id: int, *, sort_by: str = "id", name: str | None = None,
                active: bool | None = None) -> ApiList:
         """Newer V1 extra (``assays/filter``): a pipeline's assays by ``name`` (substring) and ``active``, sorted by
         ``sort_by``; items as :meth:`list`'s."""
-        body = self._post("filter", compact(pipeline_id=pipeline_id, sort_by=sort_by, name=name, active=active),
-                          read=True, call=self._call("filter", pipeline_id, sort_by=sort_by, name=name, active=active))
+        body = self._post("filter", compact(pipeline_id=pipeline_id, sort_by=sort_by, name=name, active=active))
         return _assay_list(body, self.session)
 
+    @api(read=False)
     def set_active(self, id: int, active: bool) -> dict[str, Any]:
         """Pause or resume an assay -> ``{"id", "active"}``."""
-        body = self._post("set_active", {"id": id, "active": bool(active)}, read=False,
-                          call=self._call("set_active", id, bool(active)))
+        body = self._post("set_active", {"id": id, "active": bool(active)})
         return expect_type(body, dict, self.session)
 
+    @api(read=True)
     def run_interactive_baseline(self, config: dict[str, Any] | None = None, /, **fields: Any) -> ApiDict:
         """Baseline run for a full assay config (pure read): one AssayResult-like dict with ``.df`` (one row,
         as :meth:`run_interactive`'s) and ``.raw``; an empty ``ApiDict`` when the server answers ``{}``/null."""
         body = _config(config, fields)
-        out = self._post("run_interactive_baseline", body, read=True,
-                         call=self._call("run_interactive_baseline", body))
+        out = self._post("run_interactive_baseline", body)
         return ApiDict(expect_type(out, (dict, type(None)), self.session) or {}, raw=out, frame=frames.results_frame)
 
+    @api(read=True)
     def get_baseline(self, workspace_id: int, pipeline_name: str, start: Any = None, end: Any = None, *,
                      model_name: str | None = None, limit: int | None = None, locations: list[str] | None = None,
                      next: dict[str, int] | None = None) -> ApiList:
@@ -102,16 +102,17 @@ class Assays(Area):
         body = compact(workspace_id=workspace_id, pipeline_name=pipeline_name, start=iso(start), end=iso(end),
                        model_name=model_name, limit=limit, next=next)
         body["locations"] = locations or []
-        out = self._post("get_baseline", body, read=True, call=self._call(
-            "get_baseline", workspace_id, pipeline_name, iso(start), iso(end), model_name=model_name, limit=limit))
+        out = self._post("get_baseline", body)
         return ApiList(expect_type(out, list, self.session), raw=out, frame=frames.logs_frame)
 
+    @api(read=True)
     def run_interactive(self, config: dict[str, Any] | None = None, /, **fields: Any) -> ApiList:
         """Preview an assay config (nothing stored; pure read): one AssayResult per window."""
         body = _config(config, fields)
-        out = self._post("run_interactive", body, read=True, call=self._call("run_interactive", body))
+        out = self._post("run_interactive", body)
         return self._results(out)
 
+    @api(read=True)
     def get_assay_results(self, assay_id: int, start: Any = None, end: Any = None, *,
                           workspace_id: int | None = None, workspace_name: str | None = None) -> ApiList:
         """Stored results (``assays/get_assay_results``), ascending by ``window_start``; ``.df`` one row per window.
@@ -121,16 +122,15 @@ class Assays(Area):
         end = iso(_dt.datetime.now(_dt.timezone.utc) + END_MARGIN) if end is None else iso(end)
         body = compact(assay_id=assay_id, start=start, end=end, workspace_id=workspace_id,
                        workspace_name=workspace_name)
-        out = self._post("get_assay_results", body, read=True, call=self._call(
-            "get_assay_results", assay_id, start, end, workspace_id=workspace_id))
+        out = self._post("get_assay_results", body)
         return self._results(out)
 
+    @api(read=True)
     def get_results(self, assay_id: int, start: Any = None, end: Any = None, *, limit: int | None = None,
                     pipeline_id: int | None = None) -> ApiList:
         """Stored results through the older Seed-000 path ``assays/get_results``."""
         body = compact(assay_id=assay_id, start=iso(start), end=iso(end), limit=limit, pipeline_id=pipeline_id)
-        out = self._post("get_results", body, read=True, call=self._call(
-            "get_results", assay_id, iso(start), iso(end), limit=limit, pipeline_id=pipeline_id))
+        out = self._post("get_results", body)
         return self._results(out)
 
     def _results(self, body: Any) -> ApiList:

@@ -6,12 +6,12 @@ from __future__ import annotations
 import io
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import IO, Any
 
 from ..errors import StreamNotResendable
 from . import frames
-from ._base import ApiList, Area, compact, expect, expect_type, upload_id
+from ._base import ApiList, Area, api, compact, expect, expect_type, upload_id
 
 ModelFile = str | os.PathLike | bytes | IO[bytes]
 
@@ -74,13 +74,24 @@ def _seekable(f: Any) -> bool:
         return False
 
 
+def _file_source(file: Any, arguments: Mapping[str, Any]) -> str:
+    """Show code for a model file argument: the path as given, else ``open('<name sent>', 'rb')``."""
+    if isinstance(file, str | os.PathLike):
+        return repr(os.fspath(file))
+    name = arguments.get("filename") or os.path.basename(str(getattr(file, "name", "") or "")) or "model.onnx"
+    return f"open({name!r}, 'rb')"
+
+
+_FILE = {"file": _file_source}
+
+
 class Models(Area):
     area = "models"
 
     def _send(self, open_file: Callable[[], IO[bytes]], *args: Any, **kw: Any) -> Any:
-        """``session.request`` that closes the files it opened from a path afterwards."""
+        """``_request`` that closes the files it opened from a path afterwards."""
         try:
-            return self.session.request(*args, **kw)
+            return self._request(*args, **kw)
         finally:
             _closing(open_file)
 
@@ -89,6 +100,7 @@ class Models(Area):
         out["id"] = upload_id(body, self.session)
         return out
 
+    @api(read=False, show=_FILE)
     def upload(self, name: str, workspace_id: int, file: ModelFile, *, visibility: str | None = "public",
                filename: str | None = None) -> dict[str, Any]:
         """Seed-000 multipart upload (fields ``name``, ``visibility``, ``workspace_id`` + part ``file``).
@@ -99,10 +111,10 @@ class Models(Area):
             "POST", "/v1/api/models/upload",
             payload=lambda: {"data": form, "files": {"file": (fname, open_file(), "application/octet-stream")}},
             record_form=form, record_files={"file": (fname, "application/octet-stream")},
-            api_call=self._call("upload", name, workspace_id, fname, visibility=visibility),
         )
         return self._uploaded(self.session.parse_json(resp))
 
+    @api(read=False, show=_FILE)
     def upload_stream(self, name: str, workspace_id: int, file: ModelFile, *, filename: str | None = None,
                       visibility: str | None = None) -> dict[str, Any]:
         """Raw-bytes upload (``application/octet-stream``, query ``name, filename, visibility, workspace_id``);
@@ -112,10 +124,10 @@ class Models(Area):
         resp = self._send(open_file,
             "POST", "/v1/api/models/upload_stream", payload=lambda: {"data": open_file()},
             content_type="application/octet-stream", params=params, data_file=fname,
-            api_call=self._call("upload_stream", name, workspace_id, fname, visibility=visibility),
         )
         return self._uploaded(self.session.parse_json(resp))
 
+    @api(read=False, show=_FILE)
     def upload_and_convert(
         self, name: str, workspace_id: int, file: ModelFile, *, framework: str = "onnx",
         python_version: str = "3.8", requirements: list[str] | None = None, visibility: str = "public",
@@ -136,15 +148,14 @@ class Models(Area):
                                        "file": (fname, open_file(), "application/octet-stream")}},
             record_json={"metadata": metadata},
             record_files={"metadata": (None, "application/json"), "file": (fname, "application/octet-stream")},
-            api_call=self._call("upload_and_convert", name, workspace_id, fname, framework=framework),
         )
         return self._uploaded(self.session.parse_json(resp))
 
+    @api(read=True)
     def list(self, workspace_id: int, workspace_name: str | None = None) -> ApiList:
         """Models of a workspace, newest first. Both answer shapes become flat items ``{id, name, owner_id,
         workspace_id?, created_at, updated_at}``; newer items also keep ``model_versions`` and ``workspace``."""
-        body = self._post("list", compact(workspace_id=workspace_id, workspace_name=workspace_name), read=True,
-                          call=self._call("list", workspace_id, workspace_name=workspace_name))
+        body = self._post("list", compact(workspace_id=workspace_id, workspace_name=workspace_name))
         items = []
         for m in expect(body, "models", list, self.session):
             if isinstance(m, dict) and isinstance(m.get("model"), dict):
@@ -157,39 +168,37 @@ class Models(Area):
                 items.append(dict(m))
         return ApiList(items, raw=body, frame=frames.models_frame)
 
+    @api(read=True)
     def get_by_id(self, id: int) -> dict[str, Any]:
         """One model: ``{id, owner_id, workspace_id, name, created_at, updated_at, model_config}``."""
-        body = self._post("get_by_id", {"id": id}, read=True, call=self._call("get_by_id", id))
+        body = self._post("get_by_id", {"id": id})
         return expect_type(body, dict, self.session)
 
-    def list_versions(self, model_id: str | None = None, models_pk_id: int | None = None, *,
-                      model_name: str | None = None, model_pk_id: int | None = None) -> ApiList:
-        """Versions, oldest first (``[-1]`` is the latest). ``model_id`` is the model **name** and
-        ``models_pk_id`` its integer pk (``model_name``/``model_pk_id`` are aliases)."""
-        name = model_id if model_id is not None else model_name
-        pk = models_pk_id if models_pk_id is not None else model_pk_id
-        if name is None or pk is None:
-            raise ValueError("list_versions needs the model name (model_id) and its pk (models_pk_id)")
-        body = self._post("list_versions", {"model_id": name, "models_pk_id": pk}, read=True,
-                          call=self._call("list_versions", name, pk))
+    @api(read=True, renamed={"model_id": "model_name", "models_pk_id": "model_pk_id"})
+    def list_versions(self, model_name: str, model_pk_id: int) -> ApiList:
+        """Versions of the model named ``model_name`` whose integer pk is ``model_pk_id``, oldest first (``[-1]``
+        is the latest). Sent as the API's ``model_id`` (the name) and ``models_pk_id``; those two keywords
+        still work here, deprecated."""
+        body = self._post("list_versions", {"model_id": model_name, "models_pk_id": model_pk_id})
         return ApiList(expect_type(body, list, self.session), raw=body)
 
+    @api(read=True)
     def get_config_by_id(self, model_id: int) -> dict[str, Any]:
         """``{"model_config": null | {id, runtime, tensor_fields, filter_threshold}}``."""
-        body = self._post("get_config_by_id", {"model_id": model_id}, read=True,
-                          call=self._call("get_config_by_id", model_id))
+        body = self._post("get_config_by_id", {"model_id": model_id})
         expect(body, "model_config", (dict, type(None)), self.session)
         return body
 
+    @api(read=True)
     def get(self, id: int) -> dict[str, Any]:
         """A model with its versions: ``{id, name, owner_id, created_at, updated_at, models: [...]}``."""
-        body = self._post("get", {"id": id}, read=True, call=self._call("get", id))
+        body = self._post("get", {"id": id})
         return expect_type(body, dict, self.session)
 
+    @api(read=True)
     def get_version_by_id(self, model_version_id: int) -> dict[str, Any]:
         """Newer API: one model version with its config -> ``{"model_version": {"model_version": {id, name,
         visibility, workspace_id, conversion, status, file_info, ...}, "config": {id, runtime, ...}}}``."""
-        body = self._post("get_version_by_id", {"model_version_id": model_version_id}, read=True,
-                          call=self._call("get_version_by_id", model_version_id))
+        body = self._post("get_version_by_id", {"model_version_id": model_version_id})
         expect(body, "model_version", dict, self.session)
         return body

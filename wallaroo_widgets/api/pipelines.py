@@ -7,6 +7,7 @@ import io
 import json
 import math
 import time
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -15,76 +16,100 @@ import pandas as pd
 
 from ..errors import DeploymentFailed, DeploymentTimeout, NotFoundError, UnexpectedResponse
 from . import frames
-from ._base import ApiList, Area, compact, expect, expect_type
+from ._base import ApiList, Area, api, compact, expect, expect_type, helper
 from .encoding import json_default
 
 ARROW_FILE = "application/vnd.apache.arrow.file"
 PANDAS_RECORDS = "application/json; format=pandas-records"
 
 
+def _data_source(data: Any, arguments: Mapping[str, Any]) -> str:
+    """Show code for inference data: short row lists inline, else the variable a notebook would hold."""
+    if isinstance(data, list):
+        text = repr(data)
+        return text if len(text) <= 400 else "records"
+    return "df" if isinstance(data, pd.DataFrame) else "table"
+
+
+_DATA = {"data": _data_source}
+
+
 class Pipelines(Area):
     area = "pipelines"
 
+    @helper
     @staticmethod
     def model_step(*models: dict[str, str]) -> dict[str, Any]:
         """A ``ModelInference`` step from ``{"name", "version", "sha"}`` model references."""
         return {"ModelInference": {"models": [{k: m[k] for k in ("name", "version", "sha")} for m in models]}}
 
+    @helper
     @staticmethod
-    def deployment_name(deploy_id: str, deployment_id: int) -> str:
-        """The ``status/get_deployment`` name: ``"<deploy_id>-<deployment id>"``."""
-        return f"{deploy_id}-{deployment_id}"
+    def deployment_name(deployment_name: str | None = None, deployment_id: int | None = None, *,
+                        deploy_id: str | None = None) -> str:
+        """The ``status/get_deployment`` name: ``"<deployment name>-<deployment id>"`` (``deploy_id=`` is the
+        deprecated keyword for ``deployment_name``)."""
+        if deploy_id is not None:
+            warnings.warn("Pipelines.deployment_name(deploy_id=...) is deprecated; use deployment_name=",
+                          DeprecationWarning, stacklevel=2)
+            deployment_name = deploy_id if deployment_name is None else deployment_name
+        if deployment_name is None or deployment_id is None:
+            raise TypeError("deployment_name() needs the deployment name and the deployment id")
+        return f"{deployment_name}-{deployment_id}"
 
-    def create(self, pipeline_id: str, workspace_id: int, steps: list[dict] | None = None, *,
+    @api(read=False, renamed={"pipeline_id": "pipeline_name"})
+    def create(self, pipeline_name: str, workspace_id: int, steps: list[dict] | None = None, *,
                definition: dict | None = None) -> dict[str, Any]:
-        """Create a pipeline named ``pipeline_id`` (empty, or with ``steps``) ->
-        ``{pipeline_pk_id, pipeline_variant_pk_id, pipeline_variant_version}``."""
+        """Create a pipeline named ``pipeline_name`` (empty, or with ``steps``; or a full ``definition``) ->
+        ``{pipeline_pk_id, pipeline_variant_pk_id, pipeline_variant_version}``. The API calls the name
+        ``pipeline_id``; that keyword still works here, deprecated."""
         if definition is None:
             definition = {"steps": steps} if steps else {}
-        body = self._post("create", {"pipeline_id": pipeline_id, "workspace_id": workspace_id,
-                                     "definition": definition}, read=False,
-                          call=self._call("create", pipeline_id, workspace_id, steps=steps))
+        body = self._post("create", {"pipeline_id": pipeline_name, "workspace_id": workspace_id,
+                                     "definition": definition})
         expect(body, "pipeline_pk_id", int, self.session)
         return body
 
-    def deploy(self, deploy_id: str, pipeline_version_pk_id: int, pipeline_id: int, *,
+    @api(read=False, renamed={"deploy_id": "deployment_name"})
+    def deploy(self, deployment_name: str, pipeline_version_pk_id: int, pipeline_id: int, *,
                model_configs: list[int] | None = None, model_ids: list[int] | None = None,
                models: list[dict] | None = None, engine_config: dict | None = None,
                pipeline_version: str | None = None) -> dict[str, Any]:
-        """Deploy a pipeline version -> ``{"id": deployment id}``; then poll with :meth:`wait_until_running`."""
-        body = compact(deploy_id=deploy_id, pipeline_version_pk_id=pipeline_version_pk_id, pipeline_id=pipeline_id,
-                       model_configs=model_configs, model_ids=model_ids, models=models, engine_config=engine_config,
-                       pipeline_version=pipeline_version)
-        out = self._post("deploy", body, read=False, call=self._call(
-            "deploy", deploy_id, pipeline_version_pk_id, pipeline_id, model_configs=model_configs,
-            model_ids=model_ids, models=models, engine_config=engine_config))
+        """Deploy a pipeline version (``pipeline_id``: the pipeline's integer pk) under ``deployment_name`` (sent
+        as the API's ``deploy_id``; that keyword still works here, deprecated) -> ``{"id": deployment id}``;
+        then poll with :meth:`wait_until_running`."""
+        body = compact(deploy_id=deployment_name, pipeline_version_pk_id=pipeline_version_pk_id,
+                       pipeline_id=pipeline_id, model_configs=model_configs, model_ids=model_ids, models=models,
+                       engine_config=engine_config, pipeline_version=pipeline_version)
+        out = self._post("deploy", body)
         expect(out, "id", int, self.session)
         return out
 
+    @api(read=False)
     def undeploy(self, pipeline_id: int | None = None, deployment_id: int | None = None) -> Any:
         """Undeploy (``deployment_id`` required; ``pipeline_id`` as the seeds send it). Answer: null/empty."""
         if deployment_id is None:
             raise ValueError("undeploy needs deployment_id")
-        return self._post("undeploy", compact(pipeline_id=pipeline_id, deployment_id=deployment_id), read=False,
-                          call=self._call("undeploy", pipeline_id, deployment_id))
+        return self._post("undeploy", compact(pipeline_id=pipeline_id, deployment_id=deployment_id))
 
+    @api(read=False)
     def copy(self, name: str, workspace_id: int, source_pipeline: int, *, deploy: str | None = None,
              engine_config: dict | None = None, pipeline_version: str | None = None) -> dict[str, Any]:
         """Copy a pipeline (Seed 000) -> ``{pipeline_pk_id, pipeline_variant_pk_id, pipeline_version, deployment}``."""
         body = compact(name=name, workspace_id=workspace_id, source_pipeline=source_pipeline, deploy=deploy,
                        engine_config=engine_config, pipeline_version=pipeline_version)
-        out = self._post("copy", body, read=False, call=self._call("copy", name, workspace_id, source_pipeline,
-                                                                   deploy=deploy))
+        out = self._post("copy", body)
         return expect_type(out, dict, self.session)
 
+    @api(read=True)
     def status(self, name: str) -> dict[str, Any]:
         """``status/get_deployment`` for ``"<deploy_id>-<deployment id>"``: ``{"status": Running|Starting|Error,
         "engines", "engine_lbs", "sidekicks", ...}``; unknown name -> NotFoundError."""
-        body = self._post("/v1/api/status/get_deployment", {"name": name}, read=True,
-                          call=self._call("status", name))
+        body = self._post("/v1/api/status/get_deployment", {"name": name})
         expect(body, "status", str, self.session)
         return body
 
+    @helper
     def wait_until_running(self, name: str, timeout: float = 300.0, poll_interval: float = 2.0,
                            on_progress: Callable[[dict[str, Any], float], Any] | None = None) -> dict[str, Any]:
         """Poll :meth:`status` until ``Running`` (returns the status). Raises DeploymentFailed on ``Error`` and
@@ -115,10 +140,12 @@ class Pipelines(Area):
                                         endpoint=self.session.url_for("/v1/api/status/get_deployment"))
             time.sleep(min(poll_interval, max(0.0, timeout - elapsed)) or 0.01)
 
+    @api(read=True)
     def external_url(self, workspace_id: int, pipeline_name: str) -> str:
         """The pipeline's inference URL (``admin/get_pipeline_external_url``)."""
         return self._url("external_url", workspace_id, pipeline_name)
 
+    @api(read=True)
     def internal_url(self, workspace_id: int, pipeline_name: str) -> str:
         """The in-cluster inference URL (newer ``admin/get_pipeline_internal_url``, same body as
         :meth:`external_url`); usable only from inside the cluster."""
@@ -127,21 +154,27 @@ class Pipelines(Area):
     def _url(self, method: str, workspace_id: int, pipeline_name: str) -> str:
         """``admin/get_pipeline_<external|internal>_url`` for ``method`` (``external_url``/``internal_url``)."""
         body = self._post(f"/v1/api/admin/get_pipeline_{method}",
-                          {"workspace_id": workspace_id, "pipeline_name": pipeline_name}, read=True,
-                          call=self._call(method, workspace_id, pipeline_name))
+                          {"workspace_id": workspace_id, "pipeline_name": pipeline_name})
         url = expect(body, "url", str, self.session)
         self.session.trust_host(url)  # the server named this host: no "other host" warning when inferring there
         return url
 
+    @api(read=False, show=_DATA)
     def infer_records(self, url: str, data: Any, *, timeout: float | None = None) -> ApiList:
         """Inference; the answer records (``time``, ``in``, ``out``, ``check_failures``, ``metadata``) as an
         ApiList whose ``.df`` is flattened like the logs. ``data``: DataFrame (pandas-records JSON),
         ``pyarrow.Table`` (Arrow IPC file) or a list of row dicts."""
-        raw, ctype, fname, shape = _encode(data)
-        resp = self.session.request(
-            "POST", url, payload=lambda: {"data": raw}, content_type=ctype, data_file=fname, read=False,
-            api_call=f"pipelines.infer({url!r}, {shape})", timeout=timeout,
-        )
+        return self._infer(url, data, timeout)
+
+    @api(read=False, show=_DATA)
+    def infer(self, url: str, data: Any, *, timeout: float | None = None) -> pd.DataFrame:
+        """Inference -> DataFrame with ``time`` (UTC), ``in.*``, ``out.*``, ``metadata.*`` columns."""
+        return self._infer(url, data, timeout).df
+
+    def _infer(self, url: str, data: Any, timeout: float | None) -> ApiList:
+        raw, ctype, fname = _encode(data)
+        resp = self._request("POST", url, payload=lambda: {"data": raw}, content_type=ctype, data_file=fname,
+                             timeout=timeout)
         if "arrow" in resp.headers.get("Content-Type", ""):
             records = _arrow_records(resp.content)
         else:
@@ -151,15 +184,11 @@ class Pipelines(Area):
                                      status=resp.status_code, endpoint=url)
         return ApiList(records, raw=records, frame=frames.logs_frame)
 
-    def infer(self, url: str, data: Any, *, timeout: float | None = None) -> pd.DataFrame:
-        """Inference -> DataFrame with ``time`` (UTC), ``in.*``, ``out.*``, ``metadata.*`` columns."""
-        return self.infer_records(url, data, timeout=timeout).df
 
-
-def _encode(data: Any) -> tuple[bytes, str, str, str]:
-    """(body, content type, file name for "show code", short description of the data)."""
+def _encode(data: Any) -> tuple[bytes, str, str]:
+    """(body, content type, file name for "show code")."""
     if isinstance(data, pd.DataFrame):
-        return records_json(data), PANDAS_RECORDS, "data.df.json", "df"
+        return records_json(data), PANDAS_RECORDS, "data.df.json"
     try:
         import pyarrow as pa
     except ImportError:  # pragma: no cover - pyarrow is a dependency
@@ -168,9 +197,9 @@ def _encode(data: Any) -> tuple[bytes, str, str, str]:
         sink = io.BytesIO()
         with pa.ipc.new_file(sink, data.schema) as writer:
             writer.write_table(data)
-        return sink.getvalue(), ARROW_FILE, "data.arrow", "table"
+        return sink.getvalue(), ARROW_FILE, "data.arrow"
     if isinstance(data, list) and all(isinstance(r, dict) for r in data):
-        return records_json(data), PANDAS_RECORDS, "data.df.json", "records"
+        return records_json(data), PANDAS_RECORDS, "data.df.json"
     raise TypeError(f"inference data must be a pandas DataFrame, a pyarrow Table or a list of row dicts, "
                     f"not {type(data).__name__}")
 
