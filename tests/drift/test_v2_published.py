@@ -1,5 +1,5 @@
-"""V2 math against the published cases (docs/assays-v2-math.md §8: G1, G4, G5, G6) and the reference's
-own application of the rules to the tutorial baseline (§3.7 preview body)."""
+"""V2 math against the published cases (docs/assays-v2-math.md §8: G1, G4, G5, G6), and the rules applied to
+the tutorial baseline as in the SDK preview body of v2_examples.PREVIEW_BODY (not a Wallaroo output)."""
 
 from __future__ import annotations
 
@@ -108,7 +108,7 @@ def test_equal_bins_ends_as_published() -> None:
 
 
 def test_reference_rules_on_the_tutorial_baseline() -> None:
-    """The reference's own V2 summary of small_results_baseline.csv (§3.7 preview body; not a Wallaroo output)."""
+    """The V2 summary of small_results_baseline.csv in PREVIEW_BODY (the rules applied; not a Wallaroo output)."""
     x = pd.read_csv(DATA / "small_results_baseline.csv", header=None)[0].to_numpy(float)
     got = v2.summarize(x, v2.BinMode.quantile(5), name="out.variable.0").to_api()
     want = PREVIEW_BODY["baseline"]["Summary"]["out.variable.0"]
