@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ..drift import v2
 from ..drift.durations import parse_duration
 from ..errors import NotFoundError, UnexpectedResponse
-from ._base import ApiList, Area, compact, endpoint_of, expect_type, iso, status_of
+from ._base import ApiList, Area, api, compact, endpoint_of, expect_type, iso, status_of
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -25,13 +25,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..session import Session
 
 PREFIX = "/v2/api/assays/"
+#: Show code names a config argument ``config`` (built with :func:`config`; a dataclass has no short literal).
+_CONFIG = {"config": lambda value, arguments: "config"}
 
 
 class AssaysV2(Area):
     area = "assays_v2"
 
-    def _v2(self, verb: str, body: dict[str, Any], *, read: bool, call: str) -> Any:
-        return self._post(PREFIX + verb, body, read=read, call=call)
+    def _v2(self, verb: str, body: dict[str, Any]) -> Any:
+        return self._post(PREFIX + verb, body)
 
     def _typed(self, parse: Callable[[Any], Any], data: Any) -> Any:
         try:
@@ -40,66 +42,71 @@ class AssaysV2(Area):
             raise UnexpectedResponse(f"unexpected V2 answer: {exc}", status=status_of(self.session),
                                      endpoint=endpoint_of(self.session)) from None
 
+    @api(read=True)
     def list(self, active: str = "All", *, workspace_id: int | None = None,
              pipeline_name: str | None = None) -> ApiList:
         """V2 assays (``active``: ``All``, ``ActiveOnly`` or ``InactiveOnly``) as ``AssayV2`` objects, newest
         first; ``.df`` one row per assay."""
         body = {"active": active, "workspace_id": workspace_id, **compact(pipeline_name=pipeline_name)}
-        out = self._v2("get", body, read=True, call=self._call("list", active, workspace_id=workspace_id,
-                                                               pipeline_name=pipeline_name))
+        out = self._v2("get", body)
         items = [self._typed(v2.AssayV2.from_api, a) for a in expect_type(out, list, self.session)]
         return ApiList(items, raw=out, frame=assays_frame)
 
+    @api(read=True)
     def get(self, id: str) -> v2.AssayV2:
         """One V2 assay (``get/:id``: the path is literal, the id goes in the body)."""
-        out = self._v2("get/:id", {"id": str(id)}, read=True, call=self._call("get", str(id)))
+        out = self._v2("get/:id", {"id": str(id)})
         return self._typed(v2.AssayV2.from_api, out)
 
+    @api(read=True, show={"assay": lambda value, arguments: "assay"})
     def get_results(self, id: str, start: Any = None, end: Any = None, *, workspace_id: int | None = None,
                     assay: v2.AssayV2 | None = None) -> ApiList:
         """Stored results (``start`` <= window_end < ``end``) as ``AssayResultV2``; ``.df`` like the SDK's
         ``to_dataframe`` (one row per window and iopath; statuses from ``assay``'s per-iopath thresholds when
         given, else the result's)."""
         body = {"id": str(id), "start": iso(start), "end": iso(end), "workspace_id": workspace_id}
-        out = self._v2("get_results", body, read=True, call=self._call(
-            "get_results", str(id), iso(start), iso(end), workspace_id=workspace_id))
+        out = self._v2("get_results", body)
         items = [self._typed(v2.AssayResultV2.from_api, r) for r in expect_type(out, list, self.session)]
         targeting, name = (assay.targeting, assay.name) if assay is not None else (None, None)
         return ApiList(items, raw=out, frame=lambda rows: v2.results_frame(rows, targeting, name))
 
+    @api(read=True)
     def get_next_run(self, id: str) -> dict[str, _dt.datetime | None]:
         """``{"last_run", "next_run"}`` (``next_run`` None while the assay is paused or past its end)."""
-        out = self._v2("get_next_run", {"assay_id": str(id)}, read=True, call=self._call("get_next_run", str(id)))
+        out = self._v2("get_next_run", {"assay_id": str(id)})
         out = expect_type(out, dict, self.session)
         return {k: self._typed(lambda t, k=k: v2.wire.time(t, k, optional=True), out.get(k))
                 for k in ("last_run", "next_run")}
 
+    @api(read=False)
     def set_active(self, id: str, active: bool) -> None:
         """Pause (``False``) or resume (``True``) a V2 assay."""
-        self._v2("set_active", {"active": bool(active), "assay_id": str(id)}, read=False,
-                 call=self._call("set_active", str(id), bool(active)))
+        self._v2("set_active", {"active": bool(active), "assay_id": str(id)})
 
+    @api(read=True, show=_CONFIG)
     def preview_baseline_binning(self, config: v2.AssayV2Config) -> dict[str, v2.SeriesSummary]:
         """How the config's baseline is binned: ``{<iopath key>: SeriesSummary}`` (nothing stored)."""
         body = {"baseline": config.baseline.to_api(), "summarizer": config.summarizer.to_api(),
                 "targeting": config.targeting.to_api()}
-        out = self._v2("preview_baseline_binning", body, read=True,
-                       call=self._call("preview_baseline_binning", config.name))
+        out = self._v2("preview_baseline_binning", body)
         return self._typed(lambda d: v2.summaries_from_api(d, "summaries"), out)
 
+    @api(read=True, show=_CONFIG)
     def preview(self, config: v2.AssayV2Config, start: Any = None, end: Any = None) -> ApiList:
         """Score the config's windows from ``start`` (default ``first_run``) to ``end`` (default
         ``scheduling.end``) without storing anything: ``PreviewResult`` items, ``.df`` as results'."""
         body = config.preview_api(start, end)
-        out = self._v2("preview", body, read=True, call=self._call("preview", config.name, iso(start), iso(end)))
+        out = self._v2("preview", body)
         items = [self._typed(v2.PreviewResult.from_api, r) for r in expect_type(out, list, self.session)]
         return ApiList(items, raw=out, frame=lambda rows: v2.results_frame(rows, config.targeting, config.name))
 
+    @api(read=False, show=_CONFIG)
     def schedule(self, config: v2.AssayV2Config) -> str:
         """Create the assay -> its id (the server answers a bare JSON string)."""
-        out = self._v2("schedule", config.to_api(), read=False, call=self._call("schedule", config.name))
+        out = self._v2("schedule", config.to_api())
         return str(self._typed(lambda s: uuid.UUID(expect_type(s, str, self.session)), out))
 
+    @api(read=True, show=_CONFIG)
     def score(self, config: v2.AssayV2Config, window: Sequence[float] | tuple[Any, Any]) -> dict[str, Any]:
         """Score one window against the config's baseline: ``window`` values (``Raw``) or a ``(start, end)``
         range of logged inferences (``Stored``) -> ``{<iopath key>: ScoreData | "<error>"}``."""
@@ -108,7 +115,7 @@ class AssaysV2(Area):
         spec = {"Stored": [iso(_as_dt(x)) for x in window]} if is_range else {"Raw": [float(v) for v in window]}
         body = {"baseline": config.baseline.to_api(), "summarizer": config.summarizer.to_api(),
                 "targeting": config.targeting.to_api(), "window": spec}
-        out = self._v2("score", body, read=True, call=self._call("score", config.name, list(spec)[0]))
+        out = self._v2("score", body)
         return self._typed(v2.scores_from_api, out)
 
 
