@@ -1,13 +1,14 @@
 """Sandbox throughput: requests/s and p50/p99 latency with concurrent loopback clients.
 
 Measured against the real sandbox CLI in a subprocess (uvicorn + SQLite on a temp dir, ``--demo`` data):
-``workspaces/list``, inference of 1,000 ccfraud-shaped rows, and ``assays/run_interactive`` over a month
-of hourly windows of the demo pipeline. Bounded loops; loopback only. ``main()`` prints a table and
+``workspaces/list``, inference of 1,000 ccfraud-shaped rows, and ``assays/run_interactive`` (V1) and
+``/v2/api/assays/preview`` (V2) over a month of hourly windows of the demo pipeline. Bounded loops; loopback only. ``main()`` prints a table and
 writes ``benchmarks/results/bench_sandbox.json``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import socket
 import statistics
@@ -157,12 +158,26 @@ def main() -> dict:
         r["windows"] = len(first)
         results["assays/run_interactive (month, hourly)"] = r
 
+        v2_url = f"{url}/v2/api/assays/"
+        a2 = next(a for a in requests.post(v2_url + "get", json={"active": "All"}, headers=user, timeout=60).json()
+                  if a["name"] == demo.ASSAY_V2_NAME)
+        body = {k: a2[k] for k in ("baseline", "summarizer", "targeting")}
+        body.update({"window": {"width": {"seconds": 3600}}, "preview_start": start.isoformat(),
+                     "preview_end": (start + dt.timedelta(days=demo.DAYS)).isoformat(),
+                     "scheduling": {"first_run": start.isoformat(),
+                                    "run_frequency": {"SimpleRunFrequency": {"quantity": 1, "unit": "Hour"}}}})
+        first = requests.post(v2_url + "preview", json=body, headers=user, timeout=120).json()
+        r = _load(lambda http: http.post(v2_url + "preview", json=body, headers=user, timeout=120), 2, 3)
+        r["windows"] = len(first)
+        results["v2 assays/preview (month, hourly)"] = r
+
     print(f"{'endpoint':40s} {'threads':>7s} {'requests':>8s} {'req/s':>9s} {'p50 ms':>9s} {'p99 ms':>9s}")
     for name, r in results.items():
         print(f"{name:40s} {r['threads']:7d} {r['requests']:8d} {r['req_per_s']:9.1f} {r['p50_ms']:9.1f} "
               f"{r['p99_ms']:9.1f}")
     print(f"inference: {results['inference 1,000 rows']['rows_per_s']:.0f} rows/s; run_interactive windows: "
-          f"{results['assays/run_interactive (month, hourly)']['windows']}")
+          f"{results['assays/run_interactive (month, hourly)']['windows']}; V2 preview windows: "
+          f"{results['v2 assays/preview (month, hourly)']['windows']}")
     out = HERE / "results" / "bench_sandbox.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
