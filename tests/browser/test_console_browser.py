@@ -224,9 +224,14 @@ def test_console_notebook_renders_in_chromium(lab, page):
     pg.wait_for_timeout(500)
     _shot(pg, "03_assays_timeline.png")
     assert _error_outputs(pg) == []
+    # drawn while their tab was hidden (the notebook loaded the results first), they fill the panel once shown
+    _assert_charts_fill_the_panel(pg, "Assays", minimum=3)  # timeline, bins, contributions
 
     _click_timeline_and_results(pg, out)
     _click_workspaces(pg, out)
+
+    out.locator(".widget-tab .lm-TabBar-tab", has_text="Assay builder").first.click()
+    _assert_charts_fill_the_panel(pg, "Assay builder", minimum=3)  # timeline, bins, baseline
 
     # Every tab renders its panel (visible widgets, no error output); one screenshot each to look at.
     for title in titles:
@@ -240,6 +245,37 @@ def test_console_notebook_renders_in_chromium(lab, page):
         pg.wait_for_timeout(500)
         _shot(pg, f"tab_{title.lower().replace(' ', '_')}.png")
         assert _error_outputs(pg) == [], title
+
+
+# -- chart widths: measured, not judged by eye ----------------------------------------------------------------
+
+CHART_WIDTHS = """() => {
+  // the shown tab's panel and the drawn width of each of its charts (Plotly's SVG, not its container)
+  const panel = [...document.querySelectorAll('.widget-tab .widget-tab-contents > *')]
+    .find(w => w.offsetParent !== null);
+  if (!panel) return null;
+  const width = panel.getBoundingClientRect().width;
+  const charts = [...panel.querySelectorAll('.js-plotly-plot')].filter(p => p.offsetParent !== null)
+    .map(p => p.querySelector('.main-svg').getBoundingClientRect().width);
+  return {panel: width, charts: charts};
+}"""
+
+
+def _assert_charts_fill_the_panel(pg, tab: str, minimum: int, share: float = 0.9) -> None:
+    """Every chart of the shown tab is at least ``share`` of its panel's width (measured in the browser)."""
+    check = f"() => {{ const m = ({CHART_WIDTHS})(); return !!m && m.charts.length >= {minimum} && " \
+            f"m.charts.every(w => w >= {share} * m.panel); }}"
+    try:
+        pg.wait_for_function(check, timeout=15_000, polling=200)
+    except Exception:  # noqa: BLE001 - the assertion below reports the measured widths
+        pass
+    pg.evaluate("() => { const t = document.querySelector('.widget-tab'); t && t.scrollIntoView(); }")
+    _shot(pg, f"10_chart_widths_{tab.lower().replace(' ', '_')}.png")
+    got = pg.evaluate(CHART_WIDTHS)
+    assert got, f"{tab}: no shown tab panel"
+    assert got["panel"] > 600 and len(got["charts"]) >= minimum, (tab, got)
+    narrow = [w for w in got["charts"] if w < share * got["panel"]]
+    assert not narrow, f"{tab}: charts {narrow} px wide in a {got['panel']:.0f} px panel (all: {got['charts']})"
 
 
 # -- user gestures: real mouse clicks in Chromium must reach the panels' Python ----------------------------

@@ -10,6 +10,7 @@ import ipywidgets as widgets
 from .base import ConsoleState, Panel, describe_error
 from .connect import ConnectPanel
 from .enablement import EnablementPanel
+from .figures import refit_all
 from .models import ModelsPanel
 from .pipelines import PipelinesPanel
 from .users import UsersPanel
@@ -40,6 +41,7 @@ class Console(widgets.VBox):
         header = widgets.HTML("<h3 style='margin:4px 0'>Wallaroo console</h3>")
         super().__init__([header, self.notice, self.tabs])
         self.state.observe(self._connected, "session")  # a "Not connected" notice is stale once connected
+        self.tabs.observe(self._tab_shown, "selected_index")
         if session is not None:
             self.state.session = session  # every panel loads its data
         else:
@@ -48,6 +50,12 @@ class Console(widgets.VBox):
     def _connected(self, change: Any) -> None:
         if change["new"] is not None:
             self.notice.value = ""
+
+    def _tab_shown(self, change: Any) -> None:
+        """Charts drawn while their tab was hidden got a fallback width: refit them to the now visible panel."""
+        index = change["new"]
+        if index is not None and 0 <= index < len(self.tabs.children):
+            refit_all(self.tabs.children[index])
 
     def panel(self, title: str) -> Panel:
         """A panel by tab title (``"Users"``, ``"Assay builder"`` ...)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import plotly.graph_objects as go
 
 _SKIP = {"type", "uid"}
@@ -56,6 +58,31 @@ def sync_figure(widget: go.FigureWidget, fig: go.Figure) -> None:
         widget.add_traces(new[len(old):])
 
 
+def figures_in(widget: Any) -> list[go.FigureWidget]:
+    """Every FigureWidget in ``widget`` and its ``children``, depth first."""
+    if isinstance(widget, go.FigureWidget):
+        return [widget]
+    return [f for child in getattr(widget, "children", ()) or () for f in figures_in(child)]
+
+
+def refit(widget: go.FigureWidget) -> None:
+    """Make the browser re-measure the chart's width: a chart first drawn while hidden (a tab not shown yet)
+    keeps the fallback width it got then, as Plotly.js only measures its box on a window resize or a relayout.
+    Any relayout re-runs its autosize (``autosize`` is on), so this sends one that changes nothing visible:
+    a counter in ``layout.meta``, a free-form field no chart here shows."""
+    meta = widget.layout.meta
+    count = meta.get("refit", 0) if isinstance(meta, dict) else 0
+    widget.layout.meta = {**(meta if isinstance(meta, dict) else {}), "refit": count + 1}
+
+
+def refit_all(widget: Any) -> int:
+    """:func:`refit` every chart inside ``widget`` (call it when ``widget`` becomes visible) -> charts refit."""
+    charts = figures_in(widget)
+    for chart in charts:
+        refit(chart)
+    return len(charts)
+
+
 def trace_ids(widget: go.FigureWidget) -> list[int]:
     """Python ids of the widget's trace objects (tests check they survive an update)."""
     return [id(t) for t in widget.data]
@@ -70,4 +97,4 @@ def empty_figure(title: str, message: str = "") -> go.Figure:
     return fig
 
 
-__all__ = ["figure_widget", "sync_figure", "trace_ids", "empty_figure"]
+__all__ = ["figure_widget", "sync_figure", "figures_in", "refit", "refit_all", "trace_ids", "empty_figure"]
