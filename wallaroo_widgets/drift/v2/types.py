@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import functools
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -136,7 +137,15 @@ class Bins:
         return cls(edges, tuple(raw_labels), BinMode.from_api(wire.req(d, "mode", field), f"{field}.mode"))
 
     def to_api(self) -> dict[str, Any]:
-        return {"edges": [wire.edge_out(e) for e in self.edges], "labels": list(self.labels), "mode": self.mode.to_api()}
+        edges, labels, mode = self._api
+        if not isinstance(mode, str):  # a fresh {"Quantile": 5} / {"Provided": [...]} for every caller
+            mode = {k: list(v) if isinstance(v, list) else v for k, v in mode.items()}
+        return {"edges": list(edges), "labels": list(labels), "mode": mode}
+
+    @functools.cached_property
+    def _api(self) -> tuple[tuple[float | str, ...], tuple[str, ...], Any]:
+        """The wire pieces, converted once (every window of a run repeats the baseline's bins)."""
+        return tuple(wire.edge_out(e) for e in self.edges), self.labels, self.mode.to_api()
 
     @property
     def finite_edges(self) -> tuple[float, ...]:

@@ -9,6 +9,7 @@ with the offset they came with; a naive time counts as UTC; the +∞ edge is the
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 import numbers
 from collections.abc import Mapping
@@ -134,10 +135,16 @@ def server_time(value: _dt.datetime | None) -> str | None:
         return None
     if not isinstance(value, _dt.datetime):
         value = pd.Timestamp(value).to_pydatetime()
-    ts = value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone(_dt.timezone.utc)
-    frac = f"{ts.microsecond:06d}".rstrip("0")
-    base = f"{ts.year:04d}-{ts.month:02d}-{ts.day:02d}T{ts.hour:02d}:{ts.minute:02d}:{ts.second:02d}"
-    return f"{base}.{frac}Z" if frac else f"{base}Z"
+    return _utc_text(value)
+
+
+@functools.lru_cache(maxsize=8192)
+def _utc_text(value: _dt.datetime) -> str:
+    """``server_time`` of a datetime (cached: a run's results repeat their window bounds and stamps)."""
+    offset = value.utcoffset()
+    naive = _dt.datetime(value.year, value.month, value.day, value.hour, value.minute, value.second, value.microsecond)
+    text = (naive - offset if offset else naive).isoformat()
+    return (text.rstrip("0") if "." in text else text) + "Z"
 
 
 def echo_time(value: _dt.datetime | None) -> str | None:
