@@ -32,7 +32,7 @@ def test_assays_panel_by_pipeline_name_and_by_id(demo_session):
     assert by_name.error == "", by_name.error
     pid = by_name.state.pipeline["id"]
     assert by_name.state.pipeline["name"] == "housepricepipe"
-    assert by_name.table.df["name"].tolist() == ["house price drift"]  # that pipeline's assays
+    assert by_name.table.df["name"].tolist() == ["house price drift", "house price drift v2"]  # V1 and V2
     by_id = AssaysPanel(demo_session, pipeline=pid)  # the id finds its workspace too
     assert by_id.error == "", by_id.error
     assert by_id.state.workspace["name"] == "housepricesaga" and by_id.state.pipeline["name"] == "housepricepipe"

@@ -1,5 +1,7 @@
-"""Assays panel: assays of the selected pipeline, (de)activate, results over a period as a score timeline
-and a table; selecting a window shows its bins, the per-bin score contribution and the stats comparison.
+"""Assays panel: V1 and V2 assays of the selected pipeline (a ``version`` column; an API the instance does not
+answer, 404, is simply absent), (de)activate, results over a period as a score timeline and a table;
+selecting a window shows its bins, the per-bin score contribution and the stats comparison. V2 results are
+drawn for the assay's first iopath, with that iopath's thresholds.
 
 Used on its own, ``AssaysPanel(session, workspace=..., pipeline=...)`` (names or ids) or the Workspace
 menu picks what to show. :func:`learn_pipelines` and :func:`resolve_pipeline` (shared with the builder)
@@ -12,6 +14,9 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
+from ..drift import v2
+from ..errors import NotFoundError
+from ..plots import _v2 as plots_v2
 from ..plots.stats import format_stat
 from . import validate as v
 from .base import ConsoleState, Panel
@@ -29,7 +34,7 @@ from .views import (
     workspace_record,
 )
 
-ASSAY_COLUMNS = ["id", "name", "active", "status", "warning_threshold", "alert_threshold", "last_run", "next_run",
+ASSAY_COLUMNS = ["version", "id", "name", "active", "status", "warning_threshold", "alert_threshold", "last_run", "next_run",
                  "pipeline_name", "run_at", "num_ok", "num_warnings", "num_alerts"]
 #: the empty score timeline says what to do (the builder's says "Load logs")
 TIMELINE_HINT = "select an assay above, then click Load results"
@@ -121,6 +126,7 @@ class AssaysPanel(PipelinePanel):
                                caption="Baseline vs window statistics", page_length=8, number_format=format_stat,
                                empty="Select a window to compare it with the baseline")
         self.results: list[dict[str, Any]] = []
+        self.v2_assays: dict[str, v2.AssayV2] = {}
         self.state.observe(lambda _c: self._reload(), ["pipeline", "workspace"])
         return [
             self.picker, self.context,
@@ -143,17 +149,44 @@ class AssaysPanel(PipelinePanel):
         sess = self.require_session()
         p = self.state.pipeline
         ws = self.state.workspace
-        if p and p.get("id") is not None and (not ws or p.get("workspace_id") in (ws.get("id"), None)):
-            assays = sess.assays.list(p["id"])
-        elif ws:
-            assays = sess.assays.list(workspace_id=ws["id"])
-        elif self.state.in_console:
-            raise v.InputError("Select a workspace in the Workspaces tab (or a pipeline in the Pipelines tab) first")
-        else:
+        by_pipeline = p and p.get("id") is not None and (not ws or p.get("workspace_id") in (ws.get("id"), None))
+        if not by_pipeline and not ws:
+            if self.state.in_console:
+                raise v.InputError("Select a workspace in the Workspaces tab (or a pipeline in the Pipelines tab) "
+                                   "first")
             raise v.InputError("Choose a workspace in the Workspace menu above (or pass workspace=... or "
                                "pipeline=...)")
-        self.table.set_df(assays.df, keep="id")
+        try:
+            assays = sess.assays.list(p["id"]) if by_pipeline else sess.assays.list(workspace_id=ws["id"])
+        except NotFoundError:  # an instance without the V1 API
+            assays = []
+        self.v2_assays = self._load_v2(sess, p if by_pipeline else None, (ws or {}).get("id"))
+        rows = [{**a, "version": 1} for a in (assays.df.to_dict("records") if assays else [])]
+        rows += [self._v2_row(sess, a) for a in self.v2_assays.values()]
+        self.table.set_df(pd.DataFrame(rows, columns=ASSAY_COLUMNS), keep="id")
         learn_pipelines(self.state, assays, (ws or {}).get("id"))
+
+    @staticmethod
+    def _load_v2(sess: Any, pipeline: dict[str, Any] | None, workspace_id: Any) -> dict[str, v2.AssayV2]:
+        """V2 assays of the pipeline (or workspace) by id; none when the instance has no V2 API (404)."""
+        wid = (pipeline or {}).get("workspace_id") or workspace_id
+        try:
+            found = sess.assays_v2.list("All", workspace_id=wid,
+                                        pipeline_name=(pipeline or {}).get("name") or None)
+        except NotFoundError:
+            return {}
+        if pipeline is not None:
+            found = [a for a in found if a.targeting.data_origin.pipeline_id == pipeline["id"]]
+        return {str(a.id): a for a in found}
+
+    @staticmethod
+    def _v2_row(sess: Any, a: v2.AssayV2) -> dict[str, Any]:
+        th = a.targeting.iopath[0].thresholds if a.targeting.iopath else v2.Thresholds()
+        runs = sess.assays_v2.get_next_run(str(a.id))
+        return {"version": 2, "id": str(a.id), "name": a.name, "active": a.active, "status": None,
+                "warning_threshold": th.warning, "alert_threshold": th.alert,
+                "last_run": v2.wire.server_time(runs["last_run"]), "next_run": v2.wire.server_time(runs["next_run"]),
+                "pipeline_name": a.targeting.data_origin.pipeline_name}
 
     def refresh(self) -> None:
         self.run_action(self._load)
@@ -167,7 +200,10 @@ class AssaysPanel(PipelinePanel):
     def set_active(self, active: bool) -> None:
         def act() -> None:
             a = self._assay()
-            self.require_session().assays.set_active(int(a["id"]), active)
+            if a.get("version") == 2:
+                self.require_session().assays_v2.set_active(str(a["id"]), active)
+            else:
+                self.require_session().assays.set_active(int(a["id"]), active)
             self._load()
             self.message = f"{'Activated' if active else 'Deactivated'} assay {a['name']}"
         self.run_action(act)
@@ -180,11 +216,23 @@ class AssaysPanel(PipelinePanel):
             end = v.timestamp(self.end.value, "To", optional=True)
             if start and end and end <= start:
                 raise v.InputError("'To' must be after 'From'")
-            results = self.require_session().assays.get_assay_results(int(a["id"]), start, end)
+            if a.get("version") == 2:
+                results = self._v2_results(str(a["id"]), start, end)
+            else:
+                results = self.require_session().assays.get_assay_results(int(a["id"]), start, end)
             self.show_results(list(results), a.get("warning_threshold"), a.get("alert_threshold"))
             n = len(results)
             self.message = f"{n} result window{'' if n == 1 else 's'} of '{a['name']}'"
         self.run_action(act)
+
+    def _v2_results(self, assay_id: str, start: Any, end: Any) -> list[dict[str, Any]]:
+        """A V2 assay's results as the flat result dicts the figures draw (its first iopath, the assay's
+        baseline, summarizer and that iopath's thresholds)."""
+        sess = self.require_session()
+        a = self.v2_assays.get(assay_id) or sess.assays_v2.get(assay_id)
+        key = a.targeting.keys[0]
+        return [plots_v2.result(r, a, key, a.summarizer, a.targeting)
+                for r in sess.assays_v2.get_results(assay_id, start, end, assay=a)]
 
     def show_results(self, results: list[dict[str, Any]], warning: Any = None, alert: Any = None) -> None:
         """Render results (server dicts or local drift results) in the timeline and table."""
