@@ -105,3 +105,16 @@ def test_bin_contributions_stats_and_compare(run) -> None:
     assert f"PSI={want.score:.3f}" in cmp.layout.title.text
     plain = plots.compare_windows(base, r, iopath="out.other")
     assert plain.data[1].text is None and list(plain.data[1].y) == list(r.summaries["out.other"].aggregated_values)
+
+
+def test_baseline_distribution_of_a_v2_baseline(run) -> None:
+    base, _, _, _ = run
+    fig = plots.baseline_distribution(base)
+    [bars] = fig.data
+    widths = np.diff(base.bins.finite_edges)
+    assert list(bars.width) == pytest.approx(widths.tolist())  # the three bounded bins (20%-80%)
+    assert list(bars.y) == pytest.approx([0.2 / w for w in widths])
+    assert [a.text for a in fig.layout.annotations] == ["e0", "e1", "e2", "e3"]
+    assert fig.layout.title.text == "Baseline distribution (5 bins; tails (≤ e0, > last edge) 40.0%)"
+    eq = plots.baseline_distribution(v2.summarize(np.arange(1.0, 11.0), v2.BinMode.equal(3)).to_api())
+    assert "(5 bins; outlier bins 0.0%)" in eq.layout.title.text

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from ..drift.edges import finite_edges
 from . import _v2
-from ._common import BASELINE_COLOR, WINDOW_COLOR, as_float, bin_names, summary_of
+from ._common import BASELINE_COLOR, WINDOW_COLOR, as_float, bin_names, has_outlier_bins, summary_of
 
 STATS = ("count", "min", "max", "mean", "median", "std")
 
@@ -68,17 +68,20 @@ def bin_shares(summary: dict[str, Any]) -> np.ndarray | None:
     return np.diff(agg, prepend=0.0) if aggregation == "Cumulative" else agg
 
 
-def baseline_distribution(baseline: dict[str, Any], values: Any = None, window_values: Any = None,
-                          nbins: int = 60, title: str = "Baseline distribution") -> go.Figure:
+def baseline_distribution(baseline: Any, values: Any = None, window_values: Any = None,
+                          nbins: int = 60, title: str = "Baseline distribution", iopath: str | None = None) -> go.Figure:
     """Histogram of the baseline values (and optionally a window's, on the same bins) with the baseline
     edges drawn; y = share of the values per histogram bin.
 
     Without raw ``values`` the regular bins are drawn from the summary: bar width = bin range, height =
     share / width (density per unit of value; Cumulative summaries are differenced first). An Edges summary
     holds no shares: only the edge lines are drawn, with a note. Outlier bins have no width and are reported
-    in the title.
+    in the title. A V2 baseline (summary or ``AssayV2``, ``iopath``: default the first) draws its edges
+    e0, e1, …; a V2 Quantile summary has no outlier bins, its two unbounded tails are reported instead.
     """
-    base = summary_of(baseline, "baseline")
+    base = _flat(baseline, iopath, "baseline")
+    if "outlier_bins" in base and not base.get("edges"):
+        raise ValueError("this V2 baseline has no finite edge to draw (Quantile 1 or bin mode None)")
     edges = finite_edges(base.get("edges") or [])
     names = bin_names(base)
     shares = bin_shares(base)
@@ -109,11 +112,15 @@ def baseline_distribution(baseline: dict[str, Any], values: Any = None, window_v
             fig.add_annotation(text="Edges aggregation: the summary holds edge positions, not bin shares "
                                     "(pass the baseline values to draw a histogram)", showarrow=False,
                                x=0.5, y=0.5, xref="paper", yref="paper")
+    v2_layout = "outlier_bins" in base
     for i, e in enumerate(edges):
-        label = names[i] if i < len(names) - 1 and i > 0 else ("e0 (min)" if i == 0 else f"e{i}")
+        label = (f"e{i}" if v2_layout else
+                 names[i] if i < len(names) - 1 and i > 0 else ("e0 (min)" if i == 0 else f"e{i}"))
         fig.add_vline(x=float(e), line_dash="dot", line_color="black", line_width=1,
                       annotation_text=label, annotation_textangle=-90, annotation_font_size=9)
-    outl = f"outlier bins {shares[0] + shares[-1]:.1%}" if shares is not None and shares.size >= 2 else ""
-    fig.update_layout(title=f"{title} ({edges.size - 1} bins{'; ' + outl if outl else ''})", xaxis_title="value",
+    outer = "outlier bins" if has_outlier_bins(base) else "tails (≤ e0, > last edge)"
+    outl = f"{outer} {shares[0] + shares[-1]:.1%}" if shares is not None and shares.size >= 2 else ""
+    count = len(base.get("aggregated_values") or []) if v2_layout else edges.size - 1
+    fig.update_layout(title=f"{title} ({count} bins{'; ' + outl if outl else ''})", xaxis_title="value",
                       legend={"orientation": "h", "y": -0.2})
     return fig
