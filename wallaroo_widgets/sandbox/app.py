@@ -8,7 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
@@ -16,10 +16,10 @@ from fastapi.staticfiles import StaticFiles
 from . import db, engine
 from .bodies import BodyLimit
 from .config import DEFAULT_ADMIN_PASSWORD, SandboxConfig
-from .deps import require_user
 from .errors import install_handlers
 from .openapi import install as install_openapi
 from .routers import (
+    assays,
     assays_v2,
     auth,
     features,
@@ -30,27 +30,10 @@ from .routers import (
     users,
     workspaces,
 )
+from .scheduler import AssayScheduler
 from .tokens import Realm, load_or_create_key
 
 log = logging.getLogger("wallaroo_widgets.sandbox")
-
-
-def _assays_router():
-    try:
-        from .routers import assays
-    except ImportError as exc:  # assays live in a separate module; the core runs without them
-        log.warning("assays router not available: %s", exc)
-        return None
-    return assays.router
-
-
-def _scheduler(store: db.Store, tick: float):
-    try:
-        from .scheduler import AssayScheduler
-    except ImportError as exc:
-        log.warning("assay scheduler not available: %s", exc)
-        return None
-    return AssayScheduler.for_store(store, tick=tick)
 
 
 def prepare_admin(store: db.Store, config: SandboxConfig) -> None:
@@ -128,20 +111,16 @@ def create_app(config: SandboxConfig) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if config.demo:
-            try:
-                from . import demo
-            except ImportError as exc:
-                raise RuntimeError(f"--demo needs wallaroo_widgets.sandbox.demo: {exc}") from exc
+            from . import demo  # pandas/numpy heavy: loaded only for --demo
+
             demo.seed(store, now=config.demo_now)
-        sched = _scheduler(store, config.assay_tick)
+        sched = AssayScheduler.for_store(store, tick=config.assay_tick)
         app.state.assay_scheduler = sched
-        if sched is not None:
-            sched.start()
+        sched.start()
         try:
             yield
         finally:
-            if sched is not None:
-                sched.stop()
+            sched.stop()
 
     static = _swagger_static()
     app = FastAPI(title="Wallaroo sandbox MLOps API", version="1", docs_url=None if static else "/v1/api/docs",
@@ -154,11 +133,9 @@ def create_app(config: SandboxConfig) -> FastAPI:
     install_openapi(app)
     if static is not None:
         _docs(app, static)
-    for module in (auth, keycloak_admin, users, workspaces, models, pipelines, inference, features, assays_v2):
+    for module in (auth, keycloak_admin, users, workspaces, models, pipelines, inference, features, assays,
+                   assays_v2):
         app.include_router(module.router)
-    assays = _assays_router()
-    if assays is not None:
-        app.include_router(assays, dependencies=[Depends(require_user)])
 
     @app.get("/v1/api/config", tags=["meta"], summary="Unauthenticated instance config")
     def instance_config() -> dict:

@@ -18,13 +18,17 @@ import numpy as np
 import pandas as pd
 
 from .. import drift
+from .errors import ApiError
 
 # engine advice (tied edges, small baselines) is for notebooks; the server answers with numbers only
 warnings.filterwarnings("ignore", category=drift.DriftWarning, module=r"wallaroo_widgets\.sandbox(\.|$)")
 
 
-class BadRequest(ValueError):
-    """Invalid request content; ``str(exc)`` names the field."""
+class BadRequest(ApiError, ValueError):
+    """The 400 ``ApiError`` of the assay parsers: invalid request content; ``str(exc)`` names the field."""
+
+    def __init__(self, msg: str) -> None:
+        super().__init__(400, msg)
 
 
 # (pipeline_name, model_name, direction "in"|"out", field, index, start_ms, end_ms) -> (times_ms, values)

@@ -1,74 +1,17 @@
-"""The one place where the assay router, scheduler, demo seed and import-logs touch sandbox-core's store.
+"""Lookups of the V1 assay code on a store connection (pipelines, workspaces, visibility, logs as a
+``LogSource``), shared by the assay routers, the scheduler, the demo seed and import-logs.
 
-Everything else in the assay code works on plain values (sqlite3 connections, ``LogSource`` functions),
-so adapting to the store API is confined to this module.
+Transactions are the store's own (``Store.tx``); callers come from ``deps.require_user``.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
-from fastapi import Request
 
 from .assay_config import LogSource, Window, parse_path
-
-# --- store access ----------------------------------------------------------------------------------------------
-
-def open_store(data_dir: str) -> Any:
-    """The sandbox store on ``data_dir`` (also usable while a server runs on it)."""
-    from .db import Store
-
-    return Store(data_dir)
-
-
-@contextlib.contextmanager
-def store_connection(store: Any) -> Iterator[Any]:
-    """A sqlite3 connection of the store (the Store created the assay tables); committed on success."""
-    conn = store.connect()
-    try:
-        yield conn
-        conn.commit()
-    except BaseException:
-        conn.rollback()
-        raise
-    finally:
-        conn.close()
-
-
-def app_store(request: Request) -> Any:
-    return request.app.state.store
-
-
-@contextlib.contextmanager
-def connection(request: Request, write: bool = False) -> Iterator[Any]:
-    """One store transaction for a request (``write`` queues on the store's writer lock)."""
-    with app_store(request).tx(write=write) as conn:
-        yield conn
-
-
-def authenticated(request: Request) -> Any:
-    """Router dependency: the caller, authenticated once per request (401/403 as sandbox-core answers)."""
-    user = getattr(request.state, "user", None)
-    if user is not None:
-        return user
-    from .deps import require_user
-
-    return require_user(request)
-
-
-def caller(request: Request) -> Any:
-    """The authenticated user of this request (``deps.Caller``)."""
-    return authenticated(request)
-
-
-def wake_scheduler(request: Request) -> None:
-    sched = getattr(request.app.state, "assay_scheduler", None)
-    if sched is not None:
-        sched.wake()
-
+from .errors import ApiError
 
 # --- entities -------------------------------------------------------------------------------------------------
 
@@ -110,6 +53,16 @@ def _uid(user: Any) -> Any:
     return user["id"] if isinstance(user, dict) else user.id
 
 
+def owned_assay(conn: Any, caller: Any, assay_id: int, name: str = "id") -> dict:
+    """The stored assay ``assay_id`` if the caller may see it; unknown and foreign alike -> 404 naming ``name``."""
+    from . import assay_store as st
+
+    a = st.get_assay(conn, assay_id)
+    if a is None or not can_access(conn, caller, a["workspace_id"]):
+        raise ApiError(404, f"{name}: assay {assay_id} not found")
+    return a
+
+
 # --- logs -----------------------------------------------------------------------------------------------------
 
 def log_source(conn: Any, workspace_id: int) -> LogSource:
@@ -138,8 +91,15 @@ def get_logs(conn: Any, pipeline_id: int, start_ms: int | None, end_ms: int | No
     return db.get_logs(conn, pipeline_id, start_ms, end_ms, model_name, limit)
 
 
+def open_store(data_dir: str) -> Any:
+    """The sandbox store on ``data_dir`` (also usable while a server runs on it)."""
+    from .db import Store
+
+    return Store(data_dir)
+
+
 def insert_logs(store: Any, pipeline_id: int, records: list[dict], output_dtypes: dict[str, str]) -> int:
-    with store_connection(store) as conn:
+    with store.tx(write=True) as conn:
         from . import db
 
         return db.insert_logs(conn, pipeline_id, records, output_dtypes)
@@ -148,7 +108,7 @@ def insert_logs(store: Any, pipeline_id: int, records: list[dict], output_dtypes
 # --- seeding / import -------------------------------------------------------------------------------------------
 
 def workspace_exists(store: Any, name: str) -> bool:
-    with store_connection(store) as conn:
+    with store.tx() as conn:
         return workspace_id_by_name(conn, name) is not None
 
 

@@ -229,7 +229,7 @@ def seed(store, now: dt.datetime | None = None, run_assays: bool = True) -> dict
                            cfg["warning_threshold"])
     stamp = pd.Timestamp(now)
     added = 0
-    with assay_env.store_connection(store) as conn:
+    with store.tx(write=True) as conn:
         assay_store.ensure_schema(conn)
         aid = assay_store.insert_assay(conn, name=ASSAY_NAME, workspace_id=target["workspace_id"],
                                        pipeline_id=target["pipeline_id"], pipeline_name=PIPELINE_NAME, active=True,

@@ -54,12 +54,6 @@ def authenticate(request: Request) -> Caller:
     return caller
 
 
-def authenticated(request: Request,
-                  _token: HTTPAuthorizationCredentials | None = Security(BEARER)) -> Caller:  # noqa: B008
-    """Dependency form of ``authenticate`` (any token, service tokens included: inference)."""
-    return authenticate(request)
-
-
 def require_user(request: Request,
                  _token: HTTPAuthorizationCredentials | None = Security(BEARER)) -> Caller:  # noqa: B008
     """The one caller dependency of every MLOps route: a user token (client_credentials tokens may only infer)."""
