@@ -80,11 +80,14 @@ def api(*, read: bool, renamed: Mapping[str, str] | None = None, show: Mapping[s
         if missing:
             raise TypeError(f"{fn.__qualname__}: renamed targets {missing} are not parameters")
 
+        slots = [p.name for p in list(sig.parameters.values())[1:] if p.kind in (p.POSITIONAL_ONLY,
+                                                                                p.POSITIONAL_OR_KEYWORD)]
+
         @functools.wraps(fn)
         def wrapper(self: Area, *args: Any, **kwargs: Any) -> Any:
             for old, new in renames.items():
                 if old in kwargs:
-                    if new in kwargs:
+                    if new in kwargs or new in slots[:len(args)]:
                         raise TypeError(f"{fn.__name__}() got both {old}= (deprecated) and {new}=")
                     warnings.warn(f"{self._attr}.{fn.__name__}({old}=...) is deprecated; use {new}=",
                                   DeprecationWarning, stacklevel=2)
