@@ -28,11 +28,11 @@ lab: install
 
 ## Every test: lint, unit + integration (real sandbox over HTTP), notebooks (nbval), browser.
 test: install
-	$(VENV)/bin/ruff check wallaroo_widgets tests benchmarks
+	$(VENV)/bin/ruff check wallaroo_widgets tests benchmarks conftest.py tutorials/build.py
 	$(PY) -m pytest -q tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider
 
 lint: install
-	$(VENV)/bin/ruff check wallaroo_widgets tests benchmarks
+	$(VENV)/bin/ruff check wallaroo_widgets tests benchmarks conftest.py tutorials/build.py
 
 sandbox: install
 	$(VENV)/bin/wallaroo-widgets sandbox --demo --data-dir .sandbox-data
