@@ -22,7 +22,7 @@ import pytest
 from notebook_cells import run_notebook
 
 RERUN = ["00_console", "01_connect_and_tokens", "02_users", "03_workspaces", "04_models",
-         "05_pipelines_and_inference", "06_enablement", "07_assays", "08_drift_exploration"]
+         "05_pipelines_and_inference", "06_enablement", "07_assays", "08_drift_exploration", "09_assays_v2"]
 #: per run: pipelines/create calls (05: tutorial-pipeline; 07: tutorial-assay-pipe), deploys, inferences
 ADDED_PER_RUN = {"pipeline_versions": 2, "deployments": 2, "inference_logs": 3 + 3 + 5}
 
@@ -43,6 +43,7 @@ def _state(db: Path) -> tuple[dict, dict]:
             "active deployments": q("SELECT p.name, d.deploy_id FROM deployments d JOIN pipelines p "
                                     "ON p.id = d.pipeline_id WHERE d.active = 1"),
             "assays": q("SELECT name, pipeline_name, active FROM assays"),
+            "assays v2": q("SELECT name, pipeline_id, active FROM assays_v2"),
             "assay results": q("SELECT a.name, COUNT(r.id) FROM assays a LEFT JOIN assay_results r "
                                "ON r.assay_id = a.id GROUP BY a.id"),
         }
@@ -101,5 +102,8 @@ def test_a_second_run_of_the_notebooks_leaves_the_state_of_one_run(demo_sandbox)
     if "07_assays" in RERUN:
         assert [a for a in once["assays"] if a[0].startswith("tutorial")] == [
             ("tutorial drift 10 bins", "housepricepipe", 0), ("tutorial house price assay", "housepricepipe", 0)]
+    if "09_assays_v2" in RERUN:
+        assert [a[0::2] for a in once["assays v2"] if a[0].startswith("tutorial")] == [
+            ("tutorial house price assay v2", 0)]
     assert not [d for d in once["active deployments"] if d[0].startswith("tutorial")]
     assert not [u for u in once["users"] if u[0].startswith("tutorial") and u[1]]
