@@ -136,7 +136,7 @@ else:
 # | call | parameters | answer |
 # |---|---|---|
 # | `models.list` | `workspace_id` (int), optional `workspace_name` | models, newest first: `id`, `name`, `owner_id`, `created_at`, `updated_at` (newer servers: also `model_versions`) |
-# | `models.list_versions` | `model_id` = the model **name** (str), `models_pk_id` = its integer `id` | versions, oldest first: `id` (version pk), `model_version` (UUID), `sha`, `file_name`, `models_pk_id`, `image_path`, `status` |
+# | `models.list_versions` | `model_name` (str), `model_pk_id` = the model's integer `id` (the API calls them `model_id` and `models_pk_id`) | versions, oldest first: `id` (version pk), `model_version` (UUID), `sha`, `file_name`, `models_pk_id`, `image_path`, `status` |
 # | `models.get_by_id` | `id` = the model's integer `id` | `id`, `name`, `owner_id`, `workspace_id`, `created_at`, `updated_at`, `model_config` |
 # | `models.get_config_by_id` | `model_id` = a model **version**'s integer `id` (what the SDK sends; the sandbox falls back to a model id that is no version's id) | `{"model_config": null}` or `{"model_config": {id, model_version_id, runtime, tensor_fields, filter_threshold}}` |
 #

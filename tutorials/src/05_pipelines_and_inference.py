@@ -66,7 +66,7 @@ print("model", model_name, "version", version["model_version"])
 #
 # | parameter | meaning |
 # |---|---|
-# | `pipeline_id` | the pipeline **name** |
+# | `pipeline_name` | the pipeline's name (the API calls it `pipeline_id`) |
 # | `workspace_id` | its workspace |
 # | `steps` | e.g. `[{"ModelInference": {"models": [{"name", "version", "sha"}]}}]`; omit for an empty pipeline |
 #
@@ -85,13 +85,13 @@ created
 #
 # | parameter | meaning |
 # |---|---|
-# | `deploy_id` | deployment name (the tutorials use the pipeline name) |
+# | `deployment_name` | deployment name (the tutorials use the pipeline name; the API calls it `deploy_id`) |
 # | `pipeline_version_pk_id` | `pipeline_variant_pk_id` from create |
 # | `pipeline_id` | `pipeline_pk_id` from create |
 # | `model_ids` / `model_configs` / `models` | the models of the steps |
 #
 # The deployment starts as `Starting`; `wait_until_running` polls `status/get_deployment` (name
-# `"<deploy_id>-<deployment id>"`) and reports each poll to `on_progress`.
+# `"<deployment name>-<deployment id>"`) and reports each poll to `on_progress`.
 
 # %%
 deployment = session.pipelines.deploy(pipeline_name, created["pipeline_variant_pk_id"], created["pipeline_pk_id"],
@@ -107,8 +107,8 @@ status = session.pipelines.wait_until_running(
 #
 # | call | parameters | answer |
 # |---|---|---|
-# | `pipelines.status` | `name` = `"<deploy_id>-<deployment id>"` (build it with `deployment_name`) | `status` (`Running`, `Starting`, `Error`), `engines` (pods with `model_statuses`), `engine_lbs`, `sidekicks`; an unknown name raises `NotFoundError` |
-# | `pipelines.external_url` | `workspace_id`, `pipeline_name` | the inference URL `…/v1/api/pipelines/infer/<deploy_id>-<id>/<pipeline_name>` |
+# | `pipelines.status` | `name` = `"<deployment name>-<deployment id>"` (build it with `deployment_name`) | `status` (`Running`, `Starting`, `Error`), `engines` (pods with `model_statuses`), `engine_lbs`, `sidekicks`; an unknown name raises `NotFoundError` |
+# | `pipelines.external_url` | `workspace_id`, `pipeline_name` | the inference URL `…/v1/api/pipelines/infer/<deployment name>-<id>/<pipeline_name>` |
 
 # %%
 assert status["status"] == "Running", status["status"]
