@@ -25,6 +25,9 @@ RERUN = ["00_console", "01_connect_and_tokens", "02_users", "03_workspaces", "04
          "05_pipelines_and_inference", "06_enablement", "07_assays", "08_drift_exploration", "09_assays_v2"]
 #: per run: pipelines/create calls (05: tutorial-pipeline; 07: tutorial-assay-pipe), deploys, inferences
 ADDED_PER_RUN = {"pipeline_versions": 2, "deployments": 2, "inference_logs": 3 + 3 + 5}
+#: logged rows live in the log store: staged batches + indexed segments (sandbox/logstore.py)
+GROWS_SQL = {"inference_logs": "SELECT (SELECT COALESCE(SUM(rows), 0) FROM log_staging)"
+                               " + (SELECT COALESCE(SUM(rows), 0) FROM log_segments)"}
 
 
 def _state(db: Path) -> tuple[dict, dict]:
@@ -47,7 +50,8 @@ def _state(db: Path) -> tuple[dict, dict]:
             "assay results": q("SELECT a.name, COUNT(r.id) FROM assays a LEFT JOIN assay_results r "
                                "ON r.assay_id = a.id GROUP BY a.id"),
         }
-        grows = {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ADDED_PER_RUN}  # noqa: S608
+        grows = {t: conn.execute(GROWS_SQL.get(t, f"SELECT COUNT(*) FROM {t}")).fetchone()[0]  # noqa: S608
+                 for t in ADDED_PER_RUN}
     finally:
         conn.close()
     return stable, grows

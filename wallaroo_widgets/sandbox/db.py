@@ -2,8 +2,8 @@
 
 One file ``sandbox.db`` in the data dir (WAL, foreign keys, ``synchronous=FULL``); model files live
 content-addressed under ``models/<sha256>``. Every request runs in one transaction (``Store.tx``).
-Inference-log helpers (``insert_logs``, ``get_logs``, ``log_values``) are in ``sandbox.logs`` and
-re-exported here.
+Inference logs live in the columnar ``sandbox.logstore`` (Arrow segments indexed here); the record helpers
+(``insert_logs``, ``get_logs``, ``log_values``) are in ``sandbox.logs`` and re-exported here.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .logs import get_logs, insert_logs, log_values  # noqa: F401 - re-exported store API
+from .logstore import LogStore
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
@@ -113,6 +114,9 @@ class Store:
                 from . import assay_v2_store
 
                 assay_v2_store.ensure_schema(conn)
+            conn.commit()
+            conn.execute("BEGIN IMMEDIATE")
+            LogStore.for_dir(self.data_dir).start(conn)  # index tables; old-layout logs migrate once
             conn.commit()
 
     # --- connections -------------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
-"""Inference logs in SQLite: insert flattened records, read them back, vectorised values for assays.
+"""Inference logs as records: insert flattened records, read them back, vectorised values for assays (through
+``logstore.LogStore``, the columnar store).
 
-Float32 model outputs are stored as their float32 *shortest* decimals (``0.99300325``), so JSON shows
-them exactly as Wallaroo does; ``log_values`` widens them back to float64 exactly (through float32),
-which is what assay windows use (assay-math §1, §8). Inputs are stored as sent (float64).
+Float32 model outputs are stored as float32 and shown as their float32 *shortest* decimals (``0.99300325``),
+so JSON shows them exactly as Wallaroo does; ``log_values`` widens them to float64 exactly, which is what
+assay windows use (assay-math §1, §8). Inputs are stored as sent (float64).
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+
+from . import log_arrow
+from .logstore import LogStore, values
 
 _SECTIONS = ("in", "out", "metadata", "anomaly")
 
@@ -53,16 +57,6 @@ def dumps_finite(value: Any, *, compact: bool = False) -> str:
         return json.dumps(_finite(value), allow_nan=False, separators=seps)
 
 
-def _model_name(meta: dict) -> str | None:
-    last = meta.get("last_model")
-    if isinstance(last, str):
-        try:
-            return json.loads(last).get("model_name")
-        except (ValueError, AttributeError):
-            return None
-    return last.get("model_name") if isinstance(last, dict) else None
-
-
 def split_record(record: dict[str, Any]) -> dict[str, dict]:
     """A flattened record -> ``{"in": {...}, "out": {...}, "metadata": {...}, "anomaly": {...}}``."""
     parts: dict[str, dict] = {s: {} for s in _SECTIONS}
@@ -75,63 +69,38 @@ def split_record(record: dict[str, Any]) -> dict[str, dict]:
 
 def insert_logs(conn: sqlite3.Connection, pipeline_id: int, records: Iterable[dict[str, Any]],
                 output_dtypes: dict[str, str] | None = None) -> int:
-    """Insert flattened get_baseline-shaped records; ``output_dtypes`` like ``{"out.dense_1": "float32"}``."""
-    f32 = {k.removeprefix("out.") for k, v in (output_dtypes or {}).items() if str(v).lower() == "float32"}
-    names: dict[Any, str | None] = {}
-    rows = []
-    for rec in records:
-        parts = split_record(rec)
-        out = {k: (f32_shortest(v) if k in f32 else v) for k, v in parts["out"].items()}
-        meta = parts["metadata"]
-        if parts["anomaly"]:
-            meta = {**meta, "__anomaly__": parts["anomaly"]}
-        key = meta.get("last_model")
-        key = key if isinstance(key, str) else json.dumps(key)
-        if key not in names:
-            names[key] = _model_name(meta)
-        rows.append((pipeline_id, int(rec["time"]), names[key], dumps_finite(parts["in"]), dumps_finite(out),
-                     json.dumps(sorted(f32 & out.keys())), dumps_finite(rec.get("check_failures", [])), dumps_finite(meta)))
-    conn.executemany("INSERT INTO inference_logs (pipeline_id, time_ms, model_name, in_json, out_json, out_dtypes,"
-                     " check_failures, metadata_json) VALUES (?,?,?,?,?,?,?,?)", rows)
-    return len(rows)
-
-
-def _where(pipeline_id: int, start_ms: int | None, end_ms: int | None, model_name: str | None) -> tuple[str, list]:
-    where, args = ["pipeline_id = ?"], [pipeline_id]
-    if start_ms is not None:
-        where.append("time_ms >= ?")
-        args.append(int(start_ms))
-    if end_ms is not None:
-        where.append("time_ms < ?")
-        args.append(int(end_ms))
-    if model_name:
-        where.append("model_name = ?")
-        args.append(model_name)
-    return " AND ".join(where), args
+    """Log flattened get_baseline-shaped records in the caller's transaction; ``output_dtypes`` like
+    ``{"out.dense_1": "float32"}``."""
+    records = list(records)
+    if not records:
+        return 0
+    f32 = [k for k, v in (output_dtypes or {}).items() if str(v).lower() == "float32" and k.startswith("out.")]
+    return LogStore.of(conn).append(conn, pipeline_id, log_arrow.records_table(records, f32), f32)
 
 
 def get_logs(conn: sqlite3.Connection, pipeline_id: int, start_ms: int | None = None, end_ms: int | None = None,
              model_name: str | None = None, limit: int | None = None) -> list[dict]:
     """Flattened records (``time``, ``in.*``, ``out.*``, ``check_failures``, ``metadata.*``), oldest first."""
-    where, args = _where(pipeline_id, start_ms, end_ms, model_name)
-    sql = f"SELECT time_ms, in_json, out_json, check_failures, metadata_json FROM inference_logs WHERE {where}" \
-          " ORDER BY time_ms, id"
+    table = LogStore.of(conn).read(pipeline_id, None, start_ms, end_ms, model_name=model_name, conn=conn)
     if limit is not None:
-        sql += " LIMIT ?"
-        args.append(int(limit))
-    out = []
-    for t, inj, outj, cf, meta in conn.execute(sql, args):
-        rec: dict[str, Any] = {"time": t}
-        rec.update({f"in.{k}": v for k, v in json.loads(inj).items()})
-        rec.update({f"out.{k}": v for k, v in json.loads(outj).items()})
-        rec["check_failures"] = json.loads(cf)
-        m = json.loads(meta)
-        anomaly = m.pop("__anomaly__", None)
-        rec.update({f"metadata.{k}": v for k, v in m.items()})
-        if anomaly:
-            rec.update({f"anomaly.{k}": v for k, v in anomaly.items()})
-        out.append(rec)
-    return out
+        table = table.slice(0, max(0, int(limit)))
+    return table_records(table)
+
+
+def table_records(table: Any) -> list[dict]:
+    """Records of a ``LogStore.read`` table; keys a row has no value for (null) are left out, as the old
+    per-row store did for keys a record never had (``check_failures`` always present)."""
+    if table.num_rows == 0:
+        return []
+    cols = [(name, log_arrow.pylist(table.column(name), table.schema.field(name)))
+            for name in table.column_names if name != "model_name"]
+    names = [n for n, _ in cols]
+    sparse = {n for n, c in zip(names, (v for _, v in cols), strict=True) if table.column(n).null_count}
+    rows = zip(*(v for _, v in cols), strict=True)
+    if not sparse:
+        return [dict(zip(names, r, strict=True)) for r in rows]
+    return [{k: v for k, v in zip(names, r, strict=True) if v is not None or k not in sparse or k == "check_failures"}
+            for r in rows]
 
 
 def log_values(conn: sqlite3.Connection, pipeline_id: int, path: str, index: int | None = 0,
@@ -144,27 +113,5 @@ def log_values(conn: sqlite3.Connection, pipeline_id: int, path: str, index: int
     direction, _, field = path.partition(".")
     if direction not in {"in", "out"} or not field:
         raise ValueError(f"path must be 'in.<field>' or 'out.<field>', got {path!r}")
-    col = "in_json" if direction == "in" else "out_json"
-    where, args = _where(pipeline_id, start_ms, end_ms, model_name)
-    times: list[int] = []
-    values: list[float] = []
-    f32_flags: list[bool] = []
-    for t, text, dtypes in conn.execute(
-            f"SELECT time_ms, {col}, out_dtypes FROM inference_logs WHERE {where} ORDER BY time_ms, id", args):
-        v = json.loads(text).get(field)
-        if isinstance(v, list):
-            if index is None:
-                index = 0
-            if index >= len(v):
-                continue
-            v = v[index]
-        if v is None or isinstance(v, bool | str | list | dict):
-            continue
-        times.append(t)
-        values.append(v)
-        f32_flags.append(direction == "out" and f'"{field}"' in dtypes)
-    vals = np.asarray(values, dtype=np.float64)
-    if f32_flags and any(f32_flags):
-        mask = np.asarray(f32_flags)
-        vals[mask] = vals[mask].astype(np.float32).astype(np.float64)
-    return np.asarray(times, dtype=np.int64), vals
+    table = LogStore.of(conn).read(pipeline_id, [path], start_ms, end_ms, model_name=model_name, conn=conn)
+    return values(table, path, index)
