@@ -40,6 +40,7 @@ class CallRecord:
     status: int | None = None
     elapsed_ms: float | None = None
     omitted_bytes: int | None = None  # set when the JSON body was too large to keep (``json`` is a placeholder)
+    read: bool | None = None  # the call's declared kind (``@api(read=...)``): True = a pure read, False = a write
 
     def __post_init__(self) -> None:
         self.headers = redact_headers(self.headers)

@@ -282,7 +282,7 @@ class Session:
                 headers["Accept"] = accept
             rec = CallRecord(method, url, headers=headers, json=record_json, form=record_form, files=record_files,
                              query=dict(params) if params else None, content_type=content_type,
-                             data_file=data_file, api_call=api_call, omitted_bytes=omitted_bytes)
+                             data_file=data_file, api_call=api_call, omitted_bytes=omitted_bytes, read=read)
             self.last_call = rec
             self.history.append(rec)
             try:

@@ -53,6 +53,9 @@ def test_main_call_is_the_first_write_else_the_first_call():
     infer = CallRecord("POST", "http://h/v1/api/pipelines/p/infer")
     assert is_read_call(query) and not is_read_call(invite) and not is_read_call(infer)
     assert main_call([query, invite, query]) is invite and main_call([query]) is query and main_call([]) is None
+    # the method's own declaration wins over the endpoint's verb (assays/run_interactive_baseline reads)
+    declared = CallRecord("POST", "http://h/v1/api/things/create_preview", read=True)
+    assert is_read_call(declared) and not is_read_call(CallRecord("POST", "http://h/v1/api/x/list", read=False))
 
 
 def test_show_code_names_each_actions_own_endpoint(session):

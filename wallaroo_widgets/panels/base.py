@@ -36,7 +36,11 @@ _READ_VERBS = ("get", "list", "query", "summarize", "run_interactive", "filter")
 
 
 def is_read_call(rec: Any) -> bool:
-    """True for a recorded call that only reads (a GET, or a ``list``/``get``/``query``/... endpoint)."""
+    """True for a recorded call that only reads: as its API method declared it (``@api(read=...)``), else a GET
+    or a ``list``/``get``/``query``/... endpoint."""
+    declared = getattr(rec, "read", None)
+    if declared is not None:
+        return bool(declared)
     verb = urlsplit(str(getattr(rec, "url", ""))).path.rstrip("/").rsplit("/", 1)[-1]
     return str(getattr(rec, "method", "")).upper() == "GET" or verb.startswith(_READ_VERBS)
 
