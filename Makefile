@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: install lab test test-unit test-notebooks test-browser lint sandbox bench clean
+.PHONY: install labext lab test test-unit test-notebooks test-browser lint sandbox bench clean
 
 install: $(STAMP)
 
@@ -21,6 +21,12 @@ $(STAMP): pyproject.toml $(LABEXT_SRC)
 	@# editable install: link share/jupyter/labextensions/wallaroo-widgets to the build output (live rebuilds)
 	$(VENV)/bin/jupyter-builder develop --overwrite . >/dev/null
 	touch $(STAMP)
+
+## Rebuild the JupyterLab extension after a frontend change (dev build, a few seconds; reload the page).
+labext:
+	@test -x $(VENV)/bin/jupyter-builder || $(MAKE) install
+	cd labextension && PATH="$(CURDIR)/$(VENV)/bin:$$PATH" npm run build
+	@if [ -f $(STAMP) ] && [ $(STAMP) -nt pyproject.toml ]; then touch $(STAMP); fi  # the build is current
 
 ## The main job: sandbox with demo data + JupyterLab on notebooks/ (Ctrl-C stops both).
 lab: install

@@ -25,6 +25,7 @@ export namespace CommandIDs {
   export const insertSnippet = 'wallaroo:insert-snippet';
   export const refresh = 'wallaroo:refresh';
   export const showSidebar = 'wallaroo:show-sidebar';
+  export const toggleStatusBar = 'wallaroo:toggle-status-bar';
 }
 
 interface IOptions {
@@ -36,9 +37,11 @@ interface IOptions {
 /** Open a new notebook in ``cwd`` and put ``code`` in its first cell; ``run`` executes it once the kernel is up. */
 async function newNotebook(app: JupyterFrontEnd, cwd: string, code: string, run: boolean): Promise<NotebookPanel> {
   const model = await app.commands.execute('docmanager:new-untitled', { path: cwd, type: 'notebook' });
+  const kernel = app.serviceManager.kernelspecs.specs?.default;
   const panel = (await app.commands.execute('docmanager:open', {
     path: model.path,
-    factory: 'Notebook'
+    factory: 'Notebook',
+    kernel: kernel ? { name: kernel } : undefined
   })) as NotebookPanel;
   await panel.context.ready;
   const cell = panel.content.widgets[0];
@@ -199,8 +202,16 @@ const plugin: JupyterFrontEndPlugin<void> = {
       model.setInterval(options.refreshInterval);
       optionsChanged.emit();
     };
+    let settings: ISettingRegistry.ISettings | null = null;
+    commands.addCommand(CommandIDs.toggleStatusBar, {
+      label: 'Show the Wallaroo status bar item',
+      isToggled: () => options.showStatusBar,
+      isEnabled: () => settings !== null,
+      execute: () => settings?.set('showStatusBar', !options.showStatusBar)
+    });
+    palette?.addItem({ command: CommandIDs.toggleStatusBar, category: 'Wallaroo' });
     try {
-      const settings = await registry.load(PLUGIN_ID);
+      settings = await registry.load(PLUGIN_ID);
       load(settings);
       settings.changed.connect(load);
     } catch (reason) {

@@ -87,14 +87,20 @@ export class WallarooSidebar extends Widget {
     const { status, tree, error, loading } = this.model;
     this._dot.dataset.connected = String(!!status && status.connected);
     this.node.classList.toggle('wl-mod-loading', loading);
+    let user: string;
+    let where = status?.api_url ?? '';
     if (status && status.connected) {
-      this._connection.textContent = `${status.user ?? 'unknown user'} @ ${status.api_url}`;
-      this._connection.title = status.instance ? `${status.instance} (${status.auth_type})` : '';
+      user = status.user ?? 'unknown user';
+      where = status.instance ? `${status.instance} · ${where}` : where;
     } else if (status) {
-      this._connection.textContent = status.api_url ? `offline: ${status.api_url}` : 'not configured';
+      user = status.api_url ? 'offline' : 'not configured';
     } else {
-      this._connection.textContent = loading ? 'connecting…' : 'offline';
+      user = loading ? 'connecting…' : 'offline';
     }
+    this._connection.replaceChildren(
+      el('div', 'wl-User', user, { title: user }),
+      el('div', 'wl-Where', where, { title: `${where} (credentials held by the Jupyter server: ${status?.auth_type ?? 'none'})` })
+    );
     this._message.textContent = error ?? '';
     this._message.style.display = error ? '' : 'none';
     if (tree) {
@@ -183,10 +189,16 @@ export class WallarooSidebar extends Widget {
     };
     const node = this._node('assay', String(a.id), a.name, ctx, false);
     const row = node.querySelector('.wl-Row') as HTMLElement;
+    row.insertBefore(
+      el('span', 'wl-Active', a.active ? '●' : '❚❚', {
+        'data-active': String(a.active),
+        title: a.active ? 'active (runs on schedule)' : 'paused'
+      }),
+      row.querySelector('.wl-Label')
+    );
     if (a.api === 'v2') {
-      row.append(el('span', 'wl-Count', 'V2'));
+      row.append(el('span', 'wl-Count', 'V2', { title: 'assays V2' }));
     }
-    row.append(badge(a.active ? 'active' : 'paused', a.active ? 'Active' : 'Paused'));
     row.append(
       a.last_status
         ? badge(a.last_status, a.last_status, `latest window ${a.last_window ?? ''}`)

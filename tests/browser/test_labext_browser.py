@@ -1,0 +1,280 @@
+"""Real-browser test of the JupyterLab extension (Debian Chromium, Playwright): the Wallaroo sidebar shows the
+demo tree with badges and refreshes, the launcher card opens a notebook whose console renders, snippet commands
+insert cells that run, the status item shows the user and hides by setting, and no credential reaches the
+browser (extension answers, page HTML, settings). Screenshots: test-output/browser/labext_*.png."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = ROOT / "test-output" / "browser"
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", "--no-first-run", "--disable-quic"]
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+
+SIDEBAR_TAB = ".jp-SideBar .lm-TabBar-tab[data-id='wallaroo-sidebar']"
+JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.")  # a JSON Web Token (header and payload start with base64 '{"')
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory):
+    _require_chromium()
+    from wallaroo_widgets.sandbox import SandboxServer
+
+    with SandboxServer(tmp_path_factory.mktemp("labext-sandbox"), port=0, demo=True, deploy_delay=0.2,
+                       admin_password="pw-" + secrets.token_hex(8),
+                       client_secret="cs-" + secrets.token_hex(8)) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def lab(sandbox, tmp_path_factory):
+    """JupyterLab (our server extension gets the sandbox's WALLAROO_* environment, as under `make lab`)."""
+    work = tmp_path_factory.mktemp("labext-lab")
+    (work / "root").mkdir()
+    settings = work / "settings"
+    (settings / "@jupyterlab" / "apputils-extension").mkdir(parents=True)
+    (settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings").write_text(
+        '{"fetchNews": "false", "checkForUpdates": false}')
+    (settings / "wallaroo-widgets").mkdir()
+    (settings / "wallaroo-widgets" / "plugin.jupyterlab-settings").write_text(
+        json.dumps({"instanceUrl": sandbox.url}))
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WALLAROO_")}
+    env.update(WALLAROO_URL=sandbox.url, WALLAROO_USER=sandbox.admin_email, WALLAROO_PASSWORD=sandbox.admin_password,
+               WALLAROO_CLIENT_SECRET=sandbox.client_secret, JUPYTER_CONFIG_DIR=str(work / "config"),
+               JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(work / "workspaces"))
+    cmd = [str(Path(sys.executable).with_name("jupyter")), "lab", "--no-browser", "--ip=127.0.0.1",
+           f"--port={port}", "--port-retries=0", "--IdentityProvider.token=", "--ServerApp.password=",
+           "--LabApp.expose_app_in_browser=True", f"--ServerApp.root_dir={work / 'root'}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")
+    log_path = work / "jupyterlab.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.time() + 60
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"JupyterLab exited: {log_path.read_text()[-2000:]}")
+                try:
+                    urllib.request.urlopen(base + "/api/status", timeout=2)
+                    break
+                except OSError:
+                    if time.time() > deadline:
+                        raise RuntimeError("JupyterLab did not answer within 60 s") from None
+                    time.sleep(0.3)
+            yield {"url": base, "log": log_path}
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+    assert sandbox.admin_password not in log_path.read_text()  # nor in the server's log
+
+
+@pytest.fixture(scope="module")
+def pg(lab):
+    """One page for the module (the tests build on each other: launcher notebook, then snippets in it)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 950})
+        page = context.new_page()
+        page.console_lines = []
+        page.extension_bodies = []
+        page.on("console", lambda msg: page.console_lines.append(msg.text))
+
+        def keep(resp):
+            if "/wallaroo-widgets/" in resp.url:
+                try:
+                    page.extension_bodies.append((resp.url, resp.text()))
+                except Exception:  # noqa: BLE001 - a body gone with a navigation
+                    pass
+
+        page.on("response", keep)
+        page.goto(f"{lab['url']}/lab?reset")
+        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.commands.hasCommand("
+                               "'wallaroo:open-console') && window.jupyterapp.isPluginActivated("
+                               "'wallaroo-widgets:plugin')", timeout=60_000)
+        yield page
+        context.close()
+        browser.close()
+
+
+def _require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{CHROMIUM} is missing; CI must `apt-get install -y chromium`")
+    pytest.skip(f"{CHROMIUM} is missing (apt-get install -y chromium); never a downloaded browser")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _error_outputs(page) -> list[str]:
+    texts = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
+    return [t for t in texts if "Error" in t or "Traceback" in t]
+
+
+def shot(page, name: str) -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(OUT / f"labext_{name}.png"))
+
+
+def run(page, command: str, args: dict | None = None):
+    return page.evaluate("([c, a]) => window.jupyterapp.commands.execute(c, a).then(() => true)",
+                         [command, args or {}])
+
+
+def node(page, kind: str, name: str):
+    return page.locator(f".wl-Node[data-kind='{kind}']", has=page.locator(
+        ":scope > .wl-Row > .wl-Label", has_text=re.compile(f"^{re.escape(name)}$"))).first
+
+
+def badges(page, kind: str, name: str) -> list[str]:
+    return node(page, kind, name).locator(":scope > .wl-Row > .wl-Badge").all_inner_texts()
+
+
+def active_cell_text(page) -> str:
+    return page.evaluate("() => window.jupyterapp.shell.currentWidget.content.activeCell.model.sharedModel"
+                         ".getSource()")
+
+
+def run_active_cell_and_wait(page, timeout: float = 60_000) -> str:
+    """Run the active cell; return its output text once its prompt has a number."""
+    index = page.evaluate("() => window.jupyterapp.shell.currentWidget.content.activeCellIndex")
+    run(page, "notebook:run-cell")
+    page.wait_for_function("""(i) => { const w = window.jupyterapp.shell.currentWidget;
+        const c = w.content.widgets[i]; const k = w.sessionContext.session?.kernel;
+        return k && k.status === 'idle' && /\\[\\d+\\]/.test(c.node.querySelector('.jp-InputPrompt').textContent); }""",
+                           arg=index, timeout=timeout, polling=250)
+    return page.evaluate("(i) => window.jupyterapp.shell.currentWidget.content.widgets[i].node"
+                         ".querySelector('.jp-OutputArea').innerText", index)
+
+
+def test_sidebar_shows_the_demo_tree_with_badges(pg, sandbox):
+    assert any("wallaroo-widgets" in line and "activated" in line for line in pg.console_lines), pg.console_lines
+    pg.locator(SIDEBAR_TAB).click()
+    sidebar = pg.locator(".wl-Sidebar")
+    sidebar.wait_for(state="visible")
+    node(pg, "pipeline", "housepricepipe").wait_for(timeout=30_000)
+    assert pg.locator(".wl-Dot").get_attribute("data-connected") == "true"
+    assert sidebar.locator(".wl-User").inner_text() == sandbox.admin_email
+    assert sidebar.locator(".wl-Where").inner_text() == f"Wallaroo Sandbox · {sandbox.url}"
+    names = pg.locator(".wl-Node[data-kind='workspace'] > .wl-Row > .wl-Label").all_inner_texts()
+    assert {"housepricesaga", "ccfraud-demo"} <= set(names), names
+    assert badges(pg, "pipeline", "housepricepipe") == ["Running"]
+    for name in ("house price drift", "house price drift v2"):
+        assert badges(pg, "assay", name) == ["Ok"]
+        assert node(pg, "assay", name).locator(".wl-Active").get_attribute("data-active") == "true"
+    assert node(pg, "assay", "house price drift v2").locator(".wl-Count").inner_text() == "V2"
+    assert node(pg, "model", "housepricemodel").locator(".wl-Count").inner_text() == "1 version"
+    assert badges(pg, "pipeline", "pipeline #2") == ["?"]  # ccfraud-demo: no assay names it
+    node(pg, "model", "housepricemodel").locator(":scope > .wl-Row").click()  # expand: the version row
+    assert node(pg, "model", "housepricemodel").locator(".wl-Node[data-kind='version'] .wl-Badge").inner_text() \
+        == "deployed"
+    assert pg.locator(".wl-StatusItem").inner_text() == f"Wallaroo: {sandbox.admin_email}"
+    shot(pg, "01_sidebar")
+
+
+def test_launcher_card_opens_a_notebook_with_the_console(pg):
+    pg.locator(".jp-LauncherCard[title*='Wallaroo'], .jp-LauncherCard:has-text('Wallaroo Console')").first.click()
+    pg.wait_for_function("() => window.jupyterapp.shell.currentWidget?.content?.widgets?.[0]?.model.sharedModel"
+                         ".getSource().includes('console')", timeout=30_000)
+    first = pg.evaluate("() => window.jupyterapp.shell.currentWidget.content.widgets[0].model.sharedModel"
+                        ".getSource()")
+    assert "from wallaroo_widgets import console" in first and first.rstrip().endswith("console()"), first
+    tabs = pg.locator(".jp-NotebookPanel:visible .jp-OutputArea .widget-tab .lm-TabBar-tab")
+    try:
+        tabs.first.wait_for(timeout=90_000)
+    finally:
+        shot(pg, "02_console_notebook")
+    titles = [t.strip() for t in tabs.all_inner_texts()]
+    assert {"Connect", "Workspaces", "Pipelines", "Assays"} <= set(titles), titles
+    pg.wait_for_timeout(500)
+    assert _error_outputs(pg) == []
+    shot(pg, "02_console_notebook")
+
+
+def test_snippets_insert_cells_that_run(pg, sandbox):
+    # palette command with the pipeline selected in the tree -> inference on that pipeline
+    node(pg, "pipeline", "housepricepipe").locator(":scope > .wl-Row").click()
+    run(pg, "wallaroo:insert-snippet", {"snippet": "infer"})
+    code = active_cell_text(pg)
+    assert 'pipeline_name = "housepricepipe"' in code and f'"{sandbox.url}"' in code, code  # setting reached it
+    out = run_active_cell_and_wait(pg)
+    assert "out.variable" in out and "Error" not in out, out
+    # the tree's context menu on an assay -> that assay's results
+    node(pg, "assay", "house price drift").locator(":scope > .wl-Row").click(button="right")
+    item = pg.locator(".lm-Menu-item", has_text="Show the results of this assay")
+    item.wait_for(timeout=10_000)
+    shot(pg, "03_context_menu")
+    item.click()
+    code = active_cell_text(pg)
+    assert re.search(r"^assay_id = \d+  # house price drift$", code, re.M), code
+    out = run_active_cell_and_wait(pg)
+    assert "29 result windows; latest status: Ok" in out, out
+    plot = pg.locator(".jp-NotebookPanel:visible .js-plotly-plot").last
+    plot.wait_for(timeout=30_000)
+    assert _error_outputs(pg) == []
+    plot.scroll_into_view_if_needed()
+    pg.wait_for_timeout(500)
+    shot(pg, "04_snippets_ran")
+
+
+def test_status_item_hides_by_setting(pg, sandbox):
+    item = pg.locator(".wl-StatusItem")
+    assert item.inner_text() == f"Wallaroo: {sandbox.admin_email}"
+    run(pg, "wallaroo:toggle-status-bar")
+    item.wait_for(state="hidden", timeout=10_000)
+    run(pg, "wallaroo:toggle-status-bar")
+    item.wait_for(state="visible", timeout=10_000)
+
+
+def test_refresh_shows_an_undeploy(pg, sandbox):
+    from wallaroo_widgets import Session
+
+    sess = Session.password(sandbox.url, sandbox.admin_email, sandbox.admin_password,
+                            client_secret=sandbox.client_secret)
+    sess.pipelines.undeploy(pipeline_id=1, deployment_id=1)
+    assert badges(pg, "pipeline", "housepricepipe") == ["Running"]  # until refreshed
+    pg.locator(".wl-Refresh").click()
+    pg.wait_for_function("() => [...document.querySelectorAll('.wl-Node[data-kind=\"pipeline\"] .wl-Badge')]"
+                         ".some(b => b.textContent === 'Undeployed')", timeout=20_000)
+    assert badges(pg, "pipeline", "housepricepipe") == ["Undeployed"]
+    shot(pg, "05_refreshed_undeployed")
+
+
+def test_no_credential_reaches_the_browser(pg, lab, sandbox):
+    settings = pg.evaluate("() => fetch('/lab/api/settings/wallaroo-widgets:plugin').then(r => r.text())")
+    status = pg.evaluate("() => fetch('/wallaroo-widgets/status?refresh=1').then(r => r.text())")
+    texts = {"page": pg.content(), "settings": settings, "status": status,
+             **{url: body for url, body in pg.extension_bodies}}
+    assert len(pg.extension_bodies) >= 3  # status and tree answers were seen
+    assert json.loads(status)["user"] == sandbox.admin_email
+    for where, text in texts.items():
+        assert sandbox.admin_password not in text, where
+        assert sandbox.client_secret not in text, where
+        assert not JWT.search(text), where
