@@ -17,7 +17,8 @@ snippets come from the HTTP request the session then really sends (:class:`~wall
 working with a DeprecationWarning; ``show={"param": fn(value, arguments) -> source}`` renders values that have
 no literal (files, DataFrames). Public methods that send nothing themselves (static builders, polling loops over
 other ``@api`` methods) are marked ``@helper``; tests/client/test_show_code.py checks every method is one or the
-other and replays every ``@api`` method's requests snippet against the sandbox.
+other and replays every ``@api`` method's snippets against the sandbox (add a call for a new method to
+tests/client/show_code_cases.py; tests/client/test_retry_declared.py lists the writes).
 """
 
 from __future__ import annotations
