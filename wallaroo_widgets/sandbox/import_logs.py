@@ -160,10 +160,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def normalize(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Records in the canonical flattened shape: ``time`` int ms, ``in.*``/``out.*`` lists, sorted by time."""
+def normalize(records: Iterable[dict[str, Any]], first: int = 0) -> list[dict[str, Any]]:
+    """Records in the canonical flattened shape: ``time`` int ms, ``in.*``/``out.*`` lists, sorted by time
+    (``first``: the number of the first record, for messages)."""
     out = []
-    for i, rec in enumerate(records):
+    for i, rec in enumerate(records, first):
         if not isinstance(rec, dict):
             raise ImportError_(f"record {i}: not an object")
         if "time" not in rec:
@@ -264,10 +265,8 @@ def import_records(store: Any, records: list[dict[str, Any]], *, workspace: str,
 def main(argv: list[str] | None = None) -> int:
     """CLI entry: prints a one-line summary; errors go to stderr with exit status 2."""
     args = build_parser().parse_args(argv)
-    try:
-        records = normalize(read_records(args.file))
-        if not records:
-            raise ImportError_(f"{args.file}: no records")
+
+    def open_store() -> Any:  # only once the first chunk parsed: a bad file never creates a data dir
         from . import assay_env
 
         store = assay_env.open_store(args.data_dir)
@@ -276,8 +275,13 @@ def main(argv: list[str] | None = None) -> int:
 
             assay_env.ensure_user(store, args.admin_email, DEFAULT_ADMIN_PASSWORD, admin=True)
             print(f"created admin {args.admin_email} (default password) in the new data dir", file=sys.stderr)
-        out = import_records(store, records, workspace=args.workspace, pipeline=args.pipeline, model=args.model,
-                             owner=args.owner, output_dtype=args.output_dtype)
+        return store
+
+    from .import_stream import import_file
+
+    try:
+        out = import_file(open_store, args.file, workspace=args.workspace, pipeline=args.pipeline, model=args.model,
+                          owner=args.owner, output_dtype=args.output_dtype)
     except (ImportError_, ValueError) as exc:
         print(f"import-logs: error: {exc}", file=sys.stderr)
         return 2

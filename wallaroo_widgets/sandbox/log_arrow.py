@@ -18,6 +18,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..drift.float32 import shortest_as_float64
+
 JSON_META = {b"json": b"1"}
 _ORDER = ("in.", "out.", "check_failures", "metadata.", "anomaly.")
 
@@ -243,7 +245,7 @@ def _chunk_pylist(arr: pa.Array, field: pa.Field) -> list[Any]:
 
 def _py_numbers(a: np.ndarray) -> list[Any]:
     if a.dtype == np.float32:
-        return a.astype(str).astype(np.float64).tolist()  # numpy's shortest float32 decimals
+        return shortest_as_float64(a).tolist()  # the float32 shortest decimals, as JSON shows them
     return a.tolist()
 
 

@@ -140,9 +140,15 @@ class LogStore:
     def index_segment(conn: sqlite3.Connection, pipeline_id: int, file: str, table: pa.Table,
                       f32: Iterable[str]) -> None:
         times = table.column("time")
+        LogStore.index_file(conn, pipeline_id, file, table.num_rows, int(times[0].as_py()), int(times[-1].as_py()),
+                            f32)
+
+    @staticmethod
+    def index_file(conn: sqlite3.Connection, pipeline_id: int, file: str, rows: int, min_ms: int, max_ms: int,
+                   f32: Iterable[str]) -> None:
+        """Index a written segment file (its rows become visible when the caller commits)."""
         conn.execute("INSERT INTO log_segments (pipeline_id, file, rows, min_ms, max_ms, f32) VALUES (?,?,?,?,?,?)",
-                     (int(pipeline_id), file, table.num_rows, int(times[0].as_py()), int(times[-1].as_py()),
-                      json.dumps(sorted(set(f32)))))
+                     (int(pipeline_id), file, int(rows), int(min_ms), int(max_ms), json.dumps(sorted(set(f32)))))
 
     def append(self, conn: sqlite3.Connection, pipeline_id: int, table: pa.Table, f32: Iterable[str] = ()) -> int:
         """Log a sorted batch inside the caller's transaction (durable and atomic with it) -> rows."""

@@ -1,0 +1,101 @@
+"""Streaming import-logs: chunked JSON lines / JSON array / Parquet give the logs the per-record path gives."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from wallaroo_widgets.sandbox import import_logs as il
+from wallaroo_widgets.sandbox import import_stream
+from wallaroo_widgets.sandbox.db import Store, get_logs, log_values
+
+
+def _records(n: int, seed: int = 0) -> list[dict]:
+    rng = np.random.default_rng(seed)
+    outs = (rng.normal(size=n) * 100).astype(np.float32)
+    times = 1_700_000_000_000 + rng.integers(0, 86_400_000, n)  # not sorted: the import sorts (stable)
+    return [{"time": int(times[i]), "in.x": [float(np.round(rng.normal(), 6)), float(i)],
+             "out.y": [float(str(outs[i]))]} for i in range(n)]
+
+
+def _import(tmp_path: Path, path: Path, pipeline: str, *extra: str) -> tuple[int, Store, int]:
+    code = il.main(["--data-dir", str(tmp_path / "d"), "--workspace", "w", "--pipeline", pipeline, "--model", "m",
+                    *extra, str(path)])
+    store = Store(tmp_path / "d")
+    with store.tx() as conn:
+        row = conn.execute("SELECT id FROM pipelines WHERE name = ?", (pipeline,)).fetchone()
+    return code, store, (row[0] if row else -1)
+
+
+@pytest.fixture
+def small_blocks(monkeypatch):
+    monkeypatch.setattr(import_stream, "BLOCK_BYTES", 4096)
+    monkeypatch.setattr(import_stream, "ROWS", 70)
+
+
+def test_chunked_formats_match_the_per_record_path(tmp_path, small_blocks, capsys):
+    recs = _records(400)
+    lines = tmp_path / "a.jsonl"
+    lines.write_text("".join(json.dumps(r) + "\n" for r in recs))
+    array = tmp_path / "a.json"
+    array.write_text(json.dumps(recs, indent=1))
+    parquet = tmp_path / "a.parquet"
+    pd.DataFrame(recs).to_parquet(parquet)
+    want = sorted(recs, key=lambda r: r["time"])  # stable: ties keep the file order
+    got = {}
+    for name, path in (("lines", lines), ("array", array), ("parquet", parquet)):
+        code, store, pid = _import(tmp_path, path, name)
+        assert code == 0, capsys.readouterr().err
+        with store.tx() as conn:
+            logs = get_logs(conn, pid)
+            got[name] = log_values(conn, pid, "out.y", 0)
+        assert [r["time"] for r in logs] == [r["time"] for r in want]
+        assert [r["in.x"] for r in logs] == [r["in.x"] for r in want]
+        assert [r["out.y"] for r in logs] == [r["out.y"] for r in want]  # float32 shortest decimals
+        assert json.loads(logs[0]["metadata.last_model"])["model_name"] == "m"
+    assert "float32" in capsys.readouterr().out
+    widened = np.array([r["out.y"][0] for r in want]).astype(np.float32).astype(np.float64)
+    for times, vals in got.values():
+        np.testing.assert_array_equal(vals, widened)
+        assert times.tolist() == [r["time"] for r in want]
+
+
+def test_float32_needs_every_chunk(tmp_path, small_blocks, capsys):
+    recs = _records(300)
+    recs[250]["out.y"] = [0.1234567891234]  # one float64-only value in a late chunk
+    path = tmp_path / "b.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in recs))
+    code, store, pid = _import(tmp_path, path, "mixed")
+    assert code == 0 and "out.y float64" in capsys.readouterr().out
+    with store.tx() as conn:
+        _, vals = log_values(conn, pid, "out.y", 0)
+    np.testing.assert_array_equal(np.sort(vals), np.sort([r["out.y"][0] for r in recs]))
+
+
+def test_a_bad_record_in_a_late_chunk_imports_nothing(tmp_path, small_blocks, capsys):
+    recs = _records(300)
+    path = tmp_path / "c.jsonl"
+    lines = [json.dumps(r) for r in recs]
+    lines[260] = json.dumps({"time": "never", "out.y": [1.0]})
+    path.write_text("\n".join(lines) + "\n")
+    code, store, pid = _import(tmp_path, path, "bad")
+    assert code == 2 and "record 260: time" in capsys.readouterr().err
+    with store.tx() as conn:
+        assert get_logs(conn, pid) == []
+    assert not list((tmp_path / "d" / "logs").rglob("*.arrow"))  # written chunks were removed
+
+
+def test_iso_times_and_scalars_take_the_per_record_rules(tmp_path, small_blocks):
+    path = tmp_path / "e.jsonl"
+    path.write_text('{"time": "2025-01-01T00:00:00Z", "in.x": 1, "out.y": "[2.5]"}\n'
+                    '{"time": 1735689600001, "in.x": [2], "out.y": [3.5]}\n')
+    code, store, pid = _import(tmp_path, path, "iso")
+    assert code == 0
+    with store.tx() as conn:
+        logs = get_logs(conn, pid)
+    assert [(r["time"], r["in.x"], r["out.y"]) for r in logs] == [(1735689600000, [1], [2.5]),
+                                                                   (1735689600001, [2], [3.5])]
