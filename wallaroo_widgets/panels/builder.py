@@ -11,6 +11,7 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
+from ..errors import NotFoundError
 from . import validate as v
 from .assays import PipelinePanel, learn_pipelines
 from .builder_model import (
@@ -34,7 +35,7 @@ from .views import (
 )
 
 #: widgets whose value is copied to the BuilderConfig field of the same name (text is parsed by the model)
-_FIELDS = ("name", "iopath", "baseline_kind", "baseline_start", "baseline_end", "window_start", "width", "interval",
+_FIELDS = ("target", "name", "iopath", "baseline_kind", "baseline_start", "baseline_end", "window_start", "width", "interval",
            "run_until", "bin_mode", "num_bins", "aggregation", "metric", "warning_threshold", "alert_threshold")
 
 
@@ -61,7 +62,11 @@ class AssayBuilder(PipelinePanel):
 
     def _learn_pipelines(self) -> None:
         wid = self.state.workspace["id"]
-        learn_pipelines(self.state, self.require_session().assays.list(workspace_id=wid), wid)
+        try:
+            assays = self.require_session().assays.list(workspace_id=wid)
+        except NotFoundError:  # an instance without the V1 API: the builder targets V2
+            assays, self.target.value = [], "V2"
+        learn_pipelines(self.state, assays, wid)
         if not any(p.get("workspace_id") == wid for p in self.state.pipelines):
             self.message = (f"No assay in workspace {self.state.workspace.get('name')} names a pipeline (the API "
                             "lists no pipelines): pass pipeline={'id': ..., 'name': ...}")
@@ -79,6 +84,9 @@ class AssayBuilder(PipelinePanel):
         self.logs_start = widgets.Text(description="Logs from", placeholder="ISO time (blank = all)", layout=when)
         self.logs_end = widgets.Text(description="Logs to", placeholder="ISO time (blank = all)", layout=when)
         self.load_button = self.button("Load logs", self.load_logs, icon="download", style="primary")
+        self.target = widgets.ToggleButtons(options=[("Assays V1", "V1"), ("Assays V2", "V2")], value="V1",
+                                            tooltips=["/v1/api/assays: create, run_interactive",
+                                                      "/v2/api/assays: schedule, preview (V2 bins and labels)"])
         self.iopath = widgets.Dropdown(description="iopath", options=[], layout=lay)
         self.baseline_kind = widgets.ToggleButtons(options=[("Date range", "range"), ("Vector", "vector")],
                                                    value="range")
@@ -116,7 +124,7 @@ class AssayBuilder(PipelinePanel):
         self.model_name.observe(lambda _c: self._check_stale(), "value")
         self.diff = DataTable(caption="Local vs server", page_length=5,
                               empty="Click Preview on server to compare the local scores with the server's")
-        for w in (*(getattr(self, f) for f in _FIELDS if f not in ("name", "baseline_kind")), self.model_name,
+        for w in (*(getattr(self, f) for f in _FIELDS if f not in ("name", "baseline_kind", "target")), self.model_name,
                   self.pipeline, self.logs_start, self.logs_end, self.provided_edges, self.weights,
                   self.window_index):
             w.style.description_width = "7.5em"  # "Baseline from", "Window start" in full, fields aligned
@@ -136,7 +144,7 @@ class AssayBuilder(PipelinePanel):
         self._pipelines_changed()
         return [
             self.picker, self.context,
-            widgets.HBox([self.pipeline, self.model_name]),
+            self.target, widgets.HBox([self.pipeline, self.model_name]),
             widgets.HBox([self.logs_start, self.logs_end, self.load_button]),
             widgets.HBox([self.iopath, self.baseline_kind]),
             widgets.HBox([self.baseline_start, self.baseline_end]), self.baseline_vector,
@@ -334,6 +342,11 @@ class AssayBuilder(PipelinePanel):
         """POST ``assays/create`` with exactly the previewed configuration."""
         def act() -> None:
             body = self._config()
+            if self.model.v2:
+                assay_id = self.require_session().assays_v2.schedule(body)
+                self.created = {"assay_id": assay_id, "config": body.to_api(), "version": 2}
+                self.message = f"Created V2 assay {body.name} (id {assay_id})"
+                return
             out = self.require_session().assays.create(body)
             self.created = {"assay_id": out["assay_id"], "config": body}
             self.message = f"Created assay {body['name']} (id {out['assay_id']})"
@@ -346,8 +359,14 @@ class AssayBuilder(PipelinePanel):
         stops waiting — the API cannot stop a running preview, so its answer is then ignored."""
         def act() -> None:
             body = self._config()
-            self.message = f"Previewing {len(self.model.results())} window(s) on the server (run_interactive)…"
-            server = list(self.require_session().assays.run_interactive(body))
+            call = "V2 preview" if self.model.v2 else "run_interactive"
+            self.message = f"Previewing {len(self.model.results())} window(s) on the server ({call})…"
+            if self.model.v2:
+                from . import builder_v2
+
+                server = builder_v2.flat(self.model, list(self.require_session().assays_v2.preview(body)), body)
+            else:
+                server = list(self.require_session().assays.run_interactive(body))
             self.check_cancel()
             self.server_results = server
             diff = self.model.compare(server)

@@ -45,6 +45,7 @@ class BuilderConfig:
     provided_edges: list[float] | None = None
     warning_threshold: float | None = None
     alert_threshold: float = 0.25
+    target: str = "V1"  # "V1" (assays/create, run_interactive) or "V2" (/v2/api/assays: schedule, preview)
 
 
 def _drift() -> Any:
@@ -239,9 +240,20 @@ class AssayBuilderModel:
         hit = self._cache.get(slot)
         return hit[1] if hit else None
 
+    @property
+    def v2(self) -> bool:
+        return self.config.target == "V2"
+
     def baseline(self) -> dict[str, Any]:
-        """The baseline Summary (drift.summarize), recomputed only when its inputs change."""
+        """The baseline Summary (drift.summarize; V2: drift.v2.summarize as the figures' flat dict), recomputed
+        only when its inputs change."""
         c = self.config
+        if self.v2:
+            from ..plots import _v2 as plots_v2
+            from . import builder_v2
+
+            summary = builder_v2.baseline(self)
+            return self._cached("baseline", ["v2", id(summary)], lambda: plots_v2.flat(summary))
         key = [c.iopath, c.baseline_kind, c.baseline_start, c.baseline_end, c.baseline_vector, self.summarizer_dict()]
 
         def compute() -> dict[str, Any]:
@@ -274,8 +286,13 @@ class AssayBuilderModel:
         return warn, alert  # type: ignore[return-value]
 
     def results(self) -> list[dict[str, Any]]:
-        """Every window's AssayResult-shaped dict (same as drift.score_windows), via a cached drift.WindowScorer."""
+        """Every window's AssayResult-shaped dict (same as drift.score_windows), via a cached drift.WindowScorer
+        (V2: ``builder_v2.results``)."""
         c = self.config
+        if self.v2:
+            from . import builder_v2
+
+            return builder_v2.results(self)
         base = self.baseline()
         width = v.duration(c.width, "Window width")
         interval = v.duration(c.interval, "Interval") if c.interval else None
@@ -321,8 +338,13 @@ class AssayBuilderModel:
                 "start": _iso(self.window_start()), "workspace_id": self.workspace_id, "locations": []}
 
     def assay_config(self) -> dict[str, Any]:
-        """The exact ``assays/create`` body of what is previewed: a static baseline of the local summary."""
+        """The exact ``assays/create`` body of what is previewed: a static baseline of the local summary (V2:
+        the ``drift.v2.AssayV2Config`` that ``assays_v2.schedule`` / ``preview`` take)."""
         name = v.required(self.config.name, "Assay name")
+        if self.v2:
+            from . import builder_v2
+
+            return builder_v2.config(self)  # type: ignore[return-value]
         p = self.pipeline
         if p.get("id") is None:
             raise v.InputError("Pick a pipeline first")
