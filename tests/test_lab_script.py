@@ -129,6 +129,18 @@ def test_lab_starts_both_exports_sandbox_credentials_and_sigterm_leaves_no_proce
         assert session.identity()["email"] == "admin@wallaroo.local"
         session.close()
 
+        # the Wallaroo sidebar's server extension reads the same environment: connected, the demo tree
+        def extension(path: str) -> dict:
+            req = urllib.request.Request(f"http://127.0.0.1:{lab_port}/wallaroo-widgets/{path}",
+                                         headers={"Authorization": f"token {LAB_TOKEN}"})
+            with urllib.request.urlopen(req, timeout=30) as r:
+                return json.load(r)
+
+        status = extension("status?refresh=1")
+        assert (status["connected"], status["user"], status["api_url"]) == (
+            True, "admin@wallaroo.local", lab_env["WALLAROO_URL"]), status
+        assert "housepricesaga" in [w["name"] for w in extension("tree")["workspaces"]]
+
         # a running kernel (JupyterLab starts kernels in sessions of their own: it must stop them itself)
         req = urllib.request.Request(f"http://127.0.0.1:{lab_port}/api/kernels", data=b"{}", method="POST",
                                      headers={"Authorization": f"token {LAB_TOKEN}"})

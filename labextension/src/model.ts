@@ -18,6 +18,7 @@ export class WallarooModel {
       factory: () => this._tick(false),
       frequency: WallarooModel.frequency(intervalSeconds),
       standby: 'when-hidden',
+      linger: 0, // no extra tick once the page is hidden
       name: 'wallaroo-widgets:model'
     });
   }

@@ -51,7 +51,7 @@ def lab(sandbox, tmp_path_factory):
         '{"fetchNews": "false", "checkForUpdates": false}')
     (settings / "wallaroo-widgets").mkdir()
     (settings / "wallaroo-widgets" / "plugin.jupyterlab-settings").write_text(
-        json.dumps({"instanceUrl": sandbox.url}))
+        json.dumps({"instanceUrl": sandbox.url, "refreshInterval": 5}))
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("WALLAROO_")}
     env.update(WALLAROO_URL=sandbox.url, WALLAROO_USER=sandbox.admin_email, WALLAROO_PASSWORD=sandbox.admin_password,
@@ -110,6 +110,9 @@ def pg(lab):
                     pass
 
         page.on("response", keep)
+        page.polls = []
+        page.on("request", lambda req: page.polls.append((time.monotonic(), req.url.split("/wallaroo-widgets/")[1]))
+                if "/wallaroo-widgets/" in req.url else None)
         page.goto(f"{lab['url']}/lab?reset")
         page.wait_for_function("() => window.jupyterapp && window.jupyterapp.commands.hasCommand("
                                "'wallaroo:open-console') && window.jupyterapp.isPluginActivated("
@@ -265,6 +268,29 @@ def test_refresh_shows_an_undeploy(pg, sandbox):
                          ".some(b => b.textContent === 'Undeployed')", timeout=20_000)
     assert badges(pg, "pipeline", "housepricepipe") == ["Undeployed"]
     shot(pg, "05_refreshed_undeployed")
+
+
+def _polls_during(page, seconds: float) -> list[str]:
+    t0 = time.monotonic()
+    page.wait_for_timeout(seconds * 1000)
+    return [path for t, path in page.polls if t >= t0]
+
+
+def test_polling_skips_the_tree_when_collapsed_and_stops_while_hidden(pg):
+    pg.locator(SIDEBAR_TAB).click()  # collapse the sidebar: status only (refreshInterval 5 s from the settings)
+    pg.locator(".wl-Sidebar").wait_for(state="hidden")
+    seen = _polls_during(pg, 6)
+    assert any(p.startswith("status") for p in seen) and not any(p.startswith("tree") for p in seen), seen
+    pg.evaluate("""() => { Object.defineProperty(document, 'hidden', {value: true, configurable: true});
+        Object.defineProperty(document, 'visibilityState', {value: 'hidden', configurable: true});
+        document.dispatchEvent(new Event('visibilitychange')); }""")
+    assert _polls_during(pg, 11) == []  # a hidden page polls nothing
+    pg.evaluate("""() => { delete document.hidden; delete document.visibilityState;
+        document.dispatchEvent(new Event('visibilitychange')); }""")
+    pg.locator(SIDEBAR_TAB).click()
+    pg.locator(".wl-Sidebar").wait_for(state="visible")
+    seen = _polls_during(pg, 6)
+    assert any(p.startswith("tree") for p in seen), seen
 
 
 def test_no_credential_reaches_the_browser(pg, lab, sandbox):
