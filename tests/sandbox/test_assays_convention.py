@@ -58,7 +58,7 @@ def test_the_schema_documents_the_assay_bodies(sandbox):
     defs = schema["components"]["schemas"]
     create = schema["paths"]["/v1/api/assays/create"]["post"]
     ref = create["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
-    assert set(defs[ref]["required"]) == {"baseline", "window", "summarizer"}
+    assert set(defs[ref]["required"]) == {"name", "baseline", "window", "summarizer"}
     assert {"400", "401", "403", "404", "413"} <= set(create["responses"])
     assert defs["SummarizerV1"]["properties"]["metric"]["enum"] == ["PSI", "MaxDiff", "SumDiff"]
     window = defs["Window"]["properties"]

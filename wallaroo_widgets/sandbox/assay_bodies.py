@@ -13,11 +13,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, ConfigDict, Field, PrivateAttr, StrictBool, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StrictBool,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from .assay_config import BadRequest, parse_dt
-from .routers import Body, Id
+from .routers import Body, Count, Id, not_bool
 
 _UNIT = "(ms|msecs?|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?)"
 #: a positive "<number> <unit>" of at most ~20 years (the server allows up to 100; a wider pattern would
@@ -71,7 +79,7 @@ class SummarizerV1(Body):
                           description="case-insensitive; Provided needs provided_edges")
     aggregation: str = Field("Density", json_schema_extra={"enum": ["Density", "Cumulative", "Edges"]})
     metric: str = Field("PSI", json_schema_extra={"enum": ["PSI", "MaxDiff", "SumDiff"]})
-    num_bins: Id = Field(5, ge=1, le=1000, description="recommended 5-14")
+    num_bins: Annotated[int, Field(ge=1, le=1000), BeforeValidator(not_bool)] = Field(5, description="recommended 5-14")
     bin_weights: list[Number] | None = Field(None, description="num_bins + 2 values >= 0 with a positive sum "
                                              "(outlier bins included); not with aggregation Edges")
     bin_width: None = Field(None, description="always null")
@@ -142,11 +150,13 @@ _TAGS = ("static", "fixed", "calculated", "vector", "fixed_window")
 class BaselineV1(Body):
     """Externally tagged baseline: exactly one of the keys (tags are case-insensitive; echoed as received)."""
 
-    static: Summary | None = None
-    fixed: Fixed | None = Field(None, description="also spelled Fixed (Seed 000)")
-    calculated: BaselineV1 | None = Field(None, description="{'vector': [...]} or {'fixed_window': Window}")
-    vector: list[Number | None] | None = Field(None, min_length=1, description="baseline values (null = missing)")
-    fixed_window: Window | None = Field(None, description="logged values of this window (needs start)")
+    # one key is present; its value is not nullable (the defaults are never validated)
+    static: Summary = None  # type: ignore[assignment]
+    fixed: Fixed = Field(None, description="also spelled Fixed (Seed 000)")  # type: ignore[assignment]
+    calculated: BaselineV1 = Field(None, description="{'vector': [...]} or {'fixed_window': Window}")  # type: ignore[assignment]
+    vector: list[Number | None] = Field(None, min_length=1, description="baseline values (null = missing; at least one number)",
+                                json_schema_extra={"contains": {"type": "number"}})  # type: ignore[assignment]
+    fixed_window: Window = Field(None, description="logged values of this window (needs start)")  # type: ignore[assignment]
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={
         "minProperties": 1, "maxProperties": 1, "examples": [{"vector": [0.1, 0.2, 0.3, 0.4, 0.5]}]})
@@ -172,9 +182,24 @@ class BaselineV1(Body):
         return self._raw
 
 
+def _vector_or_window(schema: dict) -> None:
+    for tag in ("static", "fixed", "calculated"):
+        schema["properties"].pop(tag, None)
+    window = schema["properties"]["fixed_window"]  # summarize reads the logs of window.workspace_id
+    schema["properties"]["fixed_window"] = {"allOf": [{"$ref": window.pop("$ref")}, {
+        "required": ["workspace_id"], "properties": {"workspace_id": {"type": "integer"}}}], **window}
+    schema.update(minProperties=1, maxProperties=1, examples=[{"vector": [0.1, 0.2, 0.3, 0.4, 0.5]}])
+
+
+class SummarizeBaseline(BaselineV1):
+    """``assays/summarize`` baselines: ``{"vector": [...]}`` or ``{"fixed_window": Window}``."""
+
+    model_config = ConfigDict(json_schema_extra=_vector_or_window)
+
+
 class SummarizeBody(Body):
     summarizer: SummarizerV1
-    baseline: BaselineV1 = Field(description="{'vector': [...]} or {'fixed_window': Window}")
+    baseline: SummarizeBaseline
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "summarizer": {"type": "UnivariateContinuous", "bin_mode": "Quantile", "aggregation": "Density",
@@ -188,7 +213,7 @@ def _name(value: str | None) -> str | None:
 
 
 class AssayConfigBody(Body):
-    """A full V1 assay config (create; run_interactive and run_interactive_baseline also take ``id``).
+    """A full V1 assay config as run_interactive and run_interactive_baseline take it (with ``id``).
 
     The pipeline is ``pipeline_id``, or ``workspace_id`` with ``pipeline_name`` / ``window.pipeline_name``."""
 
@@ -209,7 +234,8 @@ class AssayConfigBody(Body):
     id: Id | None = Field(None, description="run_interactive*: echoed as assay_id")
     iopath: str | None = Field(None, json_schema_extra=IOPATH, description="Seed 000: the window's path")
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ConfigDict(json_schema_extra={"anyOf": [{"required": ["pipeline_id"]}, {"required": ["workspace_id"]}],
+                                                 "examples": [{
         "name": "drift on output", "pipeline_id": 1, "active": True,
         "baseline": {"vector": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]},
         "window": {"pipeline_name": "housepricepipe", "path": "output variable 0", "width": "24 hours"},
@@ -223,6 +249,13 @@ class AssayConfigBody(Body):
         out["summarizer"] = self.summarizer.model_dump(exclude_unset=True)
         out["baseline"] = self.baseline.raw()
         return out
+
+
+class CreateAssayBody(AssayConfigBody):
+    """``assays/create``: a full V1 assay config with its ``name``."""
+
+    name: Annotated[str, AfterValidator(_name)] = Field(
+        json_schema_extra={"minLength": 1, "maxLength": 255, "pattern": r"\S"}, description="unique instance-wide")
 
 
 class ListAssaysBody(Body):
@@ -255,7 +288,7 @@ class SetActiveV1Body(Body):
 class _Span(Body):
     start: When = Field(None, json_schema_extra=DATETIME, description="inclusive")
     end: When = Field(None, json_schema_extra=DATETIME, description="exclusive")
-    limit: Annotated[Id, Field(ge=0)] | None = Field(None, description="at most this many (none = all)")
+    limit: Count | None = Field(None, description="at most this many (none = all)")
 
 
 class BaselineLogsBody(_Span):

@@ -24,6 +24,7 @@ from .. import assay_store as st
 from ..assay_bodies import (
     AssayByIdBody,
     AssayConfigBody,
+    CreateAssayBody,
     FilterBody,
     ListAssaysBody,
     SetActiveV1Body,
@@ -71,8 +72,8 @@ def resolve_pipeline(conn: sqlite3.Connection, caller: Caller, body: AssayConfig
         pipe, missing = env.pipeline_by_name(conn, wid, name), f"pipeline_name: pipeline {name!r} not found"
     if pipe is None or not env.can_access(conn, caller, pipe["workspace_id"]):  # foreign = missing
         raise ApiError(404, missing)
-    if wid is not None and wid != pipe["workspace_id"]:
-        raise BadRequest(f"workspace_id: pipeline {pipe['id']} is not in workspace {wid}")
+    if wid is not None and wid != pipe["workspace_id"]:  # no such pipeline in that workspace
+        raise ApiError(404, f"workspace_id: pipeline {pipe['id']} is not in workspace {wid}")
     return pipe
 
 
@@ -135,7 +136,7 @@ def summarize_endpoint(request: Request, body: SummarizeBody, caller: Caller = D
 
 
 @router.post("/create", summary="Create an assay -> {assay_id}")
-def create(request: Request, body: AssayConfigBody, caller: Caller = Depends(require_user)) -> dict:  # noqa: B008
+def create(request: Request, body: CreateAssayBody, caller: Caller = Depends(require_user)) -> dict:  # noqa: B008
     with store(request).tx() as conn:  # read and compute first, outside the write lock
         cfg = Resolved(conn, caller, body, need_name=True)
         cfg.base_summary()  # validates a baseline that reads logs or a static summary now

@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
+from pydantic import ConfigDict
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -20,12 +21,16 @@ from . import Body, Id, make_router
 router = make_router(errors=(404,), prefix="/v1/api/models", tags=["models"])
 
 _MULTIPART = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-    "type": "object", "required": ["file"], "properties": {
-        "name": {"type": "string"}, "visibility": {"type": "string"}, "workspace_id": {"type": "integer"},
-        "metadata": {"type": "string", "description": "JSON: {name, visibility, workspace_id, conversion, ...}"},
+    "type": "object", "required": ["file", "name", "workspace_id"],
+    "description": "name/visibility/workspace_id as fields, or (the SDK's style) a 'metadata' field holding them "
+                   "as JSON {name, visibility, workspace_id, conversion}; file: an ONNX model onnxruntime loads",
+    "properties": {
+        "name": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "\\S"},
+        "visibility": {"type": "string"}, "workspace_id": {"type": "integer"},
         "file": {"type": "string", "format": "binary"}}}}}}}
 _STREAM = {"parameters": [
-    {"name": "name", "in": "query", "required": True, "schema": {"type": "string"}},
+    {"name": "name", "in": "query", "required": True,
+     "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "\\S"}},
     {"name": "filename", "in": "query", "required": True, "schema": {"type": "string"}},
     {"name": "visibility", "in": "query", "required": False, "schema": {"type": "string"}},
     {"name": "workspace_id", "in": "query", "required": True, "schema": {"type": "integer"}}],
@@ -44,6 +49,10 @@ class IdBody(Body):
 
     id: Id | None = None
     model_id: Id | None = None
+
+    model_config = ConfigDict(json_schema_extra={"anyOf": [
+        {"required": ["id"], "properties": {"id": {"type": "integer"}}},
+        {"required": ["model_id"], "properties": {"model_id": {"type": "integer"}}}]})
 
     def pk(self) -> int:
         if self.id is None and self.model_id is None:

@@ -13,20 +13,20 @@ from pydantic import Field
 from .. import db
 from ..deps import Caller, pipeline, require_user, store, visible_pipeline, workspace
 from ..errors import ApiError
-from . import Body, Id, make_router
+from . import NAME_PATTERN, Body, Id, make_router
 
 router = make_router(errors=(404,), prefix="/v1/api", tags=["pipelines"])
-NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+NAME = re.compile(NAME_PATTERN)
 
 
 class CreateBody(Body):
-    pipeline_id: str = Field(description="the pipeline name")
+    pipeline_id: str = Field(description="the pipeline name", json_schema_extra={"pattern": NAME_PATTERN})
     workspace_id: Id
     definition: dict | str | None = None
 
 
 class DeployBody(Body):
-    deploy_id: str
+    deploy_id: str = Field(json_schema_extra={"pattern": NAME_PATTERN})
     pipeline_version_pk_id: Id | None = None
     pipeline_id: Id
     engine_config: dict | None = None
@@ -42,7 +42,7 @@ class UndeployBody(Body):
 
 
 class CopyBody(Body):
-    name: str
+    name: str = Field(json_schema_extra={"pattern": NAME_PATTERN})
     workspace_id: Id
     source_pipeline: Id
     deploy: str | None = None

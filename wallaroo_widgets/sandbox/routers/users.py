@@ -20,7 +20,8 @@ class QueryBody(Body):
 
 
 class InviteBody(Body):
-    email: str = Field(min_length=3, max_length=254)
+    email: str = Field(min_length=3, max_length=254, json_schema_extra={"pattern": r"^[^\s@]*@[^\s]*$"},
+                       examples=["alice@example.com"])
     password: str | None = Field(default=None, max_length=256)
     roles: list[str] | None = None
     require_reset: bool | None = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import Depends, Request
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from .. import db
 from ..deps import Caller, member_type, require_user, store, workspace
@@ -23,12 +23,21 @@ class CreateBody(Body):
     workspace_name: str = Field(min_length=1, max_length=200)
 
 
+#: the body names its user by email or by user_id
+_EMAIL_OR_ID = ConfigDict(json_schema_extra={"anyOf": [
+    {"required": ["email"], "properties": {"email": {"type": "string", "minLength": 1}}},
+    {"required": ["user_id"], "properties": {"user_id": {"type": "string", "minLength": 1}}}]})
+
+
 class AddUserBody(Body):
     workspace_id: Id
     email: str | None = None
     user_id: str | None = None
-    user_type: str | None = None
+    user_type: str | None = Field(None, json_schema_extra={"enum": ["owner", "collaborator", "OWNER", "COLLABORATOR"]},
+                                  description="case-insensitive; default collaborator")
     url: str | None = None
+
+    model_config = _EMAIL_OR_ID
 
 
 class WorkspaceBody(Body):
@@ -39,6 +48,8 @@ class RemoveUserBody(Body):
     workspace_id: Id
     email: str | None = None
     user_id: str | None = None
+
+    model_config = _EMAIL_OR_ID
 
 
 def workspace_item(conn, row: tuple) -> dict:
