@@ -37,8 +37,10 @@ test: install
 	$(VENV)/bin/ruff check wallaroo_widgets tests benchmarks conftest.py tutorials/build.py
 	$(PY) -m pytest -q tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider
 
+## ruff, and the layering contract (which part of the package may import which: tests/test_layering.py).
 lint: install
 	$(VENV)/bin/ruff check wallaroo_widgets tests benchmarks conftest.py tutorials/build.py
+	$(PY) -m pytest -q -p no:cacheprovider tests/test_layering.py
 
 sandbox: install
 	$(VENV)/bin/wallaroo-widgets sandbox --demo --data-dir .sandbox-data

@@ -1,7 +1,7 @@
 """Network helpers with no package imports: a leaf module every layer may use (client and sandbox alike).
 
-The layering (sandbox imports only ``drift``, api only session/errors/secrets) allows leaf utility modules
-that import nothing of the package; this is one.
+The layering contract (tests/test_layering.py: sandbox imports only ``drift``, api only session/errors/secrets)
+allows leaf utility modules that import nothing of the package; this is one.
 """
 
 from __future__ import annotations
