@@ -1,4 +1,4 @@
-"""DataFrame conversion with the response shapes from the reference (mlops-api.md)."""
+"""DataFrame conversion with the response shapes from the reference (docs/spec/mlops-api.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Assays V2 endpoints over real HTTP against the shared ``sandbox`` fixture (assay tick 0.2 s): the nine
-endpoints, the shapes of assays-v2.md §4, the scheduler's back-fill, pause/resume and preview = stored results."""
+endpoints, the shapes of docs/spec/assays-v2.md §4, the scheduler's back-fill, pause/resume and preview = stored results."""
 
 from __future__ import annotations
 

@@ -234,7 +234,7 @@ def config(name: str, *, pipeline_id: int, pipeline_name: str, workspace_id: int
 
 
 def from_v1(v1_config: Mapping[str, Any], now: _dt.datetime | None = None) -> v2.AssayV2Config:
-    """A V1 assay config (the ``assays/create`` body) as V2, the way the SDK converts it (reference §7)."""
+    """A V1 assay config (the ``assays/create`` body) as V2, the way the SDK converts it (docs/spec/assays-v2.md §7)."""
     return v2.convert_v1_config(v1_config, now)
 
 

@@ -1,4 +1,4 @@
-"""Drift engine: Wallaroo's V1 assay math in numpy (no HTTP, no widgets). Rules: assay-math.md.
+"""Drift engine: Wallaroo's V1 assay math in numpy (no HTTP, no widgets). Rules: docs/spec/assay-math.md.
 
 Assays V2 (exact V2 math and typed wire objects) live in ``drift.v2`` (docs/assays-v2-math.md)."""
 

@@ -1,4 +1,4 @@
-"""Summaries (assay-math §2, §5): the dict shape ``/v1/api/assays/summarize`` returns."""
+"""Summaries (docs/spec/assay-math.md §2, §5): the dict shape ``/v1/api/assays/summarize`` returns."""
 
 from __future__ import annotations
 

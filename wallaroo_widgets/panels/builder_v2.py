@@ -1,6 +1,6 @@
 """The assay builder's Assays V2 target: the same knobs scored with ``drift.v2`` (plain Python, no widgets).
 
-The builder's config maps to V2 as the SDK's V1-style builder does (reference §7): ``"output variable 0"``
+The builder's config maps to V2 as the SDK's V1-style builder does (docs/spec/assays-v2.md §7): ``"output variable 0"``
 → iopath ``out.variable.0``; Quantile/Equal *n* → ``{"Quantile": n}`` / ``{"Equal": n}``; Provided edges;
 width and interval (default: the width) → window width and ``SimpleRunFrequency``; window start →
 ``first_run`` and the preview start; run until → ``end`` and the preview end (default: just after the last

@@ -1,8 +1,8 @@
-"""Pydantic models of the V2 assay wire objects the sandbox accepts (assays-v2.md §2), with examples.
+"""Pydantic models of the V2 assay wire objects the sandbox accepts (docs/spec/assays-v2.md §2), with examples.
 
 Tagged unions are serde externally tagged one-key objects (``{"Static": [...]}``); ``tagged()`` checks that
 exactly one variant is given so errors name the field. Times stay the strings the client sent (echoed as
-received, reference §1); ``parse_time`` turns them into UTC timestamps (naive = UTC).
+received, docs/spec/assays-v2.md §1); ``parse_time`` turns them into UTC timestamps (naive = UTC).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """V2 assays on the sandbox's data: baselines, window grids, results, previews, and the scheduler's job.
 
-Rules (assays-v2.md §6): scheduled runs at t_k = first_run + width + k·frequency (the first window starts at
+Rules (docs/spec/assays-v2.md §6): scheduled runs at t_k = first_run + width + k·frequency (the first window starts at
 ``first_run``), window (t_k − width, t_k]; back-filled up to now, nothing after ``end``, nothing while
 inactive; windows without data store nothing. Previews: windows [P + k·frequency, P + k·frequency + width]
 (start exclusive, as runs) while the window end ≤ preview_end. Several iopaths: one score per iopath, the

@@ -1,5 +1,5 @@
 """``/v2/api/assays/*`` (Assays V2, UUID ids): get, get/:id, get_results, get_next_run, set_active,
-preview_baseline_binning, preview, schedule, score. Shapes: assays-v2.md §2-§4.
+preview_baseline_binning, preview, schedule, score. Shapes: docs/spec/assays-v2.md §2-§4.
 
 Only members of an assay's workspace (or of the targeted pipeline's workspace) see or change it; for others
 an assay or pipeline answers exactly as an unknown one (404). Persistence: ``sandbox.assay_v2_store``;
@@ -236,7 +236,7 @@ def set_active(request: Request, body: SetActiveBody, caller: Caller = Depends(r
 @router.post("/preview_baseline_binning", summary="How a baseline would be binned, keyed by iopath key")
 def preview_baseline_binning(request: Request, body: BinningBody,
                              caller: Caller = Depends(require_user)) -> dict:  # noqa: B008
-    if body.targeting is None:  # no iopath to key by (reference §9.6, a sandbox choice): key "baseline"
+    if body.targeting is None:  # no iopath to key by (docs/spec/assays-v2.md §9.6, a sandbox choice): key "baseline"
         if body.baseline.Vector is None:
             raise ApiError(400, "missing field 'targeting' (needed unless the baseline is a Vector)")
         try:
