@@ -61,7 +61,7 @@ def load_models(root: Path) -> dict[str, Model]:
             for line in ast.unparse(node).splitlines():
                 hit = re.search(r"(\w+) = .*\bd\.pop\('([^']+)'", line)
                 if hit:
-                    m.keys[hit.group(1)] = hit.group(2)
+                    m.keys[hit.group(1).lstrip("_")] = hit.group(2)
             for n in node.body:
                 if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name):
                     if n.target.id == "additional_properties":
