@@ -129,6 +129,10 @@ class TokenProvider:
                 self._refresh()
             return True
 
+    def unauthorized_hint(self, api_url: str) -> str | None:
+        """Extra explanation for a 401 that survived the refresh (None: the server's message says it all)."""
+        return None
+
     def claims(self) -> dict[str, Any]:
         """Claims of the current token (decoded, not verified)."""
         return decode_jwt(self.access_token())
@@ -384,6 +388,12 @@ class SdkProvider(TokenProvider):
     def force_refresh(self, stale: str | None = None) -> bool:
         """The SDK owns refresh: retry once only if it now hands out a different token."""
         return self.access_token() != stale
+
+    def unauthorized_hint(self, api_url: str) -> str | None:
+        """A 401 with a token another instance issued: the SDK's token cache is the cause (see sdk_token)."""
+        from .sdk_token import foreign_token_hint
+
+        return foreign_token_hint(self._access, api_url)
 
     def _refresh(self) -> None:
         self.auth_header()

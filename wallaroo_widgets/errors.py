@@ -132,12 +132,15 @@ def server_message(body: Any, text: str = "") -> tuple[str | None, Any]:
 
 
 def from_response(
-    status: int, body: Any, text: str, endpoint: str, secrets: Iterable[str | None] = ()
+    status: int, body: Any, text: str, endpoint: str, secrets: Iterable[str | None] = (), hint: str | None = None,
 ) -> WallarooError:
-    """Build the typed error for an HTTP error answer; secrets are scrubbed from the message."""
+    """Build the typed error for an HTTP error answer (``hint``: our explanation after the server's message);
+    secrets are scrubbed from the message."""
     msg, code = server_message(body, text)
     if msg is None:
         msg = f"HTTP {status} with an empty body"
+    if hint:
+        msg = f"{msg} — {hint}"
     secrets = list(secrets)
     return error_class(status)(
         scrub(msg, secrets), status=status, endpoint=scrub(endpoint, secrets), code=code, body=None

@@ -318,8 +318,9 @@ class Session:
                 attempt = self._backoff(attempt, url, str(resp.status_code))
                 continue
             if resp.status_code >= 400:
-                body = _try_json(resp)
-                raise from_response(resp.status_code, body, resp.text, url, self.provider.secret_values())
+                hint = self.provider.unauthorized_hint(self.url) if resp.status_code == 401 else None
+                raise from_response(resp.status_code, _try_json(resp), resp.text, url, self.provider.secret_values(),
+                                    hint=hint)
             return resp
 
     def _backoff(self, attempt: int, url: str, why: str) -> int:
