@@ -4,8 +4,12 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
+# The real Wallaroo SDK in its own venv, at the oldest numpy/pandas/IPython we support (the SDK pins them).
+SDK_VENV    := .venv-sdk
+SDK_VERSION ?= 2026.1.3
+SDK_PINS    := wallaroo==$(SDK_VERSION) numpy==1.26.0 pandas==2.2.0 ipython==7.31.1
 
-.PHONY: install labext lab test test-unit test-notebooks test-browser lint sandbox bench clean
+.PHONY: install labext lab test test-sdk test-unit test-notebooks test-browser lint sandbox bench clean
 
 install: $(STAMP)
 
@@ -37,6 +41,17 @@ test: install
 	$(VENV)/bin/ruff check wallaroo_widgets tests benchmarks conftest.py tutorials/build.py
 	$(PY) -m pytest -q tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider
 
+## The real Wallaroo SDK (wallaroo.Client, its generated client) against a sandbox process from .venv:
+## Session.from_sdk end to end, console(), notebook 01's SDK cell, the SDK parsing our answers (tests/sdk).
+test-sdk: install $(SDK_VENV)/.installed
+	WALLAROO_SANDBOX_PYTHON=$(CURDIR)/$(PY) $(SDK_VENV)/bin/python -m pytest -q tests/sdk -p no:cacheprovider </dev/null
+
+$(SDK_VENV)/.installed: pyproject.toml Makefile
+	@test -x $(SDK_VENV)/bin/python || $(PYTHON) -m venv $(SDK_VENV)
+	$(SDK_VENV)/bin/pip install -q --upgrade pip
+	$(SDK_VENV)/bin/pip install -q -e '.[sdk]' $(SDK_PINS) pytest pytest-timeout nbclient nbformat ipykernel
+	touch $@
+
 ## ruff, and the layering contract (which part of the package may import which: tests/test_layering.py).
 lint: install
 	$(VENV)/bin/ruff check wallaroo_widgets tests benchmarks conftest.py tutorials/build.py
@@ -49,4 +64,4 @@ bench: install
 	$(PY) benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) .sandbox-data test-output .pytest_cache
+	rm -rf $(VENV) $(SDK_VENV) .sandbox-data test-output .pytest_cache

@@ -139,10 +139,19 @@ assert stand_in.auth.calls >= 2, "from_sdk did not ask the client for a header p
 print(f"from_sdk(stand-in): {workspaces_seen} workspaces, auth_header() called {stand_in.auth.calls} times")
 
 # %% [markdown]
-# **With the real SDK** the call is the same. This cell needs the optional `wallaroo` package
-# (`pip install wallaroo-widgets[sdk]`) and a real Wallaroo instance (the sandbox cannot host the SDK,
-# which also needs GraphQL): without the package it says so and skips; a client the SDK cannot build
-# against this URL is reported, while an error of `from_sdk` itself is raised.
+# **With the real SDK** (`pip install 'wallaroo-widgets[sdk]'`, Wallaroo SDK 2026.1.x) the call is the
+# same, and it works against the sandbox too. Without the package this cell says so and skips.
+#
+# | step | what happens |
+# |---|---|
+# | `wallaroo.Client(api_endpoint=URL, auth_type="user_password")` | the SDK logs in as `WALLAROO_USER` / `WALLAROO_PASSWORD` (read from the environment, never prompted) with its own Keycloak client `sdk-client` |
+# | `Session.from_sdk(wl)` | our session on the SDK's endpoint, asking `wl.auth.auth_header()` for every request |
+# | `wl.list_workspaces()` | the SDK's own call: it sees the same workspaces as our session |
+#
+# The SDK keeps **one** cached token (`~/.cache/wallaroo_sdk/auth/keycloak.json`) for whichever instance it
+# last logged into, and reuses it for any URL until it expires. If that token came from another instance,
+# every call answers 401; the error then names the instance that issued the token and the file to delete
+# (or run `wallaroo.auth.logout()`), never the token itself.
 
 # %%
 try:
@@ -152,13 +161,17 @@ except ImportError:
     print("The Wallaroo SDK is not installed: skipping the real Session.from_sdk(wl) (the stand-in above ran).")
 
 if wallaroo is not None:
+    wl = wallaroo.Client(api_endpoint=URL, auth_type="user_password", interactive=False)
+    sdk_session = Session.from_sdk(wl)
     try:
-        wl = wallaroo.Client(api_endpoint=URL, auth_type="user_password", request_timeout=10)
-    except Exception as err:  # the SDK's own start-up (GraphQL, config) fails against the sandbox
-        print(f"The SDK could not connect to {URL}: {type(err).__name__}; skipping Session.from_sdk(wl).")
+        ours = sorted(w["name"] for w in sdk_session.workspaces.list())
+    except AuthenticationError as err:  # the SDK's cached token belongs to another instance: what to do
+        print(err)
     else:
-        sdk_session = Session.from_sdk(wl)  # not guarded: a from_sdk bug must surface
+        sdks = sorted(w.name() for w in wl.list_workspaces())
+        assert ours == sdks, (ours, sdks)
         print(sdk_session, "->", sdk_session.identity()["email"])
+        print(f"{len(ours)} workspaces, the same through Session.from_sdk(wl) and wl.list_workspaces()")
 
 # %% [markdown]
 # ## 5. Token refresh
