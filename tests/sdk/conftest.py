@@ -7,7 +7,7 @@ sandbox (``pyjwt>=2.8``), so the sandbox runs as its own process from the main v
 Fixtures:
 - ``sdk_home``: a session-wide private SDK environment: ``XDG_CACHE_HOME`` in a temp dir (the SDK's token
   cache, never the user's), no ``WALLAROO_*`` leftovers, ``ASSAYS_V2_ENABLED`` unset (the SDK default).
-- ``sdk_sandbox``: a started sandbox process (``SandboxProcess``: ``url``, ``admin_email``, ``admin_password``,
+- ``sdk_sandbox``: a started demo sandbox process (``SandboxProcess``: ``url``, ``admin_email``, ``admin_password``,
   ``client_secret``).
 - ``wl``: a real ``wallaroo.Client`` logged in to ``sdk_sandbox`` as the admin (password grant of the public
   ``sdk-client``; credentials from the environment, so nothing prompts).
@@ -40,7 +40,8 @@ def sdk_home(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def sdk_sandbox(sdk_home):
-    srv = SandboxProcess()
+    """The demo sandbox (its V1 and V2 assays, a month of logs) in a child process."""
+    srv = SandboxProcess("--demo")
     yield srv
     srv.stop()
 
