@@ -36,7 +36,8 @@ CONTRACT: dict[str, set[str]] = {
     "api": {"session", "errors", "secrets", "drift"},
     "session": {"api", *CLIENT_CORE},
     "errors": set(),
-    "auth": {"errors"},
+    "auth": {"errors", "sdk_token"},
+    "sdk_token": {"auth"},  # explains a 401 through Session.from_sdk (the SDK's token cache)
     "codegen": set(),
     "panels": {"drift", "plots", "api", "session", *CLIENT_CORE},
     "sandbox": {"drift"},
