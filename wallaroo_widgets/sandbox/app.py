@@ -26,7 +26,9 @@ from .routers import (
     inference,
     keycloak_admin,
     models,
+    models_current,
     pipelines,
+    pipelines_current,
     users,
     workspaces,
 )
@@ -133,8 +135,8 @@ def create_app(config: SandboxConfig) -> FastAPI:
     install_openapi(app)
     if static is not None:
         _docs(app, static)
-    for module in (auth, keycloak_admin, users, workspaces, models, pipelines, inference, features, assays,
-                   assays_v2):
+    for module in (auth, keycloak_admin, users, workspaces, models, models_current, pipelines, pipelines_current,
+                   inference, features, assays, assays_v2):
         app.include_router(module.router)
 
     @app.get("/v1/api/config", tags=["meta"], summary="Unauthenticated instance config")
