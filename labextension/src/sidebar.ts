@@ -87,6 +87,7 @@ export class WallarooSidebar extends Widget {
     const { status, tree, error, loading } = this.model;
     this._dot.dataset.connected = String(!!status && status.connected);
     this.node.classList.toggle('wl-mod-loading', loading);
+    this.node.classList.toggle('wl-mod-stale', !!tree && !(status && status.connected));
     let user: string;
     let where = status?.api_url ?? '';
     if (status && status.connected) {

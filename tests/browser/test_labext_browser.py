@@ -270,6 +270,35 @@ def test_refresh_shows_an_undeploy(pg, sandbox):
     shot(pg, "05_refreshed_undeployed")
 
 
+def test_missing_or_mismatched_server_half_is_explained(pg, sandbox):
+    """jupyterlab-git's lesson: a 404 (server extension not enabled) or another server version is said inline."""
+    answers = {"body": "", "status": 404}
+    pg.route("**/wallaroo-widgets/status*",
+             lambda route: route.fulfill(status=answers["status"], body=answers["body"],
+                                         content_type="application/json" if answers["body"] else "text/html"))
+    try:
+        pg.locator(".wl-Refresh").click()
+        message = pg.locator(".wl-Message")
+        message.wait_for(state="visible", timeout=10_000)
+        assert "server extension is not enabled" in message.inner_text()
+        assert pg.locator(".wl-StatusItem").inner_text() == "Wallaroo: offline"
+        assert pg.locator(".wl-Dot").get_attribute("data-connected") == "false"
+        assert "wl-mod-stale" in pg.locator(".wl-Sidebar").get_attribute("class")  # the last tree, dimmed
+        shot(pg, "06_server_extension_missing")
+        status = {"connected": True, "api_url": sandbox.url, "auth_type": "password", "user": sandbox.admin_email,
+                  "instance": "Wallaroo Sandbox", "server_version": "9.9.9", "error": None}
+        answers.update(status=200, body=json.dumps(status))
+        pg.locator(".wl-Refresh").click()
+        pg.wait_for_function("() => document.querySelector('.wl-Message').textContent.includes('version mismatch')",
+                             timeout=10_000)
+        assert "server extension 9.9.9, frontend" in message.inner_text()
+    finally:
+        pg.unroute("**/wallaroo-widgets/status*")
+    pg.locator(".wl-Refresh").click()
+    message.wait_for(state="hidden", timeout=10_000)
+    assert pg.locator(".wl-StatusItem").inner_text() == f"Wallaroo: {sandbox.admin_email}"
+
+
 def _polls_during(page, seconds: float) -> list[str]:
     t0 = time.monotonic()
     page.wait_for_timeout(seconds * 1000)
