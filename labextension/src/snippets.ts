@@ -51,7 +51,7 @@ export function snippet(kind: SnippetKind, ctx: ISnippetContext = {}, instanceUr
             `workspace_id = ${ctx.workspace.id}  # ${ctx.workspace.name}`,
             'models = session.models.list(workspace_id)',
             'assays = session.assays.list(workspace_id=workspace_id)',
-            'print(f"{len(models)} models, {len(assays)} assays")',
+            'print(f"models: {len(models)}, V1 assays: {len(assays)}")',
             'display(models.df, assays.df)'
           ],
           instanceUrl

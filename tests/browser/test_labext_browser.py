@@ -239,6 +239,18 @@ def test_snippets_insert_cells_that_run(pg, sandbox):
     assert re.search(r"^assay_id = \d+  # house price drift$", code, re.M), code
     out = run_active_cell_and_wait(pg)
     assert "29 result windows; latest status: Ok" in out, out
+    # the V2 assay (its UUID) and the workspace's list, from the context menu; connect from the palette command
+    for kind, name, label, expect in (
+            ("assay", "house price drift v2", "Show the results of this assay",
+             "29 result windows; latest status: Ok"),
+            ("workspace", "housepricesaga", "List workspaces, models and assays", "models: 1, V1 assays: 1")):
+        node(pg, kind, name).locator(":scope > .wl-Row").click(button="right")
+        pg.locator(".lm-Menu-item", has_text=label).click()
+        out = run_active_cell_and_wait(pg)
+        assert expect in out, (name, active_cell_text(pg), out)
+    run(pg, "wallaroo:insert-snippet", {"snippet": "connect"})
+    out = run_active_cell_and_wait(pg)
+    assert f"connected to {sandbox.url} as {sandbox.admin_email}" in out, out
     plot = pg.locator(".jp-NotebookPanel:visible .js-plotly-plot").last
     plot.wait_for(timeout=30_000)
     assert _error_outputs(pg) == []
