@@ -334,7 +334,7 @@ class Session:
         if not resp.content or not resp.content.strip():
             return None
         try:
-            return resp.json()
+            return _loads(resp)
         except ValueError:
             raise UnexpectedResponse(
                 f"expected JSON, got {resp.headers.get('Content-Type', 'no content type')}: "
@@ -396,3 +396,16 @@ def _hostname(url: str) -> str:
 
 
 __all__ = ["Session", "AuthenticationError", "normalize_url", "json_default", "dumps"]
+
+
+def _loads(resp: requests.Response) -> Any:
+    """``resp.json()``, through orjson when installed (large log reads); anything orjson refuses (NaN literals,
+    integers beyond 64 bits) goes to the standard parser."""
+    try:
+        import orjson
+    except ImportError:
+        return resp.json()
+    try:
+        return orjson.loads(resp.content)
+    except orjson.JSONDecodeError:
+        return resp.json()

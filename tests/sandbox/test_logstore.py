@@ -208,3 +208,15 @@ def test_a_failed_inference_logs_nothing(tmp_path, bad):
         proc.wait(timeout=30)
         if proc.stdout:
             proc.stdout.close()
+
+
+def test_sliced_reads_render_the_right_rows(tmp_path):
+    """A range read slices a segment in the middle: list columns must start at the slice (offsets != 0)."""
+    store, t = _target(tmp_path)
+    recs = [{"time": 1000 + i, "in.v": [float(i), float(i) + 0.5, -1.0], "out.o": [float(i)]} for i in range(40)]
+    with store.tx(write=True) as conn:
+        db.insert_logs(conn, t["pipeline_id"], recs, {})
+        got = db.get_logs(conn, t["pipeline_id"], start_ms=1013, end_ms=1017)
+        _, vals = db.log_values(conn, t["pipeline_id"], "in.v", 1, start_ms=1013, end_ms=1017)
+    assert [r["in.v"] for r in got] == [[float(i), float(i) + 0.5, -1.0] for i in range(13, 17)]
+    assert vals.tolist() == [i + 0.5 for i in range(13, 17)]

@@ -198,4 +198,7 @@ def results_frame(results: list[dict]) -> pd.DataFrame:
 
 def logs_frame(records: list[dict]) -> pd.DataFrame:
     """Inference results / logs: ``in.*``, ``out.*``, ``metadata.*`` columns, ``time`` as UTC timestamps."""
+    recs = [r for r in records if isinstance(r, dict)]
+    if recs and not any(isinstance(v, dict) for r in recs for v in r.values()):  # flat already (get_baseline):
+        return convert_times(pd.DataFrame(recs), nested=False)                   # json_normalize would copy it
     return records_frame(records)

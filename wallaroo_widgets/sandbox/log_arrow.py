@@ -60,9 +60,7 @@ def _finite(arr: pa.Array) -> pa.Array:
     if pa.types.is_floating(t):
         return pc.if_else(pc.is_finite(arr), arr, pa.scalar(None, t))
     if pa.types.is_list(t) or pa.types.is_large_list(t):
-        if arr.offset:
-            arr = pa.concat_arrays([arr])  # a sliced list: rebase the offsets
-        inner = _finite(arr.values)
+        inner = _finite(arr.values)  # offsets are absolute in the child values, sliced or not
         if inner is arr.values:
             return arr
         return type(arr).from_arrays(arr.offsets, inner, mask=arr.is_null() if arr.null_count else None)
@@ -177,9 +175,7 @@ def _chunk_values(arr: pa.Array, field: pa.Field, index: int) -> tuple[np.ndarra
         arr, t = arr.cast(pa.list_(t.value_type)), pa.list_(t.value_type)
     if not (pa.types.is_list(t) or pa.types.is_large_list(t)) or not _numeric(t.value_type):
         return empty
-    if arr.offset:
-        arr = pa.concat_arrays([arr])
-    offsets = arr.offsets.to_numpy()
+    offsets = arr.offsets.to_numpy()  # absolute positions in arr.values, sliced or not
     lengths = np.diff(offsets)
     ok = (lengths > index) & arr.is_valid().to_numpy(zero_copy_only=False)
     rows = np.flatnonzero(ok)
@@ -225,16 +221,15 @@ def _chunk_pylist(arr: pa.Array, field: pa.Field) -> list[Any]:
     if depth == 1 and _numeric(inner) and arr.null_count == 0:
         if pa.types.is_fixed_size_list(t):
             arr = arr.cast(pa.list_(inner))
-        if arr.offset:
-            arr = pa.concat_arrays([arr])
-        values = arr.values
+        offsets = arr.offsets.to_numpy()  # absolute positions in the (unsliced) child values
+        values = arr.values.slice(int(offsets[0]), int(offsets[-1] - offsets[0])) if len(arr) else arr.values
+        offsets = offsets - offsets[0]
         if values.null_count == 0:
-            flat = _py_numbers(values.to_numpy(zero_copy_only=False))
-            offsets = arr.offsets.to_numpy()
+            flat = _np_numbers(values.to_numpy(zero_copy_only=False))
             lengths = np.diff(offsets)
-            if lengths.size and np.all(lengths == lengths[0]):
-                k = int(lengths[0])
-                return [flat[i:i + k] for i in range(0, k * len(arr), k)] if k else [[] for _ in range(len(arr))]
+            if lengths.size and np.all(lengths == lengths[0]) and lengths[0] > 0:
+                return flat.reshape(len(arr), int(lengths[0])).tolist()  # one C loop, no slicing per row
+            flat = flat.tolist()
             return [flat[a:b] for a, b in zip(offsets[:-1].tolist(), offsets[1:].tolist(), strict=True)]
     if depth == 0 and _numeric(t) and arr.null_count == 0:
         return _py_numbers(arr.to_numpy(zero_copy_only=False))
@@ -243,10 +238,14 @@ def _chunk_pylist(arr: pa.Array, field: pa.Field) -> list[Any]:
     return arr.to_pylist()
 
 
-def _py_numbers(a: np.ndarray) -> list[Any]:
+def _np_numbers(a: np.ndarray) -> np.ndarray:
     if a.dtype == np.float32:
-        return shortest_as_float64(a).tolist()  # the float32 shortest decimals, as JSON shows them
-    return a.tolist()
+        return shortest_as_float64(a)  # the float32 shortest decimals, as JSON shows them
+    return a
+
+
+def _py_numbers(a: np.ndarray) -> list[Any]:
+    return _np_numbers(a).tolist()
 
 
 def _f32_nested(value: Any) -> Any:

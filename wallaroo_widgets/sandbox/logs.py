@@ -115,3 +115,24 @@ def log_values(conn: sqlite3.Connection, pipeline_id: int, path: str, index: int
         raise ValueError(f"path must be 'in.<field>' or 'out.<field>', got {path!r}")
     table = LogStore.of(conn).read(pipeline_id, [path], start_ms, end_ms, model_name=model_name, conn=conn)
     return values(table, path, index)
+
+
+def records_json(records: list[dict]) -> bytes:
+    """Log records as compact JSON (NaN/inf as null): orjson when installed, else ``dumps_finite``."""
+    try:
+        import orjson
+    except ImportError:
+        return dumps_finite(records, compact=True).encode()
+    try:
+        return orjson.dumps(records, option=orjson.OPT_SERIALIZE_NUMPY)
+    except TypeError:
+        return dumps_finite(records, compact=True).encode()
+
+
+def logs_response(conn: sqlite3.Connection, pipeline_id: int, start_ms: int | None, end_ms: int | None,
+                  model_name: str | None, limit: int | None) -> Any:
+    """``get_baseline``'s HTTP answer: the records of ``get_logs`` as one JSON body."""
+    from fastapi.responses import Response
+
+    return Response(records_json(get_logs(conn, pipeline_id, start_ms, end_ms, model_name, limit)),
+                    media_type="application/json")

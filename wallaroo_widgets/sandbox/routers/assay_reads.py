@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from fastapi import Depends, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from .. import assay_env as env
 from .. import assay_store as st
@@ -12,6 +12,7 @@ from ..assay_bodies import BaselineLogsBody, ResultsV1Body
 from ..assay_config import parse_dt, to_ms
 from ..deps import Caller, require_user, store
 from ..errors import ApiError
+from ..logs import logs_response
 from . import make_router
 
 router = make_router(errors=(404,), tags=["assays"])
@@ -24,7 +25,7 @@ def _span(body: ResultsV1Body | BaselineLogsBody) -> tuple[int | None, int | Non
 
 @router.post("/get_baseline", summary="Raw inference logs of a pipeline, flattened, oldest first")
 def get_baseline(request: Request, body: BaselineLogsBody,
-                 caller: Caller = Depends(require_user)) -> JSONResponse:  # noqa: B008
+                 caller: Caller = Depends(require_user)) -> Response:  # noqa: B008
     start, end = _span(body)
     wid = body.workspace_id
     with store(request).tx() as conn:
@@ -33,7 +34,7 @@ def get_baseline(request: Request, body: BaselineLogsBody,
         pipe = env.pipeline_by_name(conn, wid, body.pipeline_name)
         if pipe is None:
             raise ApiError(404, f"pipeline_name: pipeline {body.pipeline_name!r} not found in workspace {wid}")
-        return JSONResponse(env.get_logs(conn, pipe["id"], start, end, body.model_name, body.limit))
+        return logs_response(conn, pipe["id"], start, end, body.model_name, body.limit)
 
 
 def _results(request: Request, body: ResultsV1Body, caller: Caller) -> JSONResponse:

@@ -8,10 +8,11 @@ from fastapi import Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from .. import db, engine
+from .. import db, engine, infer_columns
 from ..deps import authenticate, member_type
 from ..errors import ApiError
-from ..logs import dumps_finite
+from ..logs import records_json
+from ..logstore import LogStore
 from . import make_router
 from .pipelines import find_deployment
 
@@ -41,17 +42,33 @@ def _infer(request: Request, name: str, pipeline_name: str | None, body: bytes, 
         refs = [(db.version_ref(conn, v), v) for v in dep["model_version_ids"]]
     if time.time() < dep["deployed_at"] + request.app.state.config.deploy_delay:
         raise ApiError(503, f"deployment {name!r} is still Starting")
-    rows = engine.decode_body(body, ctype)
+    batch = infer_columns.decode(body, ctype)  # numeric columns: the vectorised path
+    rows = engine.decode_body(body, ctype) if batch is None else None
     cache: engine.ModelCache = request.app.state.models
     try:
         steps = [(ref, cache.get(ref["sha"], lambda sha=ref["sha"]: st.model_path(sha).read_bytes()))
                  for ref, _ in refs]
     except ApiError as exc:  # a model the engine cannot load: the deployment is in Error (status/get_deployment)
         raise ApiError(503, f"deployment {name!r} is in Error: {exc.msg}") from None
+    if batch is not None:
+        return _infer_columns(st, pipe[0], batch, steps, version, f"engine-{name}", "arrow" in ctype.lower())
     records, dtypes = engine.run_pipeline(rows, steps, pipeline_version=version, partition=f"engine-{name}")
     response = _response(records, "arrow" in ctype.lower())
     with st.tx(write=True) as conn:
         db.insert_logs(conn, pipe[0], [engine.flatten(r) for r in records], dtypes)
+    return response
+
+
+def _infer_columns(st, pipeline_id: int, batch: infer_columns.Batch, steps: list, version: str, partition: str,
+                   arrow: bool) -> Response:
+    """Run a numeric batch; the response records and the logged batch come from the same output arrays."""
+    elapsed = infer_columns.run(batch, steps)
+    now_ms = int(time.time() * 1000)
+    meta = infer_columns.metadata(steps[-1][0], elapsed, version, partition)
+    response = _response(infer_columns.records(batch, now_ms, meta), arrow)
+    table, f32 = infer_columns.log_table(batch, now_ms, meta, steps[-1][0]["name"])
+    with st.tx(write=True) as conn:
+        LogStore.of(conn).append(conn, pipeline_id, table, f32)
     return response
 
 
@@ -61,7 +78,7 @@ def _response(records: list[dict], arrow: bool) -> Response:
         data = engine.arrow_bytes(records)
         if data is not None:
             return Response(data, media_type=ARROW)
-    return Response(dumps_finite(records, compact=True), media_type="application/json")
+    return Response(records_json(records), media_type="application/json")
 
 
 async def _handle(request: Request, name: str, pipeline_name: str | None) -> Response:
