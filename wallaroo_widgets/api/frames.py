@@ -199,6 +199,8 @@ def results_frame(results: list[dict]) -> pd.DataFrame:
 def logs_frame(records: list[dict]) -> pd.DataFrame:
     """Inference results / logs: ``in.*``, ``out.*``, ``metadata.*`` columns, ``time`` as UTC timestamps."""
     recs = [r for r in records if isinstance(r, dict)]
-    if recs and not any(isinstance(v, dict) for r in recs for v in r.values()):  # flat already (get_baseline):
-        return convert_times(pd.DataFrame(recs), nested=False)                   # json_normalize would copy it
+    if recs and recs[0] and all(r.keys() == recs[0].keys() for r in recs):  # one shape (get_baseline)
+        cols = {k: [r[k] for r in recs] for k in recs[0]}
+        if not any(dict in set(map(type, c)) for c in cols.values()):  # flat: nothing for json_normalize to do
+            return convert_times(pd.DataFrame(cols), nested=False)
     return records_frame(records)

@@ -18,7 +18,6 @@ import numpy as np
 import pyarrow as pa
 
 from ..drift.float32 import shortest_as_float64
-from . import engine
 from .errors import ApiError
 
 
@@ -210,6 +209,24 @@ def _finite(arr: pa.Array) -> pa.Array:
     return finite(arr)
 
 
-def arrow_response(batch: Batch, recs: list[dict]) -> bytes | None:
-    """The Arrow IPC response built from the columns (the schema ``engine.arrow_bytes`` gives the records)."""
-    return engine.arrow_bytes(recs)
+def arrow_response(batch: Batch, now_ms: int, meta: dict[str, Any]) -> bytes:
+    """The Arrow IPC answer built from the columns: the table ``engine.arrow_bytes`` makes of the records."""
+    n = batch.n
+    ins = pa.StructArray.from_arrays(list(batch.echo.values()), list(batch.echo))
+    shown = {k: _shown(v) for k, v in batch.outputs.items()}
+    if any(v.ndim > 2 for v in shown.values()):
+        outs = pa.array([dict(zip(shown, vals, strict=True)) for vals in zip(*(v.tolist() for v in shown.values()),
+                                                                              strict=True)])
+    else:
+        outs = pa.StructArray.from_arrays([_list_array(v) for v in shown.values()], list(shown))
+    empty = pa.ListArray.from_arrays(pa.array(np.zeros(n + 1, np.int32)), pa.array([], pa.null()))
+    metas = pa.StructArray.from_arrays([pa.array([v] * n) if not isinstance(v, str) else
+                                        pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, np.int32)),
+                                                                       pa.array([v])).cast(pa.string())
+                                        for v in meta.values()], list(meta))
+    table = pa.table({"time": pa.array(np.full(n, now_ms, np.int64)), "in": ins, "out": outs,
+                      "check_failures": empty, "metadata": metas})
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()

@@ -65,7 +65,10 @@ def _infer_columns(st, pipeline_id: int, batch: infer_columns.Batch, steps: list
     elapsed = infer_columns.run(batch, steps)
     now_ms = int(time.time() * 1000)
     meta = infer_columns.metadata(steps[-1][0], elapsed, version, partition)
-    response = _response(infer_columns.records(batch, now_ms, meta), arrow)
+    if arrow:  # the Arrow answer straight from the columns (no records)
+        response = Response(infer_columns.arrow_response(batch, now_ms, meta), media_type=ARROW)
+    else:
+        response = _response(infer_columns.records(batch, now_ms, meta), False)
     table, f32 = infer_columns.log_table(batch, now_ms, meta, steps[-1][0]["name"])
     with st.tx(write=True) as conn:
         LogStore.of(conn).append(conn, pipeline_id, table, f32)
