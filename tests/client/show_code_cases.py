@@ -65,10 +65,27 @@ def build_context(deployed: dict[str, Any], cc_rows: pd.DataFrame, model_path) -
             "warning_threshold": None, "alert_threshold": 0.25, "workspace_id": c.wid,
             "run_until": c.t1.isoformat()}
     c.aid = s.assays.create(c.v1)["assay_id"]
+    _delete_targets(c)
     c.cfg = _v2_config(c, uniq("show-v2"))
     c.v2id = s.assays_v2.schedule(c.cfg)
     c.v2 = s.assays_v2.get(c.v2id)
     return c
+
+
+def _delete_targets(c: SimpleNamespace) -> None:
+    """One target per delete case (the model upload reuses the deployed model's bytes: freeing 0 bytes)."""
+    s = c.s
+    c.del_pipe = uniq("delpipe")
+    s.pipelines.create(c.del_pipe, c.wid, [c.step])
+    name = uniq("delvers")
+    c.del_versions = [s.pipelines.create(name, c.wid, [c.step])["pipeline_variant_version"]]
+    s.pipelines.create(name, c.wid, [c.step])
+    c.del_model = uniq("delmodel")
+    s.models.upload_stream(c.del_model, c.wid, c.model_path)
+    name = uniq("delmv")
+    mid = s.models.upload_stream(name, c.wid, c.model_path)["id"]
+    s.models.upload_stream(name, c.wid, c.model_path)
+    c.del_model_versions = [s.models.list_versions(name, mid)[0]["model_version"]]
 
 
 def _v2_config(c: SimpleNamespace, name: str):
@@ -101,6 +118,17 @@ CASES: dict[str, Case] = {
     "models.get_config_by_id": lambda c: call(c.s.models.get_config_by_id, c.mid),
     "models.get": lambda c: call(c.s.models.get, c.mid),
     "models.get_version_by_id": lambda c: call(c.s.models.get_version_by_id, c.mid),
+    "models.list_versions_for_model": lambda c: call(c.s.models.list_versions_for_model, c.wid, c.model["name"]),
+    "models.get_model_version_by_id": lambda c: call(c.s.models.get_model_version_by_id, c.mid),
+    "models.delete_model": lambda c: call(c.s.models.delete_model, c.wid, c.del_model),
+    "models.delete_model_versions": lambda c: call(c.s.models.delete_model_versions, c.del_model_versions),
+    "pipelines.list_pipelines": lambda c: call(c.s.pipelines.list_pipelines, c.wid),
+    "pipelines.get_pipeline_by_name": lambda c: call(c.s.pipelines.get_pipeline_by_name, c.wid, c.name),
+    "pipelines.list_pipeline_versions": lambda c: call(c.s.pipelines.list_pipeline_versions, c.wid, c.name),
+    "pipelines.get_version": lambda c: call(c.s.pipelines.get_version, c.created["pipeline_variant_version"]),
+    "pipelines.get_logs": lambda c: call(c.s.pipelines.get_logs, c.wid, c.name, c.t0, c.t1, page_size=5),
+    "pipelines.delete_pipeline": lambda c: call(c.s.pipelines.delete_pipeline, c.wid, c.del_pipe),
+    "pipelines.delete_pipeline_versions": lambda c: call(c.s.pipelines.delete_pipeline_versions, c.del_versions),
     "pipelines.create": lambda c: call(c.s.pipelines.create, uniq("pipe"), c.wid, definition={"steps": [c.step]}),
     "pipelines.deploy": lambda c: call(c.s.pipelines.deploy, uniq("dep"), c.spare["pipeline_variant_pk_id"],
                                        c.spare["pipeline_pk_id"], model_ids=[c.mid],

@@ -21,6 +21,8 @@ WRITES = {
     "workspaces.remove_user", "models.upload", "models.upload_stream", "models.upload_and_convert",
     "pipelines.create", "pipelines.deploy", "pipelines.undeploy", "pipelines.copy", "pipelines.infer",
     "pipelines.infer_records", "assays.create", "assays.set_active", "assays_v2.set_active", "assays_v2.schedule",
+    "pipelines.delete_pipeline", "pipelines.delete_pipeline_versions", "models.delete_model",
+    "models.delete_model_versions",
 }
 
 
@@ -40,7 +42,7 @@ def busy(tmp_path_factory):
                         step={"ModelInference": {"models": []}}, created=version, spare=version, ppk=3,
                         other={"ppk": 3, "dep": 5}, dep_name="p-5", name="p", url=f"{srv.url}/v1/api/pipelines/infer/p-5/p",
                         df=pd.DataFrame({"x": [1.0]}), records=[{"x": 1.0}], vector=[1.0, 2.0], v1={"name": "a"},
-                        aid=6, t0=t0, t1=t0 + dt.timedelta(hours=1), ws_name="w", v2id="7", v2=None)
+                        aid=6, del_pipe="p", del_versions=["v"], del_model="m", del_model_versions=["v"], t0=t0, t1=t0 + dt.timedelta(hours=1), ws_name="w", v2id="7", v2=None)
     c.cfg = _v2_config(c, "v2")
     yield c, srv
     srv.close()

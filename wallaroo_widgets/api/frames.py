@@ -204,3 +204,63 @@ def logs_frame(records: list[dict]) -> pd.DataFrame:
         if not any(dict in set(map(type, c)) for c in cols.values()):  # flat: nothing for json_normalize to do
             return convert_times(pd.DataFrame(cols), nested=False)
     return records_frame(records)
+
+
+def _step_models(definition: Any) -> list[str]:
+    """``name:version`` of the models in a pipeline definition's ModelInference steps."""
+    steps = definition.get("steps") if isinstance(definition, dict) else None
+    out = []
+    for step in steps if isinstance(steps, list) else []:
+        inner = step.get("ModelInference") if isinstance(step, dict) else None
+        for m in (inner or {}).get("models") or []:
+            if isinstance(m, dict):
+                out.append(f"{m.get('name')}:{m.get('version')}")
+    return out
+
+
+def pipeline_row(item: dict) -> dict:
+    """One ``list_pipelines`` / ``list_pipeline_versions`` item as a flat row."""
+    p = item.get("pipeline") if isinstance(item.get("pipeline"), dict) else {}
+    ws = item.get("workspace") if isinstance(item.get("workspace"), dict) else {}
+    ver = item.get("pipeline_version") if isinstance(item.get("pipeline_version"), dict) else {}
+    dep = item.get("deployment") if isinstance(item.get("deployment"), dict) else None
+    return {"id": p.get("id"), "name": p.get("name"), "workspace_id": ws.get("id"), "workspace_name": ws.get("name"),
+            "version": ver.get("version"), "version_created_at": ver.get("created_at"),
+            "models": _step_models(ver.get("steps")), "deployed": dep is not None,
+            "deployment_name": (dep or {}).get("name"), "created_at": p.get("created_at"),
+            "updated_at": p.get("updated_at")}
+
+
+_PIPELINE_COLUMNS = ["id", "name", "workspace_id", "workspace_name", "version", "version_created_at", "models",
+                     "deployed", "deployment_name", "created_at", "updated_at"]
+
+
+def pipelines_frame(items: list[dict]) -> pd.DataFrame:
+    """One row per pipeline (latest version, its models, deployment state)."""
+    rows = [pipeline_row(i) for i in items if isinstance(i, dict)]
+    df = pd.DataFrame(rows, columns=_PIPELINE_COLUMNS)
+    for col in ("version_created_at", "created_at", "updated_at"):
+        df[col] = to_utc(df[col])
+    return df
+
+
+def pipeline_versions_frame(items: list[dict]) -> pd.DataFrame:
+    """One row per pipeline version, newest first."""
+    return pipelines_frame(items)
+
+
+def model_versions_frame(items: list[dict]) -> pd.DataFrame:
+    """``list_versions_for_model`` items: one row per version (id, version UUID, sha, file, status, deployed,
+    runtime, created_at)."""
+    rows = []
+    for it in items:
+        mv = it.get("model_version") if isinstance(it, dict) and isinstance(it.get("model_version"), dict) else {}
+        fi = mv.get("file_info") if isinstance(mv.get("file_info"), dict) else {}
+        cfg = it.get("config") if isinstance(it, dict) and isinstance(it.get("config"), dict) else {}
+        rows.append({"id": mv.get("id"), "name": mv.get("name"), "version": fi.get("version"), "sha": fi.get("sha"),
+                     "file_name": fi.get("file_name"), "size": fi.get("size"), "status": mv.get("status"),
+                     "deployed": mv.get("deployed"), "runtime": cfg.get("runtime"), "created_at": mv.get("created_at")})
+    df = pd.DataFrame(rows, columns=["id", "name", "version", "sha", "file_name", "size", "status", "deployed",
+                                     "runtime", "created_at"])
+    df["created_at"] = to_utc(df["created_at"])
+    return df

@@ -1,5 +1,6 @@
 """``/v1/api/models/*``: upload (multipart), upload_stream, upload_and_convert, list, get_by_id, list_versions,
-get_config_by_id, get; newer get_version_by_id."""
+get_config_by_id, get; newer get_version_by_id; today's list_versions_for_model, get_model_version_by_id,
+delete_model, delete_model_versions."""
 
 from __future__ import annotations
 
@@ -202,3 +203,31 @@ class Models(Area):
         body = self._post("get_version_by_id", {"model_version_id": model_version_id})
         expect(body, "model_version", dict, self.session)
         return body
+
+    @api(read=True)
+    def list_versions_for_model(self, workspace_id: int, model_name: str) -> ApiList:
+        """Today's call: every version of a model (by name in a workspace), oldest first, each
+        ``{"model_version": {...file_info, status, deployed...}, "config": {...}}``; ``.df`` one row each."""
+        body = self._post("list_versions_for_model", {"model_id": model_name, "workspace_id": workspace_id})
+        items = expect(body, "models", list, self.session)
+        versions = [v for m in items if isinstance(m, dict) for v in (m.get("model_versions") or [])]
+        return ApiList(versions, raw=body, frame=frames.model_versions_frame)
+
+    @api(read=True)
+    def get_model_version_by_id(self, model_version_id: int) -> dict[str, Any]:
+        """Today's name of :meth:`get_version_by_id` (same body and answer)."""
+        body = self._post("get_model_version_by_id", {"model_version_id": model_version_id})
+        expect(body, "model_version", dict, self.session)
+        return body
+
+    @api(read=False)
+    def delete_model(self, workspace_id: int, model_name: str) -> int:
+        """Delete a model and all its versions -> bytes freed. A model a pipeline uses -> ConflictError (409)."""
+        body = self._post("delete_model", {"model_id": model_name, "workspace_id": workspace_id})
+        return expect(body, "bytes", int, self.session)
+
+    @api(read=False)
+    def delete_model_versions(self, versions: list[str]) -> int:
+        """Delete model versions by UUID (``file_info.version``; all or none) -> bytes freed."""
+        body = self._post("delete_model_versions", {"model_versions": list(versions)})
+        return expect(body, "bytes", int, self.session)

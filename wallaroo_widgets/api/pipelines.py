@@ -16,8 +16,9 @@ import pandas as pd
 
 from ..errors import DeploymentFailed, DeploymentTimeout, NotFoundError, UnexpectedResponse
 from . import frames
-from ._base import ApiList, Area, api, compact, expect, expect_type, helper
+from ._base import ApiList, api, compact, expect, expect_type, helper
 from .encoding import json_default
+from .pipelines_current import CurrentPipelines
 
 ARROW_FILE = "application/vnd.apache.arrow.file"
 PANDAS_RECORDS = "application/json; format=pandas-records"
@@ -34,7 +35,7 @@ def _data_source(data: Any, arguments: Mapping[str, Any]) -> str:
 _DATA = {"data": _data_source}
 
 
-class Pipelines(Area):
+class Pipelines(CurrentPipelines):
     area = "pipelines"
 
     @helper
