@@ -56,10 +56,34 @@ def test_sdk_without_credentials_fails_at_once_instead_of_prompting(sdk_sandbox,
     assert time.monotonic() - t0 < 10
 
 
-def test_cached_token_of_another_instance_is_explained(sdk_sandbox, sdk_home):
+@pytest.fixture(scope="module")
+def short_sandbox(sdk_home):
+    """A second sandbox, whose access tokens live 12 s (the SDK refreshes them within 10 s of expiry)."""
+    srv = SandboxProcess("--access-token-lifetime", "12")
+    yield srv
+    srv.stop()
+    token_cache(sdk_home).unlink(missing_ok=True)  # later tests log in to sdk_sandbox afresh
+
+
+def test_from_sdk_follows_the_sdks_token_refresh(short_sandbox, sdk_home):
+    from wallaroo_widgets.auth import decode_jwt
+
+    token_cache(sdk_home).unlink(missing_ok=True)
+    wl_short = sdk_client(short_sandbox.url, short_sandbox.admin_email, short_sandbox.admin_password)
+    sdk = Session.from_sdk(wl_short)
+    assert sdk.workspaces.list()
+    first = sdk.provider.access_token()
+    time.sleep(3)  # 9 s left: inside the SDK's 10 s margin, so its next header carries a refreshed token
+    assert sdk.workspaces.list()
+    second = sdk.provider.access_token()
+    assert second != first and decode_jwt(second)["iat"] >= decode_jwt(first)["iat"] + 3
+    assert decode_jwt(second)["sub"] == decode_jwt(first)["sub"]
+
+
+def test_cached_token_of_another_instance_is_explained(sdk_sandbox, short_sandbox, sdk_home):
     """The SDK caches one token for every URL: logged in to A, a client for B sends A's token (401 on
     every call); from_sdk says who issued the token and what to do, token masked."""
-    other = SandboxProcess()
+    other = short_sandbox
     try:
         token_cache(sdk_home).unlink(missing_ok=True)
         sdk_client(sdk_sandbox.url, sdk_sandbox.admin_email, sdk_sandbox.admin_password)  # logs in to A
@@ -79,5 +103,4 @@ def test_cached_token_of_another_instance_is_explained(sdk_sandbox, sdk_home):
         assert Session.from_sdk(fresh).identity()["email"] == other.admin_email
         assert [w.name() for w in fresh.list_workspaces()]
     finally:
-        other.stop()
         token_cache(sdk_home).unlink(missing_ok=True)  # later tests log in to sdk_sandbox afresh
