@@ -6,28 +6,15 @@ from pathlib import Path
 
 import numpy as np
 
+from wallaroo_widgets.sandbox.onnx_models import linear_onnx
+
 
 def ccfraud_like(path: Path, seed: int = 7) -> tuple[Path, np.ndarray, float]:
     """Write ``sigmoid(dense_input @ w + b)`` as ONNX; returns (path, w, b) so tests can recompute outputs."""
-    import onnx
-    from onnx import TensorProto, helper, numpy_helper
-
     rng = np.random.default_rng(seed)
     w = rng.normal(0, 0.3, size=(29, 1)).astype(np.float32)
     b = np.float32(-2.0)
-    graph = helper.make_graph(
-        [helper.make_node("MatMul", ["dense_input", "w"], ["z0"]),
-         helper.make_node("Add", ["z0", "b"], ["z"]),
-         helper.make_node("Sigmoid", ["z"], ["dense_1"])],
-        "ccfraud_like",
-        [helper.make_tensor_value_info("dense_input", TensorProto.FLOAT, [None, 29])],
-        [helper.make_tensor_value_info("dense_1", TensorProto.FLOAT, [None, 1])],
-        initializer=[numpy_helper.from_array(w, "w"), numpy_helper.from_array(np.array([b]), "b")],
-    )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
-    model.ir_version = 8
-    onnx.checker.check_model(model)
-    path.write_bytes(model.SerializeToString())
+    path.write_bytes(linear_onnx(w, b, sigmoid=True, name="ccfraud_like"))
     return path, w, float(b)
 
 

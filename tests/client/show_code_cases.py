@@ -14,10 +14,9 @@ from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
+from testkit import uniq
 
 from wallaroo_widgets.api import assays_v2
-
-from .test_e2e_users_workspaces import uniq
 
 SUMMARIZER = {"type": "UnivariateContinuous", "bin_mode": "Quantile", "aggregation": "Density", "metric": "PSI",
               "num_bins": 5, "bin_weights": None, "provided_edges": None}

@@ -8,11 +8,11 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
+from testkit import uniq
 
 from wallaroo_widgets import drift, errors
 
 from .test_e2e_models_pipelines import cc_rows, deployed, model_file  # noqa: F401  (module fixtures)
-from .test_e2e_users_workspaces import uniq
 
 SUMMARIZER = {"type": "UnivariateContinuous", "bin_mode": "Quantile", "aggregation": "Density", "metric": "PSI",
               "num_bins": 5, "bin_weights": None, "provided_edges": None}

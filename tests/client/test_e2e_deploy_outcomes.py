@@ -6,20 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from testkit import pipeline_with, uniq
 
 from wallaroo_widgets import errors
 
 from .onnx_models import ccfraud_like, expected_scores
-from .test_e2e_users_workspaces import uniq
-
-
-def _pipeline_with(s, wid: int, model_id: int) -> tuple[str, dict]:
-    model = s.models.get_by_id(model_id)
-    ver = s.models.list_versions(model["name"], model_id)[-1]
-    name = uniq("pipe")
-    created = s.pipelines.create(name, wid, [s.pipelines.model_step(
-        {"name": model["name"], "version": ver["model_version"], "sha": ver["sha"]})])
-    return name, created
 
 
 def test_a_model_the_engine_cannot_load_fails_the_deployment(session, tmp_path):
@@ -27,7 +18,7 @@ def test_a_model_the_engine_cannot_load_fails_the_deployment(session, tmp_path):
     blob = tmp_path / "model.h5"
     blob.write_bytes(b"\x89HDF\r\n\x1a\n not really a keras model")
     up = session.models.upload_and_convert(uniq("keras"), wid, blob, framework="keras")  # accepted (202)
-    name, created = _pipeline_with(session, wid, up["id"])
+    name, created = pipeline_with(session, wid, up["id"])
     dep = session.pipelines.deploy(name, created["pipeline_variant_pk_id"], created["pipeline_pk_id"],
                                    model_ids=[up["id"]])
     dname = session.pipelines.deployment_name(name, dep["id"])
@@ -59,7 +50,7 @@ def test_deploy_by_model_configs_runs_and_infers(session, tmp_path):
     mid = session.models.upload(uniq("ccfraud"), wid, path)["id"]
     config = session.models.get_config_by_id(mid)["model_config"]
     config_id = config["id"] if isinstance(config, dict) and config.get("id") is not None else mid
-    name, created = _pipeline_with(session, wid, mid)
+    name, created = pipeline_with(session, wid, mid)
     dep = session.pipelines.deploy(name, created["pipeline_variant_pk_id"], created["pipeline_pk_id"],
                                    model_configs=[config_id])
     assert session.last_call.json["model_configs"] == [config_id] and "model_ids" not in session.last_call.json

@@ -11,11 +11,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
+from testkit import deploy_model, uniq
 
 from wallaroo_widgets import errors
 
 from .onnx_models import ccfraud_like, expected_scores
-from .test_e2e_users_workspaces import uniq
 
 CC_JSON = Path(__file__).resolve().parents[1] / "data/wallaroo_tutorials/ccfraud/cc_data_api_1k.df.json"
 
@@ -68,19 +68,10 @@ def deployed(sandbox, model_file, tmp_path_factory):
     s = Session.password(sandbox.url, sandbox.admin_email, sandbox.admin_password,
                          client_secret=sandbox.client_secret)
     path, w, b = model_file
-    wid = s.workspaces.create(uniq("pipes"))["workspace_id"]
-    mid = s.models.upload_stream(uniq("ccfraud"), wid, path)["id"]
-    model = s.models.get_by_id(mid)
-    ver = s.models.list_versions(model["name"], mid)[-1]
-    name = uniq("pipe")
-    created = s.pipelines.create(name, wid, [s.pipelines.model_step(
-        {"name": model["name"], "version": ver["model_version"], "sha": ver["sha"]})])
-    dep = s.pipelines.deploy(name, created["pipeline_variant_pk_id"], created["pipeline_pk_id"], model_ids=[mid])
     progress = []
-    status = s.pipelines.wait_until_running(s.pipelines.deployment_name(name, dep["id"]), timeout=60,
-                                            poll_interval=0.1, on_progress=lambda st, t: progress.append(st["status"]))
-    yield {"s": s, "wid": wid, "name": name, "created": created, "dep": dep, "w": w, "b": b,
-           "status": status, "progress": progress, "model": model}
+    pipe = deploy_model(s, s.workspaces.create(uniq("pipes"))["workspace_id"], path,
+                        on_progress=lambda st, t: progress.append(st["status"]))
+    yield {"s": s, **pipe, "w": w, "b": b, "progress": progress}
 
 
 def test_deploy_status_and_wait(deployed):

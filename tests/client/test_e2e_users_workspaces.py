@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import json
 import subprocess
-import uuid
 
 import pytest
+from testkit import uniq
 
 from wallaroo_widgets import Session, errors
-
-
-def uniq(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
 def _admin_id(session) -> str:

@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 import requests
 from requests.adapters import HTTPAdapter
+from testkit import uniq
 
 import wallaroo_widgets.api as api_pkg
 from wallaroo_widgets import errors
@@ -28,7 +29,6 @@ from wallaroo_widgets.secrets import redact
 
 from .show_code_cases import CASES, build_context
 from .test_e2e_models_pipelines import cc_rows, deployed, model_file  # noqa: F401  (module fixtures)
-from .test_e2e_users_workspaces import uniq
 
 
 def _areas() -> list[type[Area]]:

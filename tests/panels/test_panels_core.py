@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import logging
 import threading
-import uuid
 
 import pandas as pd
 import pytest
+from testkit import uniq
 
 from wallaroo_widgets import Session, secrets
 from wallaroo_widgets.panels import (
@@ -29,10 +29,6 @@ from .helpers import walk
 
 FAKE_TOKEN = ("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ1MSIsImV4cCI6NDEwMjQ0NDgwMCwiZW1haWwiOiJhQGIuY28ifQ."
               "c2lnbmF0dXJlLXNlY3JldA")
-
-
-def uniq(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
 def widget_states(panel) -> str:

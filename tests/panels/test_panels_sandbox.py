@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pytest
+from testkit import uniq
 
 from wallaroo_widgets import errors
 from wallaroo_widgets.panels import (
@@ -26,10 +27,6 @@ from wallaroo_widgets.panels import (
 from .helpers import rendered_text
 
 CC_JSON = Path(__file__).resolve().parents[1] / "data/wallaroo_tutorials/ccfraud/cc_data_api_1k.df.json"
-
-
-def uniq(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
 def secrets_of(session) -> list[str]:

@@ -3,19 +3,15 @@ Undeploy clearing the status and URL, and pipelines this console did not create 
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 import pandas as pd
+from testkit import uniq
 
 from wallaroo_widgets.panels import AssaysPanel, ConsoleState, PipelinesPanel
 from wallaroo_widgets.panels.pipelines import ID_ONLY, NAMED, deployment_of_url
 
 CC_JSON = Path(__file__).resolve().parents[1] / "data/wallaroo_tutorials/ccfraud/cc_data_api_1k.df.json"
-
-
-def uniq(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
 def workspace_record(session, name: str) -> dict:

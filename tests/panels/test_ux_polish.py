@@ -5,10 +5,9 @@ the old server comparison; a failed inference leaves no stale rows)."""
 
 from __future__ import annotations
 
-import uuid
-
 import ipywidgets as widgets
 import pandas as pd
+from testkit import uniq
 
 from wallaroo_widgets.panels import Console, ModelsPanel, PipelinesPanel, UsersPanel, WorkspacesPanel
 from wallaroo_widgets.panels.base import ConsoleState, Panel
@@ -16,11 +15,6 @@ from wallaroo_widgets.panels.table import DataTable
 
 from .helpers import walk
 from .test_builder import builder  # noqa: F401 - the fixture
-
-
-def uniq(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
 
 # -- labels and buttons ------------------------------------------------------------------------------------
 #: what fits the default 80px description label without "…" ("Aggregation" does, "Client secret" does not)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
-
 import numpy as np
 import pandas as pd
+from testkit import uniq
 
 from wallaroo_widgets.sandbox.db import insert_logs
 
@@ -13,10 +12,6 @@ HOURS = 72
 STEP_MIN = 5
 SUMMARIZER = {"UnivariateContinuous": {"aggregation": "Density", "bin_mode": {"Quantile": 5}, "metric": "PSI",
                                        "bin_weights": None}}
-
-
-def uniq(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
 def seed_logs(store, base: pd.Timestamp, *, workspace: str | None = None, owner=None) -> dict:

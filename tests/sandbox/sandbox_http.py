@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import requests
+from testkit import uniq
+
+from wallaroo_widgets.sandbox import onnx_models
 
 TOKEN_PATH = "/auth/realms/master/protocol/openid-connect/token"
 DATA = Path(__file__).resolve().parents[1] / "data" / "wallaroo_tutorials"
-
-
-def uniq(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
 def token(srv: Any, username: str | None = None, password: str | None = None, **form: str) -> dict:
@@ -60,26 +58,11 @@ def new_user(admin: Client, email: str | None = None, password: str = "pw-Secret
 
 def linear_onnx(n_in: int, n_out: int = 1, *, sigmoid: bool = False, input_name: str = "dense_input",
                 output_name: str = "dense_1", seed: int = 7) -> tuple[bytes, np.ndarray, np.ndarray]:
-    """A float32 ``x @ W + b`` (optionally sigmoid) model built with the ``onnx`` helper API -> (bytes, W, b)."""
-    import onnx
-    from onnx import TensorProto, helper, numpy_helper
-
+    """A float32 ``x @ W + b`` (optionally sigmoid) model with seeded random weights -> (bytes, W, b)."""
     rng = np.random.default_rng(seed)
     w = (rng.normal(size=(n_in, n_out)) * 0.2).astype(np.float32)
     b = rng.normal(size=(n_out,)).astype(np.float32)
-    nodes = [helper.make_node("MatMul", [input_name, "W"], ["mm"]),
-             helper.make_node("Add", ["mm", "B"], ["lin" if sigmoid else output_name])]
-    if sigmoid:
-        nodes.append(helper.make_node("Sigmoid", ["lin"], [output_name]))
-    graph = helper.make_graph(
-        nodes, "linear",
-        [helper.make_tensor_value_info(input_name, TensorProto.FLOAT, ["N", n_in])],
-        [helper.make_tensor_value_info(output_name, TensorProto.FLOAT, ["N", n_out])],
-        initializer=[numpy_helper.from_array(w, "W"), numpy_helper.from_array(b, "B")])
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
-    model.ir_version = 8
-    onnx.checker.check_model(model)
-    return model.SerializeToString(), w, b
+    return onnx_models.linear_onnx(w, b, sigmoid=sigmoid, input_name=input_name, output_name=output_name), w, b
 
 
 def upload_stream(c: Client, name: str, workspace_id: int, data: bytes) -> int:

@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-import uuid
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 import requests
+from testkit import deploy_model, uniq
 
 from wallaroo_widgets import Session, errors
 from wallaroo_widgets.sandbox import onnx_models
@@ -28,10 +28,6 @@ SUMMARY_KEYS = {"count", "min", "max", "mean", "median", "std", "edges", "edge_n
 LIST_KEYS = {"id", "name", "active", "status", "warning_threshold", "alert_threshold", "pipeline_id",
              "pipeline_name", "last_run", "next_run", "run_until", "updated_at", "baseline", "window", "summarizer",
              "workspace_id", "workspace_name"}
-
-
-def uniq(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
 def admin(sandbox) -> Session:
@@ -51,15 +47,8 @@ def ctx(sandbox, tmp_path_factory):
     s = admin(sandbox)
     path = tmp_path_factory.mktemp("m") / "ccfraud.onnx"
     path.write_bytes(onnx_models.ccfraud_onnx())
-    wid = s.workspaces.create(uniq("assays"))["workspace_id"]
-    mid = s.models.upload_stream(uniq("ccfraud"), wid, path)["id"]
-    model = s.models.get_by_id(mid)
-    ver = s.models.list_versions(model["name"], mid)[-1]
-    name = uniq("assaypipe")
-    created = s.pipelines.create(name, wid, [s.pipelines.model_step(
-        {"name": model["name"], "version": ver["model_version"], "sha": ver["sha"]})])
-    dep = s.pipelines.deploy(name, created["pipeline_variant_pk_id"], created["pipeline_pk_id"], model_ids=[mid])
-    s.pipelines.wait_until_running(s.pipelines.deployment_name(name, dep["id"]), timeout=60, poll_interval=0.1)
+    pipe = deploy_model(s, s.workspaces.create(uniq("assays"))["workspace_id"], path, pipeline_prefix="assaypipe")
+    wid, name, created, model = pipe["wid"], pipe["name"], pipe["created"], pipe["model"]
     url = s.pipelines.external_url(wid, name)
     rows = pd.read_json(DATA / "ccfraud" / "cc_data_api_1k.df.json", orient="records")
     out = s.pipelines.infer_records(url, rows)

@@ -190,11 +190,9 @@ def _encode(data: Any) -> tuple[bytes, str, str]:
     """(body, content type, file name for "show code")."""
     if isinstance(data, pd.DataFrame):
         return records_json(data), PANDAS_RECORDS, "data.df.json"
-    try:
-        import pyarrow as pa
-    except ImportError:  # pragma: no cover - pyarrow is a dependency
-        pa = None
-    if pa is not None and isinstance(data, pa.Table):
+    import pyarrow as pa
+
+    if isinstance(data, pa.Table):
         sink = io.BytesIO()
         with pa.ipc.new_file(sink, data.schema) as writer:
             writer.write_table(data)

@@ -118,11 +118,6 @@ class Summarizer:
                 "bin_weights": list(self.bin_weights) if self.bin_weights is not None else None,
                 "provided_edges": list(self.provided_edges) if self.provided_edges is not None else None}
 
-    @property
-    def num_bins_total(self) -> int:
-        """K = num_bins + 2 (outlier bins always present)."""
-        return self.num_bins + 2
-
     def weights(self) -> np.ndarray | None:
         """Normalised bin weights (sum 1) or None."""
         if self.bin_weights is None:

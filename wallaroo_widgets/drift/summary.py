@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 import warnings
 from typing import Any
 
@@ -154,8 +153,3 @@ def baseline_edges(baseline: dict[str, Any], summ: Summarizer) -> np.ndarray:
     if edges.size != summ.num_bins + 1:
         raise ValueError(f"baseline has {edges.size - 1} bins but the summarizer's num_bins is {summ.num_bins}")
     return edges
-
-
-def as_datetime(value: Any) -> _dt.datetime | None:
-    """A UTC datetime from a datetime, Timestamp or ISO string."""
-    return None if value is None else pd.Timestamp(to_iso(value)).to_pydatetime()

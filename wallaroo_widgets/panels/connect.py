@@ -152,11 +152,9 @@ class ConnectPanel(Panel):
 def _user_variable(name: str) -> Any:
     """A variable of the notebook namespace (for the existing-SDK-client method)."""
     name = v.required(name, "SDK client variable")
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover
-        get_ipython = None
-    shell = get_ipython() if get_ipython else None
+    from IPython import get_ipython
+
+    shell = get_ipython()
     if shell is None or name not in shell.user_ns:
         raise v.InputError(f"no variable {name!r} in the notebook (create it with wl = wallaroo.Client())")
     return shell.user_ns[name]

@@ -7,7 +7,9 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from .assays import AssaysPanel
 from .base import ConsoleState, Panel, describe_error
+from .builder import AssayBuilder
 from .connect import ConnectPanel
 from .enablement import EnablementPanel
 from .figures import refit_all
@@ -18,14 +20,8 @@ from .workspaces import WorkspacesPanel
 
 
 def _panel_classes() -> list[type[Panel]]:
-    classes: list[type[Panel]] = [ConnectPanel, UsersPanel, WorkspacesPanel, ModelsPanel, PipelinesPanel,
-                                  EnablementPanel]
-    try:  # the assay panels need the drift engine and plots
-        from .assays import AssaysPanel
-        from .builder import AssayBuilder
-    except ImportError:  # pragma: no cover - only while those parts are missing
-        return classes
-    return classes + [AssaysPanel, AssayBuilder]
+    return [ConnectPanel, UsersPanel, WorkspacesPanel, ModelsPanel, PipelinesPanel, EnablementPanel,
+            AssaysPanel, AssayBuilder]
 
 
 class Console(widgets.VBox):

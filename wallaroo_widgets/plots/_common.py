@@ -138,10 +138,6 @@ def outlier_flags(n: int, summary: dict[str, Any] | None = None) -> list[bool]:
     return [i in (0, n - 1) for i in range(n)]
 
 
-def status_color(status: Any) -> str:
-    return STATUS_COLORS.get(status, OTHER_STATUS_COLOR)
-
-
 def as_float(value: Any) -> float:
     """float or NaN (None, strings such as "INFINITY" -> inf/NaN)."""
     if value is None:

@@ -42,11 +42,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "import-logs":
-        try:
-            from .import_logs import main as import_main
-        except ImportError as exc:
-            print(f"import-logs is not available: {exc}", file=sys.stderr)
-            return 2
+        from .import_logs import main as import_main
+
         return import_main(argv[1:])
     args = parser().parse_args(argv)
     extra = {k: v for k, v in (("max_request_bytes", args.max_request_bytes),

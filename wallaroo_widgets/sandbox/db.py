@@ -105,15 +105,10 @@ class Store:
         self._write_lock = threading.RLock()
         with self._init_lock, contextlib.closing(self.connect()) as conn:
             conn.executescript(SCHEMA)
-            try:
-                from . import assay_store
-            except ImportError:  # pragma: no cover - assays not installed
-                pass
-            else:
-                assay_store.ensure_schema(conn)
-                from . import assay_v2_store
+            from . import assay_store, assay_v2_store
 
-                assay_v2_store.ensure_schema(conn)
+            assay_store.ensure_schema(conn)
+            assay_v2_store.ensure_schema(conn)
             conn.commit()
             conn.execute("BEGIN IMMEDIATE")
             LogStore.for_dir(self.data_dir).start(conn)  # index tables; old-layout logs migrate once

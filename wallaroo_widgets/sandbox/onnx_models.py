@@ -84,21 +84,31 @@ def ccfraud_weights() -> tuple[np.ndarray, np.float32]:
     return rng.normal(0.0, 0.6, size=(29, 1)).astype(np.float32), np.float32(-5.0)
 
 
-def ccfraud_onnx() -> bytes:
-    """Serialized ccfraud-style classifier: ``dense_1 = sigmoid(dense_input @ w + b)``."""
+def linear_onnx(w: np.ndarray, b: np.ndarray | float, *, sigmoid: bool = False, input_name: str = "dense_input",
+                output_name: str = "dense_1", name: str = "linear", doc: str = "") -> bytes:
+    """Serialized float32 ``output = x @ w + b`` (``sigmoid`` of it when asked); ``w`` is [n_in, n_out]."""
     from onnx import TensorProto, helper, numpy_helper
 
-    w, b = ccfraud_weights()
+    w = np.asarray(w, dtype=np.float32)
+    b = np.asarray(b, dtype=np.float32).reshape(-1)
+    nodes = [helper.make_node("MatMul", [input_name, "w"], ["z0"]),
+             helper.make_node("Add", ["z0", "b"], ["z" if sigmoid else output_name])]
+    if sigmoid:
+        nodes.append(helper.make_node("Sigmoid", ["z"], [output_name]))
     graph = helper.make_graph(
-        [helper.make_node("MatMul", ["dense_input", "w"], ["z0"]),
-         helper.make_node("Add", ["z0", "b"], ["z"]),
-         helper.make_node("Sigmoid", ["z"], ["dense_1"])],
-        "ccfraud",
-        [helper.make_tensor_value_info("dense_input", TensorProto.FLOAT, [None, 29])],
-        [helper.make_tensor_value_info("dense_1", TensorProto.FLOAT, [None, 1])],
-        initializer=[numpy_helper.from_array(w, "w"), numpy_helper.from_array(np.array([b]), "b")],
+        nodes, name,
+        [helper.make_tensor_value_info(input_name, TensorProto.FLOAT, [None, w.shape[0]])],
+        [helper.make_tensor_value_info(output_name, TensorProto.FLOAT, [None, w.shape[1]])],
+        initializer=[numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")],
     )
-    return _finish(graph, "ccfraud-style classifier, 29 features -> fraud probability")
+    return _finish(graph, doc or name)
+
+
+def ccfraud_onnx() -> bytes:
+    """Serialized ccfraud-style classifier: ``dense_1 = sigmoid(dense_input @ w + b)``."""
+    w, b = ccfraud_weights()
+    return linear_onnx(w, b, sigmoid=True, name="ccfraud",
+                       doc="ccfraud-style classifier, 29 features -> fraud probability")
 
 
 def ccfraud_numpy(x: np.ndarray) -> np.ndarray:

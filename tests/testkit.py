@@ -1,0 +1,41 @@
+"""Helpers every test folder shares (tests/ is on ``sys.path``: pytest puts the folder of tests/conftest.py there).
+
+``uniq`` names things so tests never collide on a shared sandbox; ``pipeline_with`` and ``deploy_model``
+build the one deployed pipeline the client, panel and sandbox tests use.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+def uniq(prefix: str) -> str:
+    """``prefix`` plus 8 random hex digits."""
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def pipeline_with(s: Any, wid: int, model_id: int, prefix: str = "pipe") -> tuple[str, dict]:
+    """A new pipeline (named ``uniq(prefix)``) whose one step is the model's latest version -> (name, created)."""
+    model = s.models.get_by_id(model_id)
+    ver = s.models.list_versions(model["name"], model_id)[-1]
+    name = uniq(prefix)
+    created = s.pipelines.create(name, wid, [s.pipelines.model_step(
+        {"name": model["name"], "version": ver["model_version"], "sha": ver["sha"]})])
+    return name, created
+
+
+def deploy_model(s: Any, wid: int, model: Path, *, model_prefix: str = "ccfraud", pipeline_prefix: str = "pipe",
+                 on_progress: Callable[[dict, float], None] | None = None) -> dict[str, Any]:
+    """Upload the ONNX file ``model`` to workspace ``wid``, deploy a pipeline of it and wait until Running.
+
+    Returns ``wid``, ``name`` (the pipeline), ``created``, ``dep``, ``model`` (its record) and ``status``."""
+    mid = s.models.upload_stream(uniq(model_prefix), wid, model)["id"]
+    name, created = pipeline_with(s, wid, mid, pipeline_prefix)
+    dep = s.pipelines.deploy(name, created["pipeline_variant_pk_id"], created["pipeline_pk_id"], model_ids=[mid])
+    status = s.pipelines.wait_until_running(s.pipelines.deployment_name(name, dep["id"]), timeout=60,
+                                            poll_interval=0.1, on_progress=on_progress)
+    return {"wid": wid, "name": name, "created": created, "dep": dep, "model": s.models.get_by_id(mid),
+            "status": status}
