@@ -132,3 +132,15 @@ def test_delete_model_in_use_is_refused(sdk_sandbox, mlops, demo_ws):
     answer = _api("model", "delete_model").sync_detailed(
         client=mlops, body=_model("DeleteModelBody").from_dict({"model_id": MODEL, "workspace_id": demo_ws["id"]}))
     assert answer.status_code == 409  # used by the deployed demo pipeline
+
+
+def test_delete_model_versions_in_use_is_refused(sdk_sandbox, mlops, demo_ws):
+    require_served(sdk_sandbox.url, "/v1/api/models/delete_model_versions", "issue 14")
+    require_served(sdk_sandbox.url, "/v1/api/models/list_versions_for_model", "issue 14")
+    got = _api("model", "list_versions_for_model").sync(
+        client=mlops, body=_model("ListModelVersionsRequest").from_dict({"model_id": MODEL,
+                                                                        "workspace_id": demo_ws["id"]}))
+    versions = [str(v.model_version.file_info.version) for item in got.models for v in item.model_versions]
+    answer = _api("model", "delete_model_versions").sync_detailed(
+        client=mlops, body=_model("DeleteModelVersionsBody").from_dict({"model_versions": versions}))
+    assert answer.status_code == 409  # the deployed demo pipeline uses them
