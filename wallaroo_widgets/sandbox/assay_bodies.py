@@ -47,6 +47,10 @@ IOPATH = {"type": "string", "pattern": r"^(input|output) [A-Za-z_][A-Za-z0-9_]{0
           "description": "'<input|output> <field> <index>' (also dotted: 'out.dense_1.0')"}
 
 
+#: a character Python's str.strip() keeps (JSON Schema's \s misses the separators \x1c-\x1f and \x85)
+NON_BLANK = r"[^\s\x1c-\x1f\x85]"
+
+
 def named(msg: str) -> PydanticCustomError:
     """A validation error whose message already names its field (``errors.describe_validation`` keeps it)."""
     return PydanticCustomError("named", "{msg}", {"msg": msg})
@@ -212,13 +216,18 @@ def _name(value: str | None) -> str | None:
     return value
 
 
+#: the pipeline is pipeline_id, or found by name in workspace_id (window.workspace_id works too)
+PIPELINE_OR_WORKSPACE = [{"required": ["pipeline_id"], "properties": {"pipeline_id": {"type": "integer"}}},
+                         {"required": ["workspace_id"], "properties": {"workspace_id": {"type": "integer"}}}]
+
+
 class AssayConfigBody(Body):
     """A full V1 assay config as run_interactive and run_interactive_baseline take it (with ``id``).
 
     The pipeline is ``pipeline_id``, or ``workspace_id`` with ``pipeline_name`` / ``window.pipeline_name``."""
 
     name: Annotated[str | None, AfterValidator(_name)] = Field(
-        None, json_schema_extra={"minLength": 1, "maxLength": 255, "pattern": r"\S"},
+        None, json_schema_extra={"minLength": 1, "maxLength": 255, "pattern": NON_BLANK},
         description="required by create; unique instance-wide")
     pipeline_id: Id | None = None
     pipeline_name: str | None = Field(None, min_length=1)
@@ -234,8 +243,7 @@ class AssayConfigBody(Body):
     id: Id | None = Field(None, description="run_interactive*: echoed as assay_id")
     iopath: str | None = Field(None, json_schema_extra=IOPATH, description="Seed 000: the window's path")
 
-    model_config = ConfigDict(json_schema_extra={"anyOf": [{"required": ["pipeline_id"]}, {"required": ["workspace_id"]}],
-                                                 "examples": [{
+    model_config = ConfigDict(json_schema_extra={"anyOf": PIPELINE_OR_WORKSPACE, "examples": [{
         "name": "drift on output", "pipeline_id": 1, "active": True,
         "baseline": {"vector": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]},
         "window": {"pipeline_name": "housepricepipe", "path": "output variable 0", "width": "24 hours"},
@@ -254,8 +262,11 @@ class AssayConfigBody(Body):
 class CreateAssayBody(AssayConfigBody):
     """``assays/create``: a full V1 assay config with its ``name``."""
 
+    # no example body: a name is unique instance-wide, so a fixed example could be created only once
+    model_config = ConfigDict(json_schema_extra={"anyOf": PIPELINE_OR_WORKSPACE})
+
     name: Annotated[str, AfterValidator(_name)] = Field(
-        json_schema_extra={"minLength": 1, "maxLength": 255, "pattern": r"\S"}, description="unique instance-wide")
+        json_schema_extra={"minLength": 1, "maxLength": 255, "pattern": NON_BLANK}, description="unique instance-wide")
 
 
 class ListAssaysBody(Body):
