@@ -96,10 +96,10 @@ def table_records(table: Any) -> list[dict]:
             for name in table.column_names if name != "model_name"]
     names = [n for n, _ in cols]
     sparse = {n for n, c in zip(names, (v for _, v in cols), strict=True) if table.column(n).null_count}
-    rows = zip(*(v for _, v in cols), strict=True)
+    rows = zip(*(v for _, v in cols))  # noqa: B905 - equal lengths (one table); strict costs per row
     if not sparse:
-        return [dict(zip(names, r, strict=True)) for r in rows]
-    return [{k: v for k, v in zip(names, r, strict=True) if v is not None or k not in sparse or k == "check_failures"}
+        return [dict(zip(names, r)) for r in rows]  # noqa: B905
+    return [{k: v for k, v in zip(names, r) if v is not None or k not in sparse or k == "check_failures"}  # noqa: B905
             for r in rows]
 
 

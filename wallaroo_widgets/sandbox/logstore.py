@@ -201,6 +201,18 @@ class LogStore:
         if conn is None:
             with contextlib.closing(self._connect()) as own:
                 return self.read(pipeline_id, columns, start_ms, end_ms, model_name=model_name, conn=own)
+        own_tx = not conn.in_transaction  # segments and staging from one snapshot (a flush moves rows between)
+        if own_tx:
+            conn.execute("BEGIN")
+        try:
+            parts = self._parts(conn, pipeline_id, start_ms, end_ms)
+        finally:
+            if own_tx:
+                conn.execute("COMMIT")
+        return _combine(parts, columns, model_name)
+
+    def _parts(self, conn: sqlite3.Connection, pipeline_id: int, start_ms: int | None,
+               end_ms: int | None) -> list[tuple[list[str], pa.Table]]:
         lo = -(2**63) if start_ms is None else int(start_ms)
         hi = 2**63 - 1 if end_ms is None else int(end_ms)
         parts: list[tuple[list[str], pa.Table]] = []
@@ -210,7 +222,7 @@ class LogStore:
         for f32, blob in conn.execute("SELECT f32, batch FROM log_staging WHERE pipeline_id = ? AND min_ms < ? "
                                       "AND max_ms >= ? ORDER BY id", (int(pipeline_id), hi, lo)):
             parts.append((json.loads(f32), _slice(_batch(blob), lo, hi)))
-        return _combine(parts, columns, model_name)
+        return parts
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.data_dir / "sandbox.db", timeout=30.0)
