@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ..drift.timeutil import iso_offset
 from ..errors import UnexpectedResponse
 from ..secrets import MASK, is_secret_key, redact
 
@@ -292,16 +293,8 @@ def upload_id(body: Any, session: Session) -> int:
     return value
 
 
-def iso(value: Any) -> str | None:
-    """RFC 3339 text for a datetime / pandas Timestamp / string (naive datetimes are taken as UTC)."""
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, _dt.datetime):
-        value = value if value.tzinfo else value.replace(tzinfo=_dt.timezone.utc)
-        return value.isoformat()
-    if isinstance(value, _dt.date):
-        return _dt.datetime(value.year, value.month, value.day, tzinfo=_dt.timezone.utc).isoformat()
-    raise TypeError(f"expected a datetime or RFC 3339 string, got {type(value).__name__}")
+#: RFC 3339 text for a datetime / pandas Timestamp / date / string (naive datetimes are taken as UTC)
+iso = iso_offset
 
 
 def compact(**fields: Any) -> dict[str, Any]:

@@ -8,14 +8,15 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from ..drift.timeutil import aware
+
 
 def json_default(obj: Any) -> Any:
     """JSON encoder fallback: numpy scalars/arrays, datetimes (RFC 3339, naive = UTC), pandas Timestamps."""
     if hasattr(obj, "tolist"):
         return obj.tolist()
     if isinstance(obj, _dt.datetime):
-        obj = obj if obj.tzinfo else obj.replace(tzinfo=_dt.timezone.utc)
-        return obj.isoformat()
+        return aware(obj).isoformat()
     if isinstance(obj, _dt.date):
         return obj.isoformat()
     raise TypeError(f"cannot encode {type(obj).__name__} as JSON")

@@ -25,9 +25,9 @@ from .summary import (
     baseline_edges,
     basic_stats,
     summarize,
-    to_iso,
     window_aggregate,
 )
+from .timeutil import iso_z, iso_z_many
 from .validate import as_number, as_values
 from .windows import plan_windows, times_to_ns, to_timestamp
 
@@ -207,14 +207,6 @@ class WindowScorer(WindowRows):
                               started)
 
 
-def iso_strings(index: pd.DatetimeIndex) -> list[str]:
-    """``to_iso`` of every timestamp at once (RFC 3339 UTC, microseconds, ``Z``)."""
-    if not len(index):
-        return []
-    us = index.asi8 // 1000  # epoch ns (UTC; a naive index counts as UTC, as in to_iso)
-    return [f"{s}Z" for s in np.datetime_as_string(us.astype("datetime64[us]"), unit="us")]
-
-
 def result_records(ws: WindowScores, stats: list[dict[str, Any]], include_empty: bool,
                    started: float | None = None) -> list[dict[str, Any]]:
     """Turn a WindowScores into AssayResult dicts.
@@ -223,13 +215,13 @@ def result_records(ws: WindowScores, stats: list[dict[str, Any]], include_empty:
     (ISO times, aggregated values, scores) is converted once per call, not once per window.
     """
     summ_dict = ws.summarizer.to_dict()
-    analyzed = to_iso(pd.Timestamp.now(tz="UTC"))
+    analyzed = iso_z(pd.Timestamp.now(tz="UTC"))
     elapsed = int(round((time.perf_counter() - started) * 1000)) if started is not None else 0
     raw_edges = list(ws.baseline["edges"])
     edges = [None if e is None or isinstance(e, str) else float(e) for e in raw_edges]
     names = window_edge_names(raw_edges)
     aggregation = ws.summarizer.aggregation
-    starts, ends = iso_strings(ws.starts), iso_strings(ws.ends)
+    starts, ends = iso_z_many(ws.starts), iso_z_many(ws.ends)
     agg, scores, total = ws.aggregated.tolist(), ws.scores.tolist(), ws.score.tolist()
     status = ws.status.tolist()
     bin_index = ws.bin_index.tolist() if ws.bin_index is not None else None

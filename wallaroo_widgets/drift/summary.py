@@ -6,7 +6,6 @@ import warnings
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from .binning import bin_counts, counts_partitioned
 from .diagnostics import baseline_findings
@@ -21,6 +20,7 @@ from .edges import (
     window_edge_names,
 )
 from .summarizer import DriftWarning, Summarizer
+from .timeutil import iso_z
 from .validate import as_values
 
 STAT_KEYS = ("count", "min", "max", "mean", "median", "std")
@@ -69,21 +69,10 @@ def aggregate(counts: np.ndarray, total: int | np.ndarray, aggregation: str) -> 
     return dens
 
 
-def to_iso(value: Any) -> str | None:
-    """RFC 3339 UTC with microseconds and ``Z`` (as the server prints), or None."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = pd.Timestamp(value)
-    ts = pd.Timestamp(value)
-    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
-    return ts.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 def _summary(stats: dict[str, Any], edges: list, names: list[str], agg: list[float], aggregation: str,
              start: Any, end: Any) -> dict[str, Any]:
     return {**stats, "edges": edges, "edge_names": names, "aggregated_values": agg, "aggregation": aggregation,
-            "start": to_iso(start), "end": to_iso(end)}
+            "start": iso_z(start), "end": iso_z(end)}
 
 
 def summarize(values: Any, summarizer: Summarizer | dict | None = None, start: Any = None,

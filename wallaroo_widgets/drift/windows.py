@@ -9,24 +9,19 @@ import numpy as np
 import pandas as pd
 
 from .durations import parse_duration
+from .timeutil import TimeError, parse_utc
 
 MAX_WINDOWS = 1_000_000
 
 
 def to_timestamp(value: Any, name: str) -> pd.Timestamp:
-    """A UTC Timestamp from a datetime, Timestamp, ISO string or epoch milliseconds."""
+    """A UTC Timestamp from a datetime, Timestamp, ISO string or epoch milliseconds (errors name ``name``)."""
     if value is None:
         raise ValueError(f"{name} is required")
     try:
-        if isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool):
-            ts = pd.Timestamp(int(value), unit="ms")
-        else:
-            ts = pd.Timestamp(value)
-    except (TypeError, ValueError) as exc:
+        return parse_utc(value, epoch_ms=True)
+    except TimeError as exc:
         raise ValueError(f"{name} {value!r} is not a date/time: {exc}") from None
-    if ts is pd.NaT:
-        raise ValueError(f"{name} is not a date/time")
-    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
 
 
 def times_to_ns(times: Any, name: str = "times") -> np.ndarray:

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..drift import AGGREGATIONS, BIN_MODES, METRICS
 from ..drift.float32 import widen_float32
+from ..drift.timeutil import as_utc, iso_short_z
 from ..drift.windows import times_to_ns
 from . import validate as v
 
@@ -119,7 +120,7 @@ def epoch_ms(times: pd.Series) -> np.ndarray:
 def _utc(value: Any, label: str) -> pd.Timestamp | None:
     """A UTC Timestamp (blank -> None); unparseable text is an InputError naming the field."""
     if isinstance(value, pd.Timestamp) and value is not pd.NaT:
-        return value.tz_localize("UTC") if value.tzinfo is None else value.tz_convert("UTC")
+        return as_utc(value)
     ts = v.timestamp(value, label, optional=True)
     return None if ts is None else pd.Timestamp(ts)
 
@@ -134,10 +135,6 @@ def readable(exc: ValueError) -> v.InputError:
     for param, label in _LABELS.items():
         text = re.sub(rf"\b{param}\b", label, text)
     return v.InputError(text)
-
-
-def _iso(ts: pd.Timestamp | None) -> str | None:
-    return None if ts is None else ts.isoformat().replace("+00:00", "Z")
 
 
 class AssayBuilderModel:
@@ -223,7 +220,7 @@ class AssayBuilderModel:
         lo, hi = start.value // 1_000_000, end.value // 1_000_000
         sel = (times >= lo) & (times < hi)
         if not sel.any():
-            raise v.InputError(f"no logged values between {_iso(start)} and {_iso(end)}")
+            raise v.InputError(f"no logged values between {iso_short_z(start)} and {iso_short_z(end)}")
         return vals[sel], start, end
 
     def _cached(self, slot: str, key: Any, compute) -> Any:
@@ -299,7 +296,7 @@ class AssayBuilderModel:
         warn, alert = self.thresholds()
         start = self.window_start()
         until = _utc(c.run_until, "Run until")
-        window_key = [c.iopath, _iso(start), width, interval, _iso(until), len(self.logs)]
+        window_key = [c.iopath, iso_short_z(start), width, interval, iso_short_z(until), len(self.logs)]
 
         def make_scorer() -> Any:  # rows and windows prepared once; bin counts cached per edge set
             times, vals = self.values()
@@ -335,7 +332,7 @@ class AssayBuilderModel:
         return {"pipeline_name": p["name"], "model_name": self.model_name or None, "path": c.iopath,
                 "width": v.duration(c.width, "Window width"),
                 "interval": v.duration(c.interval, "Interval") if c.interval else None,
-                "start": _iso(self.window_start()), "workspace_id": self.workspace_id, "locations": []}
+                "start": iso_short_z(self.window_start()), "workspace_id": self.workspace_id, "locations": []}
 
     def assay_config(self) -> dict[str, Any]:
         """The exact ``assays/create`` body of what is previewed: a static baseline of the local summary (V2:
@@ -353,7 +350,7 @@ class AssayBuilderModel:
         return {"name": name, "pipeline_id": p["id"], "pipeline_name": p["name"], "active": True,
                 "status": "created", "baseline": {"static": base}, "window": self.window_dict(),
                 "summarizer": self.summarizer_dict(), "warning_threshold": warn, "alert_threshold": alert,
-                "run_until": _iso(_utc(self.config.run_until, "Run until")), "workspace_id": self.workspace_id}
+                "run_until": iso_short_z(_utc(self.config.run_until, "Run until")), "workspace_id": self.workspace_id}
 
     def compare(self, server: list[dict[str, Any]], tol: float = 1e-9) -> pd.DataFrame:
         """Local vs server results per window: scores, statuses and whether they agree."""

@@ -8,6 +8,8 @@ import os
 import re
 from typing import Any
 
+from ..drift.timeutil import as_utc
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _DNS_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,62}$")
 
@@ -115,8 +117,7 @@ def timestamp(value: Any, label: str, *, optional: bool = False) -> _dt.datetime
         raise InputError(f"{label} {value!r} is not a date/time") from None
     if ts is pd.NaT:
         raise InputError(f"{label} is required")
-    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
-    return ts.to_pydatetime()
+    return as_utc(ts).to_pydatetime()
 
 
 ARROW_SUFFIXES = (".arrow", ".feather", ".ipc")

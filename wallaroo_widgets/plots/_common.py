@@ -6,9 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from ..drift.edges import finite_edges
+from ..drift.timeutil import try_utc
 
 BASELINE_COLOR = "#1f77b4"   # Wallaroo's charts: baseline blue
 WINDOW_COLOR = "#ff7f0e"     # window orange
@@ -62,24 +62,14 @@ def distinct_digits(values: np.ndarray, formatter: Callable[[float, int], str], 
 
 def fmt_time(value: Any) -> str:
     """A window start/end as ``2026-11-08 00:00 UTC`` (other values unchanged)."""
-    ts = _utc(value)
+    ts = try_utc(value)
     return str(value) if ts is None else ts.strftime("%Y-%m-%d %H:%M UTC")
-
-
-def _utc(value: Any) -> pd.Timestamp | None:
-    try:
-        ts = pd.Timestamp(value, unit="ms") if isinstance(value, int | float) else pd.Timestamp(value)
-    except (TypeError, ValueError):
-        return None
-    if ts is pd.NaT:
-        return None
-    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
 
 
 def fmt_span(start: Any, end: Any) -> str:
     """A window as ``2026-11-05 06:00 → 2026-11-06 06:00 UTC`` (seconds only when either end has them);
     an end that is missing or unparseable is left out or shown as given."""
-    a, b = _utc(start), _utc(end)
+    a, b = try_utc(start), try_utc(end)
     secs = any(t is not None and (t.second or t.microsecond) for t in (a, b))
     form = "%Y-%m-%d %H:%M:%S" if secs else "%Y-%m-%d %H:%M"
     first = a.strftime(form) if a is not None else str(start)

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .. import drift
+from ..drift.timeutil import RANGE_TEXT, TimeError, iso_z, parse_utc
 from .errors import ApiError
 
 # engine advice (tied edges, small baselines) is for notebooks; the server answers with numbers only
@@ -36,37 +37,18 @@ LogSource = Callable[[str, "str | None", str, str, int, "int | None", "int | Non
 
 
 def parse_dt(value: Any, name: str) -> pd.Timestamp | None:
-    """RFC 3339 (up to 9 fractional digits, Z or offset), epoch ms, or None -> UTC Timestamp."""
+    """RFC 3339 (up to 9 fractional digits, Z or offset), epoch ms, or None -> UTC nanosecond Timestamp."""
     if value is None or value == "":
         return None
     try:
-        if isinstance(value, bool):
-            raise ValueError
-        if isinstance(value, (int, float)):
-            if not math.isfinite(value):
-                raise ValueError
-            ts = pd.Timestamp(int(value), unit="ms")
-        else:
-            ts = pd.Timestamp(value)
-    except (ValueError, TypeError, OverflowError):
-        raise BadRequest(f"{name}: not a datetime: {value!r}") from None
-    if ts is pd.NaT:
-        raise BadRequest(f"{name}: not a datetime: {value!r}")
-    try:
-        ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
-        ts.as_unit("ns").value  # noqa: B018 - windows need nanosecond timestamps (years 1678-2261)
-    except (OverflowError, ValueError):
-        raise BadRequest(f"{name}: out of range (years 1678-2261): {value!r}") from None
-    return ts.as_unit("ns")
+        return parse_utc(value, epoch_ms=True, ns=True)
+    except TimeError as exc:
+        what = f"out of range ({RANGE_TEXT})" if exc.out_of_range else "not a datetime"
+        raise BadRequest(f"{name}: {what}: {value!r}") from None
 
 
-def iso(ts: Any) -> str | None:
-    """``2024-07-29T19:48:46.944191Z`` style (microseconds, Z) or None."""
-    if ts is None:
-        return None
-    ts = pd.Timestamp(ts)
-    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
-    return ts.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+#: ``2024-07-29T19:48:46.944191Z`` style (microseconds, Z) or None: the V1 wire spelling
+iso = iso_z
 
 
 def to_ms(ts: pd.Timestamp | None) -> int | None:

@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from ..drift.timeutil import RANGE_TEXT, TimeError, parse_utc
 from .routers import Id
 
 Num = Annotated[float, Field(allow_inf_nan=False, strict=False)]
@@ -30,17 +31,10 @@ UNITS = {"Minute": 60, "Hour": 3600, "Day": 86400, "Week": 604800}
 def parse_time(value: str) -> pd.Timestamp:
     """UTC nanosecond timestamp of an ISO string (naive = UTC); ValueError when unparsable or out of range."""
     try:
-        ts = pd.Timestamp(value)
-    except (ValueError, TypeError, OverflowError):
-        raise ValueError(f"not an ISO 8601 date/time: {value!r}") from None
-    if ts is pd.NaT:
-        raise ValueError(f"not an ISO 8601 date/time: {value!r}")
-    try:
-        ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
-        ts.as_unit("ns").value  # noqa: B018 - windows need nanosecond timestamps
-    except (OverflowError, ValueError):
-        raise ValueError(f"out of range (years 1678-2261): {value!r}") from None
-    return ts.as_unit("ns")
+        return parse_utc(value, ns=True)
+    except TimeError as exc:
+        what = f"out of range ({RANGE_TEXT})" if exc.out_of_range else "not an ISO 8601 date/time"
+        raise ValueError(f"{what}: {value!r}") from None
 
 
 def _time(value: str) -> str:

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ..drift import timeutil
 from .logs import get_logs, insert_logs, log_values  # noqa: F401 - re-exported store API
 from .logstore import LogStore
 
@@ -71,7 +72,7 @@ DB_FILE = "sandbox.db"
 
 def now_iso() -> str:
     """Current UTC time in RFC 3339 with ``+00:00``."""
-    return dt.datetime.now(dt.timezone.utc).isoformat()
+    return timeutil.iso_offset(timeutil.now())
 
 
 def hash_password(password: str, salt: str | None = None) -> str:

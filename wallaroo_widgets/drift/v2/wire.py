@@ -9,13 +9,14 @@ with the offset they came with; a naive time counts as UTC; the +∞ edge is the
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 import math
 import numbers
 from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
+
+from ..timeutil import iso_offset, iso_trimmed
 
 INFINITY = "INFINITY"
 
@@ -129,27 +130,10 @@ def time(value: Any, field: str, optional: bool = False) -> _dt.datetime | None:
     return out if out.tzinfo is not None else out.replace(tzinfo=_dt.timezone.utc)
 
 
-def server_time(value: _dt.datetime | None) -> str | None:
-    """UTC ``Z`` form with the fraction's trailing zeros dropped (how Wallaroo prints its own timestamps)."""
-    if value is None:
-        return None
-    if not isinstance(value, _dt.datetime):
-        value = pd.Timestamp(value).to_pydatetime()
-    return _utc_text(value)
-
-
-@functools.lru_cache(maxsize=8192)
-def _utc_text(value: _dt.datetime) -> str:
-    """``server_time`` of a datetime (cached: a run's results repeat their window bounds and stamps)."""
-    offset = value.utcoffset()
-    naive = _dt.datetime(value.year, value.month, value.day, value.hour, value.minute, value.second, value.microsecond)
-    text = (naive - offset if offset else naive).isoformat()
-    return (text.rstrip("0") if "." in text else text) + "Z"
-
-
-def echo_time(value: _dt.datetime | None) -> str | None:
-    """A client-given time as sent (Python ``isoformat``: keeps the offset)."""
-    return None if value is None else value.isoformat()
+#: UTC ``Z``, fraction without trailing zeros: how Wallaroo prints its own timestamps
+server_time = iso_trimmed
+#: a client-given time as sent (Python ``isoformat``: keeps the offset)
+echo_time = iso_offset
 
 
 def floats(values: Any, field: str, allow_null: bool = False) -> tuple[float, ...]:
