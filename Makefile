@@ -9,7 +9,7 @@ SDK_VENV    := .venv-sdk
 SDK_VERSION ?= 2026.1.3
 SDK_PINS    := wallaroo==$(SDK_VERSION) numpy==1.26.0 pandas==2.2.0 ipython==7.31.1
 
-.PHONY: install labext lab test test-sdk test-unit test-notebooks test-browser lint sandbox bench clean
+.PHONY: install labext lab test test-sdk test-unit test-notebooks test-browser lint docs sandbox bench clean
 
 install: $(STAMP)
 
@@ -56,6 +56,10 @@ $(SDK_VENV)/.installed: pyproject.toml Makefile
 lint: install
 	$(VENV)/bin/ruff check wallaroo_widgets tests benchmarks conftest.py tutorials/build.py
 	$(PY) -m pytest -q -p no:cacheprovider tests/test_layering.py
+
+## Regenerate docs/reference/api/*.md from the docstrings (tests/test_docs.py fails while they are stale).
+docs:
+	$(PYTHON) scripts/gen_reference.py
 
 sandbox: install
 	$(VENV)/bin/wallaroo-widgets sandbox --demo --data-dir .sandbox-data

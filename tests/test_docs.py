@@ -36,3 +36,15 @@ def test_the_cited_spec_documents_are_in_docs_spec() -> None:
     sections = {int(n) for n in re.findall(r"^## (\d+)\.", (REPO / "docs/spec/assay-math.md").read_text(), re.M)}
     for n in re.findall(r"assay-math(?:\.md)? §(\d+)", code):
         assert int(n) in sections, f"code cites assay-math §{n}, which docs/spec/assay-math.md does not have"
+
+
+def test_the_reference_pages_are_generated_from_the_current_docstrings() -> None:
+    """docs/reference/api/*.md equal what scripts/gen_reference.py writes (run it after changing a docstring)."""
+    import sys
+
+    out = subprocess.run([sys.executable, str(REPO / "scripts" / "gen_reference.py"), "--check"], cwd=REPO,
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    pages = sorted(p.name for p in (REPO / "docs" / "reference" / "api").glob("*.md"))
+    assert {"README.md", "api.md", "drift.md", "sandbox.md"} <= set(pages)
+    assert "### class `Session" in (REPO / "docs/reference/api/client.md").read_text(encoding="utf-8")
