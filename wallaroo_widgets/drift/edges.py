@@ -142,16 +142,22 @@ def edges_to_list(finite_edges: np.ndarray) -> list[float | None]:
     return [float(e) for e in finite_edges] + [None]
 
 
-def finite_edges(edges: Sequence[Any]) -> np.ndarray:
-    """e0..en from a summary's edge list (accepts trailing None / "INFINITY" / inf; server or local)."""
-    out = []
+def edge_values(edges: Sequence[Any]) -> list[float | None]:
+    """A summary's edge list as floats, None for +inf (None / "INFINITY" / "inf"); ValueError for others."""
+    out: list[float | None] = []
     for e in edges:
         if e is None or (isinstance(e, str) and e.strip().upper() in {"INFINITY", "INF", "+INF"}):
-            continue
-        if isinstance(e, bool) or not isinstance(e, numbers.Real):
+            out.append(None)
+        elif isinstance(e, bool) or not isinstance(e, numbers.Real):
             raise ValueError(f"baseline edges must be numbers (None or 'INFINITY' for +inf), got {e!r}")
-        out.append(float(e))
-    arr = np.asarray(out, dtype=np.float64)
+        else:
+            out.append(float(e))
+    return out
+
+
+def finite_edges(edges: Sequence[Any]) -> np.ndarray:
+    """e0..en from a summary's edge list (accepts trailing None / "INFINITY" / inf; server or local)."""
+    arr = np.asarray([e for e in edge_values(edges) if e is not None], dtype=np.float64)
     arr = arr[arr != np.inf]
     if np.isnan(arr).any():
         raise ValueError("baseline edges must not contain NaN")

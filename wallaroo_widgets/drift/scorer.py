@@ -28,6 +28,7 @@ from .summary import (
     window_aggregate,
 )
 from .timeutil import iso_z, iso_z_many
+from .types import wire
 from .validate import as_number, as_values
 from .windows import plan_windows, times_to_ns, to_timestamp
 
@@ -258,6 +259,7 @@ def score_windows(times: Any, values: Any, base: dict[str, Any], summarizer: Sum
     ``start`` defaults to the baseline's ``end``, else the first time; windows end ≤ min(``run_until``,
     ``until``), ``until`` defaulting to now.
     """
+    base = wire(base)
     if start is None and isinstance(base, dict) and base.get("end"):
         start = to_timestamp(base["end"], "start")
     scorer = WindowScorer(times, values, start=start, width=width, interval=interval, until=until,

@@ -15,6 +15,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ..drift import v2
+from ..drift.types import wire
 from ..errors import NotFoundError
 from ..plots import _v2 as plots_v2
 from ..plots.stats import format_stat
@@ -235,8 +236,9 @@ class AssaysPanel(PipelinePanel):
                 for r in sess.assays_v2.get_results(assay_id, start, end, assay=a)]
 
     def show_results(self, results: list[dict[str, Any]], warning: Any = None, alert: Any = None) -> None:
-        """Render results (server dicts or local drift results) in the timeline and table."""
-        self.results = sorted(results, key=lambda r: pd.Timestamp(r["window_start"]))
+        """Render results (server dicts, local drift results or typed ``drift.AssayResult``) in the timeline and
+        table (the figures check their shape)."""
+        self.results = sorted((wire(r) for r in results), key=lambda r: pd.Timestamp(r["window_start"]))
         warning = None if warning is None or pd.isna(warning) else float(warning)
         alert = None if alert is None or pd.isna(alert) else float(alert)
         sync_figure(self.timeline, timeline_figure(self.results, warning, alert, empty="no result windows in "

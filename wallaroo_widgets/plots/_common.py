@@ -9,23 +9,14 @@ import numpy as np
 
 from ..drift.edges import finite_edges
 from ..drift.timeutil import try_utc
+from ..drift.types import summary_dict as summary_of  # noqa: F401 - the one Summary check of the plots
+from ..drift.types import wire  # noqa: F401 - typed V1 objects in, wire dicts inside
 
 BASELINE_COLOR = "#1f77b4"   # Wallaroo's charts: baseline blue
 WINDOW_COLOR = "#ff7f0e"     # window orange
 STATUS_COLORS = {"Ok": "green", "Warning": "orange", "Alert": "red", "NoData": "grey", "BaselineRun": "steelblue"}
 OTHER_STATUS_COLOR = "red"   # V1 SDK: anything else is red
 OUTLIER_PATTERN = "/"
-
-
-def summary_of(item: dict[str, Any] | None, name: str = "window") -> dict[str, Any]:
-    """A Summary from a Summary dict or an AssayResult dict (its ``window_summary``)."""
-    if not isinstance(item, dict):
-        raise ValueError(f"{name} must be a Summary or an assay result dict, got {type(item).__name__}")
-    if "window_summary" in item and isinstance(item["window_summary"], dict):
-        return item["window_summary"]
-    if "aggregated_values" in item:
-        return item
-    raise ValueError(f"{name} has neither 'window_summary' nor 'aggregated_values'")
 
 
 _SI = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K"))

@@ -21,6 +21,7 @@ from ._common import (
     outlier_flags,
     share,
     summary_of,
+    wire,
 )
 
 MANY_BINS = 12  # beyond this, ticks are the edge names alone (ranges in the hover), slanted
@@ -107,6 +108,7 @@ def bins_comparison(baseline: Any, window: Any, title: str | None = None,
     ``AssayV2``; ``iopath`` picks the series (default: the first), bins carry the V2 labels, the status comes
     from the iopath's thresholds (``targeting``), a ``v2.UnivariateContinuous`` names the metric.
     """
+    baseline, window = wire(baseline), wire(window)
     if _v2.is_v2(window) or _v2.is_v2(baseline):
         window, baseline, summarizer = _v2_pair(baseline, window, summarizer, iopath, targeting)
     base = summary_of(baseline, "baseline")
@@ -156,6 +158,7 @@ def bin_contributions(result: Any, title: str | None = None, *, baseline: Any = 
     positions, not bins: no outlier bins. V2 results and previews (typed or JSON) take ``iopath`` (default: the
     first), optionally the ``baseline`` summary / ``AssayV2`` and the ``summarizer`` (metric, MaxDiff note).
     """
+    result = wire(result)
     if _v2.is_v2(result):
         result = _v2.result(result, baseline, iopath, summarizer, targeting)
     win = summary_of(result, "result")
@@ -198,6 +201,7 @@ def compare_windows(first: Any, second: Any, labels: tuple[str, str] = ("A", "B"
     grouped per bin, scored against each other with the summarizer (from a result when not given).
     V2 results, previews and summaries (``iopath`` picks the series) are scored with a
     ``v2.UnivariateContinuous`` summarizer when one is given."""
+    first, second = wire(first), wire(second)
     if _v2.is_v2(first) or _v2.is_v2(second):
         return _compare_v2(first, second, labels, summarizer, title, iopath)
     a, b = summary_of(first, labels[0]), summary_of(second, labels[1])

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from ..drift.edges import finite_edges
 from . import _v2
-from ._common import BASELINE_COLOR, WINDOW_COLOR, as_float, bin_names, has_outlier_bins, summary_of
+from ._common import BASELINE_COLOR, WINDOW_COLOR, as_float, bin_names, has_outlier_bins, summary_of, wire
 
 STATS = ("count", "min", "max", "mean", "median", "std")
 
@@ -38,6 +38,7 @@ def format_stat(x: float) -> str:
 
 
 def _flat(item: Any, iopath: str | None, name: str) -> dict[str, Any]:
+    item = wire(item)
     if _v2.is_v2(item):
         s = _v2.summary(item, iopath)
         if s is None:

@@ -12,7 +12,7 @@ from ..drift import v2
 from ..drift.validate import as_number
 from ..drift.windows import common_interval, missing_after, times_to_ns
 from . import _v2
-from ._common import STATUS_COLORS, TOP_LEGEND, as_float, fmt_span
+from ._common import STATUS_COLORS, TOP_LEGEND, as_float, fmt_span, wire
 
 STATUS_ORDER = ("Ok", "Warning", "Alert", "NoData")
 EXTRA_STATUSES = tuple(s for s in STATUS_COLORS if s not in STATUS_ORDER)  # own traces after the first five
@@ -38,7 +38,7 @@ def _rows(results: Any) -> list[dict[str, Any]]:
     if isinstance(results, str | bytes | dict) or not hasattr(results, "__iter__"):
         raise TypeError("results must be a list of assay result dicts, a results DataFrame or drift.WindowScores, "
                         f"got {type(results).__name__}")
-    rows = list(results)
+    rows = [wire(r) for r in results]
     bad = next((i for i, r in enumerate(rows) if not isinstance(r, dict)), None)
     if bad is not None:
         raise TypeError(f"results[{bad}] must be an assay result dict, got {type(rows[bad]).__name__}")

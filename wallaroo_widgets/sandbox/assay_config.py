@@ -19,6 +19,7 @@ import pandas as pd
 
 from .. import drift
 from ..drift.timeutil import RANGE_TEXT, TimeError, iso_z, parse_utc
+from ..drift.types import Summary, SummaryError
 from .errors import ApiError
 
 # engine advice (tied edges, small baselines) is for notebooks; the server answers with numbers only
@@ -214,8 +215,10 @@ class Baseline:
         if t == "calculated":
             return cls.parse(body, f"{name}.calculated", iopath, window).with_raw(b)
         if t == "static":
-            if not isinstance(body, dict) or not isinstance(body.get("edges"), list) or "aggregated_values" not in body:
-                raise BadRequest(f"{name}.static: expected a Summary (as /assays/summarize returns)")
+            try:
+                Summary.from_api(body, f"{name}.static")  # the shape, once; check_static tries a score
+            except SummaryError as exc:
+                raise BadRequest(f"{name}.static: {exc.message}") from None
             return cls("static", b, summary=body, start=parse_dt(body.get("start"), f"{name}.static.start"),
                        end=parse_dt(body.get("end"), f"{name}.static.end"))
         if t == "vector":

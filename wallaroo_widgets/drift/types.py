@@ -1,0 +1,180 @@
+"""Typed V1 summaries and assay results with ``from_api`` / ``to_api`` (shapes: docs/spec/mlops-api.md §8,
+docs/spec/assay-math.md §2-§7). V2's typed objects are in ``drift.v2.types``; these sit beside them.
+
+``Summary`` is what ``/v1/api/assays/summarize`` answers and what a result carries as ``baseline_summary`` /
+``window_summary``; ``AssayResult`` is one element of ``run_interactive`` / ``get_assay_results``. ``from_api``
+checks the shape once, at the boundary (the sandbox's request bodies, the plots' and panels' inputs), and
+raises :class:`SummaryError` naming the field; ``to_api`` gives the dict back key for key (keys this module
+does not know are kept in ``extra``, so a round trip changes nothing on the wire).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import numbers
+from collections.abc import Mapping
+from typing import Any
+
+from .edges import edge_values
+from .validate import as_values
+
+STATS = ("count", "min", "max", "mean", "median", "std")
+
+
+class SummaryError(ValueError):
+    """A Summary or assay result that does not have the V1 shape; ``field`` names where, ``message`` what."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field, self.message = field, message
+
+
+def _number(value: Any, field: str, name: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise SummaryError(field, f"{name} must be a number, got {value!r}")
+    return float(value)
+
+
+def _numbers(values: Any, field: str, name: str) -> tuple[float | None, ...]:
+    """The engine's rule (``validate.as_values``): numbers, None for a missing one (NaN)."""
+    if values is None or (isinstance(values, list | tuple) and not values):
+        return ()
+    try:
+        arr = as_values(values, name, allow_empty=True)
+    except ValueError as exc:
+        raise SummaryError(field, str(exc)) from None
+    return tuple(None if math.isnan(v) else v for v in arr.tolist())
+
+
+def _edges(values: Any, field: str) -> tuple[float | None, ...]:
+    """The engine's rule (``edges.edge_values``): numbers, None / ``"INFINITY"`` for +inf."""
+    try:
+        return tuple(edge_values(values))
+    except ValueError as exc:
+        raise SummaryError(field, str(exc)) from None
+
+
+@dataclasses.dataclass(frozen=True)
+class Summary:
+    """A V1 Summary: statistics, edges (``None`` = +inf), edge names, aggregated values, aggregation, span."""
+
+    aggregated_values: tuple[float | None, ...]
+    edges: tuple[float | None, ...] = ()
+    edge_names: tuple[str, ...] = ()
+    aggregation: str | None = None
+    count: float | None = None
+    min: float | None = None
+    max: float | None = None
+    mean: float | None = None
+    median: float | None = None
+    std: float | None = None
+    start: str | None = None
+    end: str | None = None
+    #: the mapping as received (key order, raw edges and keys this class does not model, e.g. V2 ``labels``)
+    raw: Mapping[str, Any] = dataclasses.field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, data: Any, field: str = "summary", *, edges_required: bool = True) -> Summary:
+        """The Summary in ``data`` (a Summary or a ``Summary``); ``edges_required=False`` also takes the
+        edge-less flat V2 summaries the plots draw."""
+        if isinstance(data, Summary):
+            return data
+        if not isinstance(data, Mapping):
+            raise SummaryError(field, f"expected a Summary object, got {type(data).__name__}")
+        if "aggregated_values" not in data:
+            raise SummaryError(field, "has no 'aggregated_values' (expected a Summary, as /assays/summarize returns)")
+        raw_edges = data.get("edges")
+        if edges_required and not isinstance(raw_edges, list | tuple):
+            raise SummaryError(field, "has no 'edges' list (expected a Summary, as /assays/summarize returns)")
+        names = data.get("edge_names")
+        return cls(aggregated_values=_numbers(data["aggregated_values"], f"{field}.aggregated_values",
+                                              "aggregated_values"),
+                   edges=_edges(raw_edges or (), f"{field}.edges"),
+                   edge_names=tuple(str(n) for n in names) if isinstance(names, list | tuple) else (),
+                   aggregation=data.get("aggregation"),
+                   **{k: _number(data.get(k), f"{field}.{k}", k) for k in STATS},
+                   start=data.get("start"), end=data.get("end"), raw=dict(data))
+
+    def to_api(self) -> dict[str, Any]:
+        """The wire dict: as received for a parsed Summary, else in ``drift.summarize``'s key order."""
+        if self.raw:
+            return dict(self.raw)
+        return {**{k: getattr(self, k) for k in STATS}, "edges": list(self.edges), "edge_names": list(self.edge_names),
+                "aggregated_values": list(self.aggregated_values), "aggregation": self.aggregation,
+                "start": self.start, "end": self.end}
+
+    @property
+    def finite_edges(self) -> tuple[float, ...]:
+        """The edges without the +inf one(s)."""
+        return tuple(e for e in self.edges if e is not None and math.isfinite(e))
+
+
+@dataclasses.dataclass(frozen=True)
+class AssayResult:
+    """One V1 assay result window (``run_interactive`` / ``get_assay_results`` element)."""
+
+    window_summary: Summary | None
+    baseline_summary: Summary | None = None
+    window_start: str | None = None
+    score: float | None = None
+    scores: tuple[float | None, ...] | None = None
+    bin_index: int | None = None
+    status: str | None = None
+    warning_threshold: float | None = None
+    alert_threshold: float | None = None
+    raw: Mapping[str, Any] = dataclasses.field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, data: Any, field: str = "result") -> AssayResult:
+        if isinstance(data, AssayResult):
+            return data
+        if not isinstance(data, Mapping):
+            raise SummaryError(field, f"expected an assay result object, got {type(data).__name__}")
+        win, base = data.get("window_summary"), data.get("baseline_summary")
+        scores = data.get("scores")
+        index = data.get("bin_index")
+        return cls(
+            window_summary=Summary.from_api(win, f"{field}.window_summary", edges_required=False)
+            if isinstance(win, Mapping) and "aggregated_values" in win else None,
+            baseline_summary=Summary.from_api(base, f"{field}.baseline_summary", edges_required=False)
+            if isinstance(base, Mapping) and "aggregated_values" in base else None,
+            window_start=data.get("window_start"), score=_number(data.get("score"), f"{field}.score", "score"),
+            scores=None if scores is None else _numbers(scores, f"{field}.scores", "scores"),
+            bin_index=None if index is None else int(index), status=data.get("status"),
+            warning_threshold=_number(data.get("warning_threshold"), f"{field}.warning_threshold", "warning_threshold"),
+            alert_threshold=_number(data.get("alert_threshold"), f"{field}.alert_threshold", "alert_threshold"),
+            raw=dict(data))
+
+    def to_api(self) -> dict[str, Any]:
+        if self.raw:
+            return dict(self.raw)
+        return {"window_start": self.window_start,
+                "baseline_summary": None if self.baseline_summary is None else self.baseline_summary.to_api(),
+                "window_summary": None if self.window_summary is None else self.window_summary.to_api(),
+                "warning_threshold": self.warning_threshold, "alert_threshold": self.alert_threshold,
+                "score": self.score, "scores": None if self.scores is None else list(self.scores),
+                "bin_index": self.bin_index, "status": self.status}
+
+
+def summary_dict(item: Any, name: str = "window") -> Mapping[str, Any]:
+    """The Summary dict of a Summary, an AssayResult (its ``window_summary``) or their dicts (checked once)."""
+    if isinstance(item, AssayResult):
+        item = item.window_summary
+    if isinstance(item, Summary):
+        return item.to_api()
+    if not isinstance(item, Mapping):
+        raise ValueError(f"{name} must be a Summary or an assay result dict, got {type(item).__name__}")
+    if isinstance(item.get("window_summary"), Mapping):
+        item = item["window_summary"]
+    elif "aggregated_values" not in item:
+        raise ValueError(f"{name} has neither 'window_summary' nor 'aggregated_values'")
+    Summary.from_api(item, name, edges_required=False)  # checked once, here
+    return item  # the caller's own dict (identity tells a baseline shown against itself)
+
+
+def wire(item: Any) -> Any:
+    """A typed V1 object as its wire dict; anything else unchanged."""
+    return item.to_api() if isinstance(item, Summary | AssayResult) else item
