@@ -159,7 +159,7 @@ export class WallarooSidebar extends Widget {
     if (p.status) {
       row.append(badge(p.status, p.status, p.deployment ? `deployment ${p.deployment}` : 'not deployed'));
     } else {
-      row.append(badge('unknown', '?', 'the API lists pipelines by id only: the name and state are known once an assay targets it'));
+      row.append(badge('unknown', '?', 'this instance (2023 API) lists pipelines by id only: name and state are known once an assay targets it'));
     }
     return node;
   }

@@ -82,14 +82,14 @@ export function snippet(kind: SnippetKind, ctx: ISnippetContext = {}, instanceUr
       const latest = 'print(f"{len(results)} result windows; latest status: {results[-1][\'status\'] if results else None}")';
       if (a && a.api === 'v2') {
         return cell(
-          ['import pandas as pd', '', ...session],
+          [...session, 'from wallaroo_widgets.plots import score_timeline'],
           [
             SESSION,
             `assay_id = ${py(String(a.id))}  # ${a.name} (assays V2)`,
-            'results = session.post("/v2/api/assays/get_results", {"id": assay_id}, read=True)',
-            'results.sort(key=lambda r: r["window_start"])',
-            latest,
-            'pd.DataFrame(results, columns=["window_start", "window_end", "status", "analyzed_at"])'
+            'results = session.assays_v2.get_results(assay_id)',
+            'latest = max(results, key=lambda r: r.window_end, default=None)',
+            'print(f"{len(results)} result windows; latest status: {latest.status if latest else None}")',
+            'score_timeline(results)'
           ],
           instanceUrl
         );

@@ -194,7 +194,7 @@ def test_sidebar_shows_the_demo_tree_with_badges(pg, sandbox):
         assert node(pg, "assay", name).locator(".wl-Active").get_attribute("data-active") == "true"
     assert node(pg, "assay", "house price drift v2").locator(".wl-Count").inner_text() == "V2"
     assert node(pg, "model", "housepricemodel").locator(".wl-Count").inner_text() == "1 version"
-    assert badges(pg, "pipeline", "pipeline #2") == ["?"]  # ccfraud-demo: no assay names it
+    assert badges(pg, "pipeline", "ccfraudpipe") == ["Undeployed"]
     node(pg, "model", "housepricemodel").locator(":scope > .wl-Row").click()  # expand: the version row
     assert node(pg, "model", "housepricemodel").locator(".wl-Node[data-kind='version'] .wl-Badge").inner_text() \
         == "deployed"
@@ -269,6 +269,8 @@ def test_status_item_hides_by_setting(pg, sandbox):
 
 
 def test_refresh_shows_an_undeploy(pg, sandbox):
+    from playwright.sync_api import expect
+
     from wallaroo_widgets import Session
 
     sess = Session.password(sandbox.url, sandbox.admin_email, sandbox.admin_password,
@@ -276,8 +278,8 @@ def test_refresh_shows_an_undeploy(pg, sandbox):
     sess.pipelines.undeploy(pipeline_id=1, deployment_id=1)
     assert badges(pg, "pipeline", "housepricepipe") == ["Running"]  # until refreshed
     pg.locator(".wl-Refresh").click()
-    pg.wait_for_function("() => [...document.querySelectorAll('.wl-Node[data-kind=\"pipeline\"] .wl-Badge')]"
-                         ".some(b => b.textContent === 'Undeployed')", timeout=20_000)
+    expect(node(pg, "pipeline", "housepricepipe").locator(":scope > .wl-Row > .wl-Badge")).to_have_text(
+        "Undeployed", timeout=20_000)
     assert badges(pg, "pipeline", "housepricepipe") == ["Undeployed"]
     shot(pg, "05_refreshed_undeployed")
 

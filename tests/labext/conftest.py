@@ -49,12 +49,15 @@ def jp_server_config(wallaroo_config):
             "WallarooLabApp": wallaroo_config}
 
 
-#: the recorder's answers: one empty workspace; no /v2 (404, as an instance without assays V2)
+#: the recorder's answers, as a 2023-era instance: one workspace with pipelines 3 and 9 (ids only), a paused
+#: assay naming pipeline 3; no list_pipelines, no /v2, no deployment (all 404)
 RECORDER_ANSWERS = {
-    "/v1/api/workspaces/list": {"workspaces": [{"id": 7, "name": "empty-ws", "archived": False, "models": [],
-                                                "pipelines": []}]},
+    "/v1/api/workspaces/list": {"workspaces": [{"id": 7, "name": "old-ws", "archived": False, "models": [],
+                                                "pipelines": [9, 3]}]},
     "/v1/api/models/list": {"models": []},
-    "/v1/api/assays/list": [],
+    "/v1/api/assays/list": [{"id": 11, "name": "old assay", "active": False, "pipeline_id": 3,
+                             "pipeline_name": "oldpipe", "status": "created", "last_run": None}],
+    "/v1/api/assays/get_assay_results": [],
 }
 
 

@@ -58,8 +58,8 @@ async def test_tree_has_the_demo(jp_fetch, jp_serverapp, demo):
     assert (assay["name"], assay["active"], assay["pipeline_name"], assay["last_status"]) == (
         "house price drift", True, "housepricepipe", "Ok")
     fraud = by_name["ccfraud-demo"]
-    # the API lists pipelines by id only and no assay names this one: no name, no state
-    assert [(p["name"], p["status"]) for p in fraud["pipelines"]] == [(None, None)]
+    assert [(p["name"], p["status"], p["deployment"]) for p in fraud["pipelines"]] == [
+        ("ccfraudpipe", "Undeployed", None)]
     assert [m["name"] for m in fraud["models"]] == ["ccfraud"]
     assert fraud["assays"] == []
     text = resp.body.decode()
@@ -116,7 +116,7 @@ class TestAgainstARecordingUpstream:
                               headers={"Cookie": "_xsrf=abc; jupyter-session=browser-cookie", "X-XSRFToken": "abc",
                                        "X-Browser-Secret": "browser-secret", "Referer": "http://evil.example/",
                                        "Origin": "http://x"})
-        assert [w["name"] for w in json.loads(resp.body)["workspaces"]] == ["empty-ws"]
+        assert [w["name"] for w in json.loads(resp.body)["workspaces"]] == ["old-ws"]
         assert "upstream-session" not in resp.headers.get("Set-Cookie", "")
         ((path, headers),) = recorder.requests
         assert path == "/v1/api/workspaces/list"
@@ -128,15 +128,21 @@ class TestAgainstARecordingUpstream:
                                 "accept-encoding", "connection", "content-length"}, headers
         assert "browser" not in json.dumps(headers) and "abc" not in json.dumps(headers)
 
-    async def test_without_v2_the_tree_has_v1_only_and_remembers_it(self, jp_fetch, recorder):
+    async def test_a_2023_instance_tree_names_pipelines_from_assays_and_remembers_404s(self, jp_fetch, recorder):
         _, tree = await get_json(jp_fetch, "tree")
         assert tree["v2"] is False
-        assert [(w["name"], w["pipelines"], w["models"], w["assays"]) for w in tree["workspaces"]] == [
-            ("empty-ws", [], [], [])]
+        (ws,) = tree["workspaces"]
+        assert (ws["name"], ws["models"], ws["error"]) == ("old-ws", [], None)
+        # pipeline 3 is named by its assay (and not deployed: the external URL is a 404); 9 is an id only
+        assert [(p["id"], p["name"], p["status"]) for p in ws["pipelines"]] == [
+            (3, "oldpipe", "Undeployed"), (9, None, None)]
+        assert [(a["name"], a["api"], a["active"], a["last_status"]) for a in ws["assays"]] == [
+            ("old assay", "v1", False, None)]
         _, again = await get_json(jp_fetch, "tree", params={"refresh": "1"})
         assert again["workspaces"] == tree["workspaces"]
         paths = [p for p, _ in recorder.requests]
-        assert paths.count("/v2/api/assays/get") == 1  # the 404 is remembered: asked once, not per refresh
+        # each 404 is remembered: asked once, not per refresh
+        assert paths.count("/v2/api/assays/get") == 1 and paths.count("/v1/api/pipelines/list_pipelines") == 1
         assert paths.count("/v1/api/workspaces/list") == 2
 
     @pytest.mark.parametrize("method,path", [

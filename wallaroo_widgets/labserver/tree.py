@@ -1,9 +1,11 @@
 """The sidebar tree built from the MLOps API: workspaces -> pipelines (deployment state), models (versions) and
 assays (V1, and V2 when the instance has ``/v2/api/assays``) with the latest result's status.
 
-The API lists no pipelines by name: a workspace gives pipeline ids, and the names come from the assays that
-target them (V1 ``pipeline_name``, V2 ``targeting.data_origin``). A named pipeline's deployment state comes
-from ``admin/get_pipeline_external_url`` (404 = Undeployed) and ``status/get_deployment``.
+Pipelines come from today's ``pipelines/list_pipelines`` (one call for all workspaces: name and active
+deployment). A 2023-era instance answers 404 (remembered): then a workspace gives pipeline ids only, the names
+come from the assays that target them (V1 ``pipeline_name``, V2 ``targeting.data_origin``) and a named
+pipeline's deployment from ``admin/get_pipeline_external_url`` (404 = Undeployed). The state itself is
+``status/get_deployment``'s (Running / Starting / Error).
 """
 
 from __future__ import annotations
@@ -28,11 +30,12 @@ def build_tree(sess: Session, memo: dict[str, Any]) -> dict[str, Any]:
     items = body.get("workspaces") if isinstance(body, dict) else None
     if not isinstance(items, list):
         raise WallarooError("workspaces/list answered without a 'workspaces' list")
+    listed = listed_pipelines(sess, memo)
     out = []
     for ws in sorted((w for w in items if isinstance(w, dict) and not w.get("archived")),
                      key=lambda w: str(w.get("name", "")).lower()):
         try:
-            out.append(workspace_node(sess, ws, memo))
+            out.append(workspace_node(sess, ws, memo, listed))
         except WallarooError as exc:
             out.append({"kind": "workspace", "id": ws.get("id"), "name": ws.get("name"), "pipelines": [],
                         "models": [], "assays": [], "error": exc.msg})
@@ -40,14 +43,38 @@ def build_tree(sess: Session, memo: dict[str, Any]) -> dict[str, Any]:
     return {"workspaces": out, "v2": bool(memo.get("v2")), "fetched_at": now}
 
 
-def workspace_node(sess: Session, ws: dict[str, Any], memo: dict[str, Any]) -> dict[str, Any]:
+def listed_pipelines(sess: Session, memo: dict[str, Any]) -> dict[Any, list[dict[str, Any]]] | None:
+    """``{workspace id: [list_pipelines items]}``, or None on an instance without ``list_pipelines`` (a 404,
+    remembered)."""
+    if memo.get("list_pipelines") is False:
+        return None
+    try:
+        body = sess.post("v1/api/pipelines/list_pipelines", {}, read=True)
+    except NotFoundError:
+        memo["list_pipelines"] = False
+        return None
+    memo["list_pipelines"] = True
+    out: dict[Any, list[dict[str, Any]]] = {}
+    for item in (body.get("pipelines") if isinstance(body, dict) else None) or []:
+        pipe = item.get("pipeline") if isinstance(item, dict) else None
+        if isinstance(pipe, dict):
+            out.setdefault(pipe.get("workspace_id"), []).append(item)
+    return out
+
+
+def workspace_node(sess: Session, ws: dict[str, Any], memo: dict[str, Any],
+                   listed: dict[Any, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
     wid = ws.get("id")
     assays = v1_assays(sess, wid, memo) + v2_assays(sess, wid, memo)
-    names: dict[Any, str] = {}
-    for a in assays:
-        if a.get("pipeline_id") is not None and a.get("pipeline_name"):
-            names.setdefault(a["pipeline_id"], a["pipeline_name"])
-    pipelines = [pipeline_node(sess, wid, pid, names.get(pid)) for pid in ws.get("pipelines") or []]
+    if listed is not None:
+        pipelines = [listed_pipeline_node(sess, wid, item) for item in listed.get(wid, [])]
+    else:
+        names: dict[Any, str] = {}
+        for a in assays:
+            if a.get("pipeline_id") is not None and a.get("pipeline_name"):
+                names.setdefault(a["pipeline_id"], a["pipeline_name"])
+        pipelines = [pipeline_node(sess, wid, pid, names.get(pid)) for pid in ws.get("pipelines") or []]
+    pipelines.sort(key=lambda p: (p["name"] is None, str(p["name"] or p["id"]).lower()))
     return {"kind": "workspace", "id": wid, "name": ws.get("name"), "pipelines": pipelines,
             "models": models(sess, wid), "assays": assays, "error": None}
 
@@ -68,12 +95,30 @@ def pipeline_node(sess: Session, workspace_id: Any, pipeline_id: Any, name: str 
     if not deployment:
         return node
     node["deployment"] = deployment
-    try:
-        st = sess.post("v1/api/status/get_deployment", {"name": deployment}, read=True)
-        node["status"] = st.get("status") if isinstance(st, dict) else None
-    except NotFoundError:
-        node["status"] = "Undeployed"
+    node["status"] = deployment_status(sess, deployment)
     return node
+
+
+def listed_pipeline_node(sess: Session, workspace_id: Any, item: dict[str, Any]) -> dict[str, Any]:
+    """A ``list_pipelines`` item as a tree pipeline: Undeployed without an active deployment, else its status."""
+    pipe = item["pipeline"]
+    node: dict[str, Any] = {"kind": "pipeline", "id": pipe.get("id"), "name": pipe.get("name"),
+                            "workspace_id": workspace_id, "status": "Undeployed", "deployment": None}
+    dep = item.get("deployment")
+    if isinstance(dep, dict) and dep.get("deployed", True):
+        name = dep.get("name") or (f"{dep['deploy_id']}-{dep['id']}" if dep.get("deploy_id") else None)
+        node["deployment"] = name
+        node["status"] = deployment_status(sess, name) if name else None
+    return node
+
+
+def deployment_status(sess: Session, name: str) -> str | None:
+    """``status/get_deployment``'s Running / Starting / Error (a 404: Undeployed)."""
+    try:
+        st = sess.post("v1/api/status/get_deployment", {"name": name}, read=True)
+    except NotFoundError:
+        return "Undeployed"
+    return st.get("status") if isinstance(st, dict) else None
 
 
 def deployment_name(url: str | None) -> str | None:
