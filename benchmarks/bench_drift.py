@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from _bench import best
 
 from wallaroo_widgets import drift
 
@@ -33,16 +34,6 @@ EVIDENTLY_PY = RESULTS / "evidently-venv" / "bin" / "python"
 N = 1_000_000
 EVIDENTLY_RATIO, RESCORE_MS, MEMORY_RATIO = 15.0, 50.0, 3.0  # the targets
 T0 = pd.Timestamp("2024-01-01T00:00:00Z")
-
-
-def best(fn, repeat: int = 5) -> float:
-    """Best wall time of ``repeat`` runs, in ms."""
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return min(times)
 
 
 def psi_data(n: int = N, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from _bench import best
 
 from wallaroo_widgets import drift
 from wallaroo_widgets.drift import v2
@@ -24,15 +24,6 @@ N, HOURS, RATIO = 1_000_000, 720, 1.10
 T0 = pd.Timestamp("2024-01-01T00:00:00Z")
 UNTIL = T0 + pd.Timedelta(hours=HOURS)
 KEY = "out.variable.0"
-
-
-def best(fn, repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return min(times)
 
 
 def data(n: int = N, seed: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,21 +23,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import requests
+from _bench import SandboxProcess, best
 
 HERE = Path(__file__).resolve().parent
 T0 = pd.Timestamp("2024-01-01T00:00:00Z")
 DAY_MS = 86_400_000
 ADMIN, PASSWORD, SECRET = "admin@wallaroo.local", "admin", "sandbox-secret"
-
-
-def best(fn, repeat: int = 5) -> float:
-    """Best wall time of ``repeat`` runs, in ms."""
-    out = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t) * 1000)
-    return min(out)
 
 
 def _proc_cpu(pid: int) -> float:
@@ -113,37 +103,6 @@ def import_logs(data_dir: str, path: Path, pipeline: str = "bench") -> dict[str,
             "data_dir_mb": size / 2**20}
 
 
-class Server:
-    """The sandbox CLI in a subprocess on a free port."""
-
-    def __init__(self, data_dir: str) -> None:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
-        self.proc = subprocess.Popen([sys.executable, "-m", "wallaroo_widgets.cli", "sandbox", "--port", str(port),
-                                      "--data-dir", data_dir, "--deploy-delay", "0", "--assay-tick", "3600"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(f"{self.url}/v1/api/config", timeout=1).status_code == 200:
-                    return
-            except requests.RequestException:
-                time.sleep(0.2)
-        self.close()
-        raise RuntimeError("sandbox did not start")
-
-    def session(self):
-        from wallaroo_widgets import Session
-
-        return Session.password(self.url, ADMIN, PASSWORD, client_secret=SECRET)
-
-    def close(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=60)
-
-
 def assay_config(s, pipeline: str, width: str, days: int = 30) -> dict:
     ws = next(w for w in s.workspaces.list() if w["name"] == "bench")
     pid = next(p for p in ws["pipelines"]) if ws.get("pipelines") else None
@@ -159,7 +118,7 @@ def assay_config(s, pipeline: str, width: str, days: int = 30) -> dict:
             "run_until": (T0 + pd.Timedelta(days=days)).isoformat()}
 
 
-def assay_rows(srv: Server, pipeline: str, rows: int, days: int = 30) -> list[dict[str, Any]]:
+def assay_rows(srv: SandboxProcess, pipeline: str, rows: int, days: int = 30) -> list[dict[str, Any]]:
     s = srv.session()
     out = []
     for width in ("1 day", "1 hour"):
@@ -175,7 +134,7 @@ def assay_rows(srv: Server, pipeline: str, rows: int, days: int = 30) -> list[di
     return out
 
 
-def inference_rows(srv: Server, batch: int = 10_000, repeat: int = 5) -> list[dict[str, Any]]:
+def inference_rows(srv: SandboxProcess, batch: int = 10_000, repeat: int = 5) -> list[dict[str, Any]]:
     """Rows/s of 10k-row batches on the demo house-price-shaped model (pandas-records and Arrow)."""
     import pyarrow as pa
 
@@ -233,7 +192,7 @@ def main(big: bool = False) -> dict[str, Any]:
             results["import"].append(r)
             print(f"import-logs {n:,} rows ({r['file_mb']:.0f} MB JSON lines): {r['s']:.1f} s (cpu {r['cpu_s']:.1f}), "
                   f"peak {r['peak_mb']:.0f} MB, data dir {r['data_dir_mb']:.0f} MB", flush=True)
-        srv = Server(data_dir)
+        srv = SandboxProcess(data_dir, "--assay-tick", "3600", timeout=180)
         try:
             for n in sizes:
                 for row in assay_rows(srv, f"bench{n}", n):

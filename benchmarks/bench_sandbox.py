@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -21,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import requests
+from _bench import SandboxProcess
 
 HERE = Path(__file__).resolve().parent
 CCFRAUD_1K = HERE.parent / "tests" / "data" / "wallaroo_tutorials" / "ccfraud" / "cc_data_api_1k.df.json"
@@ -76,37 +74,6 @@ def _ccfraud_rows() -> str:
     return json.dumps([{"dense_input": rng.normal(size=29).round(6).tolist()} for _ in range(1000)])
 
 
-class _Server:
-    """The sandbox CLI in a subprocess (so client threads do not share the server's GIL)."""
-
-    admin_email, admin_password, client_secret = "admin@wallaroo.local", "admin", "sandbox-secret"
-
-    def __init__(self, data_dir: str) -> None:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
-        self.proc = subprocess.Popen([sys.executable, "-m", "wallaroo_widgets.cli", "sandbox", "--port", str(port),
-                                      "--data-dir", data_dir, "--deploy-delay", "0", "--demo"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(f"{self.url}/v1/api/config", timeout=1).status_code == 200:
-                    return
-            except requests.RequestException:
-                time.sleep(0.2)
-        self.proc.kill()
-        raise RuntimeError("sandbox did not start")
-
-    def __enter__(self) -> _Server:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=30)
-
-
 def main() -> dict:
     import tempfile
 
@@ -114,7 +81,7 @@ def main() -> dict:
     from wallaroo_widgets.sandbox.onnx_models import ccfraud_onnx
 
     results: dict[str, dict] = {}
-    with tempfile.TemporaryDirectory() as tmp, _Server(tmp) as srv:
+    with tempfile.TemporaryDirectory() as tmp, SandboxProcess(tmp, "--demo") as srv:
         url = srv.url
         admin = {"Authorization": f"Bearer {_token(url, srv.admin_email, srv.admin_password, srv.client_secret)}"}
         post = lambda path, body: requests.post(f"{url}/v1/api/{path}", json=body, headers=admin, timeout=60)  # noqa: E731

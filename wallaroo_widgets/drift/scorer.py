@@ -37,8 +37,8 @@ TEXTBOOK = "textbook"  # "psi_variant" of results computed with textbook_psi=Tru
 
 
 @dataclasses.dataclass
-class WindowScores:
-    """Array form of a scoring run (one row per planned window; empty windows have NaN scores)."""
+class WindowArrays:
+    """The per-window arrays of a scoring run, V1 and V2 alike (one row per planned window)."""
 
     starts: pd.DatetimeIndex
     ends: pd.DatetimeIndex
@@ -49,6 +49,12 @@ class WindowScores:
     score: np.ndarray            # (W,)
     bin_index: np.ndarray | None  # (W,) MaxDiff only, -1 for empty windows
     status: np.ndarray           # (W,) "Ok" | "Warning" | "Alert" | "NoData"
+
+
+@dataclasses.dataclass
+class WindowScores(WindowArrays):
+    """Array form of a V1 scoring run (empty windows have NaN scores)."""
+
     baseline: dict[str, Any]
     summarizer: Summarizer
     warning_threshold: float | None

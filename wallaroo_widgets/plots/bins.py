@@ -215,6 +215,12 @@ def compare_windows(first: Any, second: Any, labels: tuple[str, str] = ("A", "B"
         out = score(a, b, s)
         text = [f"{v:.4f}" for v in out["scores"]]
         head = head or f"{labels[1]} vs {labels[0]}: {s.metric}={out['score']:.3f}"
+    return _pair_figure(a, b, labels, ticks, ranges, text, head)
+
+
+def _pair_figure(a: dict[str, Any], b: dict[str, Any], labels: tuple[str, str], ticks: Any, ranges: Any,
+                 text: list[str] | None, head: str | None) -> go.Figure:
+    """Grouped bars of two summaries on the same bins (V1 and V2 compare)."""
     fig = go.Figure([_bar(a, labels[0], BASELINE_COLOR, ticks, ranges),
                      _bar(b, labels[1], WINDOW_COLOR, ticks, ranges, text)])
     fig.update_layout(barmode="group", title=head or f"{labels[1]} vs {labels[0]}", xaxis=_xaxis(ticks),
@@ -234,8 +240,4 @@ def _compare_v2(first: Any, second: Any, labels: tuple[str, str], summarizer: An
         out = v2.score(sa, sb, summarizer)
         text = [f"{v:.4f}" for v in out.scores]
         head = head or f"{labels[1]} vs {labels[0]}: {summarizer.metric}={out.score:.3f}"
-    fig = go.Figure([_bar(a, labels[0], BASELINE_COLOR, ticks, ranges),
-                     _bar(b, labels[1], WINDOW_COLOR, ticks, ranges, text)])
-    fig.update_layout(barmode="group", title=head or f"{labels[1]} vs {labels[0]}", xaxis=_xaxis(ticks),
-                      yaxis_title=a.get("aggregation") or "", legend=TOP_LEGEND)
-    return fig
+    return _pair_figure(a, b, labels, ticks, ranges, text, head)

@@ -14,29 +14,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..scorer import WindowRows, sorted_rows
+from ..scorer import NO_DATA, WindowArrays, WindowRows, sorted_rows
 from .bins import layout, merge
 from .config import Thresholds, UnivariateContinuous
 from .engine import F32, aggregate, baseline_values, edge_positions, is_float32, score_matrix, statistics
 from .schedule import Windows
 from .types import ScoreData, SeriesSummary, Statistics
 
-NO_DATA = "NoData"
+__all__ = ["NO_DATA", "WindowBatch", "WindowScoresV2", "score_windows"]
 
 
 @dataclasses.dataclass
-class WindowScoresV2:
+class WindowScoresV2(WindowArrays):
     """Array form of one iopath's windows; ``summary(i)`` / ``score_data(i)`` give the typed pieces."""
 
-    starts: pd.DatetimeIndex
-    ends: pd.DatetimeIndex
-    count: np.ndarray              # (W,) values per window (NaN included)
-    bin_counts: np.ndarray         # (W, K)
-    aggregated: np.ndarray         # (W, K) window aggregated values
-    scores: np.ndarray             # (W, K) per-bin scores (NaN rows for empty windows)
-    score: np.ndarray              # (W,)
-    bin_index: np.ndarray | None   # (W,) MaxDiff only, -1 for empty windows
-    status: np.ndarray             # (W,) "Ok" | "Warning" | "Alert" | "NoData"
     batch: WindowBatch             # the rows: statistics are computed on first use
     baseline: SeriesSummary
     summarizer: UnivariateContinuous
