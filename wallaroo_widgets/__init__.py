@@ -37,6 +37,7 @@ __all__ = [
     "ConnectionFailed",
     "UnexpectedResponse",
     "console",
+    "report",
 ]
 
 
@@ -53,9 +54,13 @@ def _jupyter_server_extension_points() -> list[dict[str, Any]]:
 
 
 def __getattr__(name: str) -> Any:
-    """``console`` is imported lazily (it pulls in ipywidgets)."""
+    """``console`` and ``report`` are imported lazily (they pull in ipywidgets / plotly)."""
     if name == "console":
         from .panels import console
 
         return console
+    if name == "report":  # the drift report lives with the figures: drift itself never imports plotly
+        from .plots.report import report
+
+        return report
     raise AttributeError(f"module 'wallaroo_widgets' has no attribute {name!r}")

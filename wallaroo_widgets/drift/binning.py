@@ -68,17 +68,29 @@ def counts_partitioned(part: np.ndarray, h: int, edges: np.ndarray, n_values: in
     return np.concatenate([[below + nan, le[0] - below], np.diff(le), [part.size - le[-1]]])
 
 
-def segment_counts(values: np.ndarray, edges: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+def segment_keys(bounds: np.ndarray, k: int) -> np.ndarray:
+    """``segment number · k`` of every row in bounds[0]:bounds[-1] (the bincount key before the bin is added);
+    depends only on the row ranges, so fields sharing one time axis share it."""
+    seg = np.repeat(np.arange(bounds.size - 1, dtype=np.intp), np.diff(bounds))
+    seg *= k
+    return seg
+
+
+def segment_counts(values: np.ndarray, edges: np.ndarray, bounds: np.ndarray,
+                   keys: np.ndarray | None = None) -> np.ndarray:
     """Cumulative bin counts at row positions ``bounds`` (sorted): shape (len(bounds), K), counted from bounds[0].
 
     Rows ``bounds[s]:bounds[s+1]`` form segment s; one binning pass and one ``bincount`` over all rows.
-    Counts of any row range [bounds[a], bounds[b]) are ``out[b] - out[a]``.
+    Counts of any row range [bounds[a], bounds[b]) are ``out[b] - out[a]``. ``keys``: ``segment_keys(bounds,
+    K)`` computed once for many value columns over the same rows.
     """
     k = edges.size + 1
     lo, hi = int(bounds[0]), int(bounds[-1])
-    seg = np.repeat(np.arange(bounds.size - 1, dtype=np.int64), np.diff(bounds))
-    key = seg * k
-    key += bin_indices(values[lo:hi], edges)
+    if keys is None:
+        key = segment_keys(bounds, k)
+        key += bin_indices(values[lo:hi], edges)
+    else:  # one pass writes a new key array; the shared keys stay untouched
+        key = np.add(keys, bin_indices(values[lo:hi], edges))
     counts = np.bincount(key, minlength=(bounds.size - 1) * k).reshape(bounds.size - 1, k)
     out = np.zeros((bounds.size, k), dtype=np.int64)
     np.cumsum(counts, axis=0, out=out[1:])

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .binning import segment_counts
+from .binning import segment_counts, segment_keys
 from .durations import parse_duration
 from .edges import window_edge_names, window_edges
 from .metrics import score_matrix, status_array, uses_textbook
@@ -99,8 +99,22 @@ class WindowRows:
         self._lo, self._hi = np.searchsorted(self.bounds, lo), np.searchsorted(self.bounds, hi)
         self.lo, self.hi = lo, hi
         self.count = hi - lo
+        self._keys: dict[int, np.ndarray] = {}  # segment_keys per bin count: shared by with_values copies
+        self._reset()
+
+    def _reset(self) -> None:
+        """Forget what depends on the values (subclasses add their caches)."""
         self._stats: list[dict[str, Any]] | None = None
         self._counts: dict[bytes, np.ndarray] = {}
+
+    def with_values(self, values: np.ndarray):  # noqa: ANN201 - same class as self
+        """The same times and windows over another column of values (float64, in this object's row order):
+        row ranges and segment keys are shared, so many fields of one log are binned without redoing them."""
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        new.values = values
+        new._reset()
+        return new
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -117,7 +131,10 @@ class WindowRows:
         if not len(self):
             return np.zeros((0, edges.size + 1), dtype=np.int64)
         if key not in self._counts:
-            cum = segment_counts(self.values, edges, self.bounds)
+            k = edges.size + 1
+            if k not in self._keys:
+                self._keys[k] = segment_keys(self.bounds, k)
+            cum = segment_counts(self.values, edges, self.bounds, self._keys[k])
             self._counts[key] = cum[self._hi] - cum[self._lo]
         return self._counts[key]
 
@@ -154,6 +171,9 @@ class WindowScorer(WindowRows):
         super().__init__(ns, vals, starts, starts + w)
         self.include_empty = include_empty
         self.baseline_values = None if baseline_values is None else as_values(baseline_values, "baseline_values")
+
+    def _reset(self) -> None:
+        super()._reset()
         self._baselines: dict[tuple, dict[str, Any]] = {}
         self._edge_aggs: dict[tuple, np.ndarray] = {}
 

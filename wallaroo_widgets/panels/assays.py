@@ -22,6 +22,7 @@ from ..plots.stats import format_stat
 from . import validate as v
 from .base import ConsoleState, Panel
 from .figures import figure_widget, sync_figure
+from .reporting import save_report
 from .table import DataTable
 from .views import (
     WorkspaceContext,
@@ -126,6 +127,9 @@ class AssaysPanel(PipelinePanel):
         self.stats = DataTable(columns=["stat", "Baseline", "Window", "diff", "pct_diff"],
                                caption="Baseline vs window statistics", page_length=8, number_format=format_stat,
                                empty="Select a window to compare it with the baseline")
+        self.report_path = widgets.Text(description="Report file", value="assay-report.html")
+        self.report_button = self.button("Save report", self.save_report, icon="file",
+                                         tooltip="The loaded results as one self-contained HTML file (opens offline)")
         self.results: list[dict[str, Any]] = []
         self.v2_assays: dict[str, v2.AssayV2] = {}
         self.state.observe(lambda _c: self._reload(), ["pipeline", "workspace"])
@@ -135,6 +139,7 @@ class AssaysPanel(PipelinePanel):
             self.table,
             widgets.HBox([self.start, self.end, self.results_button]),
             self.timeline, self.results_table, self.bins, self.contribution, self.stats,
+            widgets.HBox([self.report_path, self.report_button]),
         ]
 
     def on_session(self) -> None:
@@ -250,6 +255,21 @@ class AssaysPanel(PipelinePanel):
         if self.results:
             self.results_table.select(len(self.results) - 1)
 
+    def save_report(self) -> None:
+        """The selected assay's loaded results as one HTML file: configuration, timeline, flagged windows."""
+        def act() -> None:
+            a = self._assay()
+            if not self.results:
+                raise v.InputError("Load results first")
+            config: Any = self.v2_assays.get(str(a["id"])) if a.get("version") == 2 else None
+            if config is None:
+                config = {k: val for k, val in a.items() if k in ASSAY_COLUMNS}
+            save_report(self, self.report_path.value, self.results, config=config,
+                        title=f"Assay {a['name']} · {a.get('pipeline_name') or ''}".rstrip(" ·"),
+                        warning_threshold=_threshold(a.get("warning_threshold")),
+                        alert_threshold=_threshold(a.get("alert_threshold")))
+        self.run_action(act)
+
     def _on_window(self, change: Any) -> None:
         i = change["new"]
         result = self.results[i] if i is not None and 0 <= i < len(self.results) else None
@@ -257,3 +277,7 @@ class AssaysPanel(PipelinePanel):
         sync_figure(self.bins, bins_figure((result or {}).get("baseline_summary"), result))
         sync_figure(self.contribution, contribution_figure(result))
         self.stats.set_df(stats_table((result or {}).get("baseline_summary"), result))
+
+
+def _threshold(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)

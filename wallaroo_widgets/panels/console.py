@@ -14,6 +14,7 @@ from .connect import ConnectPanel
 from .enablement import EnablementPanel
 from .figures import refit_all
 from .models import ModelsPanel
+from .overview import DriftOverview
 from .pipelines import PipelinesPanel
 from .users import UsersPanel
 from .workspaces import WorkspacesPanel
@@ -21,7 +22,7 @@ from .workspaces import WorkspacesPanel
 
 def _panel_classes() -> list[type[Panel]]:
     return [ConnectPanel, UsersPanel, WorkspacesPanel, ModelsPanel, PipelinesPanel, EnablementPanel,
-            AssaysPanel, AssayBuilder]
+            AssaysPanel, AssayBuilder, DriftOverview]
 
 
 class Console(widgets.VBox):

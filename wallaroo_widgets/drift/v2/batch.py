@@ -78,7 +78,16 @@ class WindowBatch(WindowRows):
             vals = vals.astype(F32).astype(np.float64)
         super().__init__(ns, vals, windows.starts, windows.ends, side="right")
         self.float32 = f32
+
+    def _reset(self) -> None:
+        super()._reset()
         self._v2_stats: list[Statistics] | None = None
+
+    def with_column(self, values: np.ndarray, float32: bool) -> WindowBatch:
+        """Another iopath over the same times and windows (``values`` float64 in this batch's row order)."""
+        new = self.with_values(values.astype(F32).astype(np.float64) if float32 else values)
+        new.float32 = float32
+        return new
 
     def statistics(self) -> list[Statistics]:
         """Every window's V2 statistics (computed once)."""
