@@ -22,6 +22,10 @@ $(STAMP): pyproject.toml $(LABEXT_SRC)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -e '.[sandbox,test]'
+	@# the editable hook rebuilds on labextension/src changes only: a style/schema/package change rebuilds here
+	@if [ -n "$$(find $(LABEXT_SRC) -newer wallaroo_widgets/labextension/package.json 2>/dev/null)" ]; then \
+	  cd labextension && PATH="$(CURDIR)/$(VENV)/bin:$$PATH" npm install --no-audit --no-fund && \
+	  PATH="$(CURDIR)/$(VENV)/bin:$$PATH" npm run build; fi
 	@# editable install: link share/jupyter/labextensions/wallaroo-widgets to the build output (live rebuilds)
 	$(VENV)/bin/jupyter-builder develop --overwrite . >/dev/null
 	touch $(STAMP)
@@ -69,3 +73,4 @@ bench: install
 
 clean:
 	rm -rf $(VENV) $(SDK_VENV) .sandbox-data test-output .pytest_cache
+	rm -rf wallaroo_widgets/labextension labextension/lib labextension/tsconfig.tsbuildinfo  # extension build
