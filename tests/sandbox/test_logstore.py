@@ -9,7 +9,6 @@ import threading
 import time
 
 import numpy as np
-import pytest
 import requests
 from sandbox_http import Client, deployed_pipeline, linear_onnx, uniq
 from test_persistence import _free_port, _Srv, _start_cli
@@ -189,9 +188,7 @@ def test_read_api_columns_range_and_model(tmp_path):
     assert ls.read(t["pipeline_id"] + 99).num_rows == 0
 
 
-@pytest.mark.parametrize("bad", [[{"dense_input": [1.0, 2.0, 3.0]}, {"dense_input": [1.0, 2.0]}],
-                                 [{"dense_input": [1.0, 2.0, 3.0]}, {"other": [1.0, 2.0, 3.0]}]])
-def test_a_failed_inference_logs_nothing(tmp_path, bad):
+def test_a_failed_inference_logs_nothing(tmp_path):
     port = _free_port()
     proc = _start_cli(tmp_path, port)
     try:
@@ -199,8 +196,11 @@ def test_a_failed_inference_logs_nothing(tmp_path, bad):
         wid = c.ok("workspaces/create", {"workspace_name": uniq("bad")})["workspace_id"]
         p = deployed_pipeline(c, wid, linear_onnx(3)[0])
         c.ok(p["url"], json=[{"dense_input": [1.0, 2.0, 3.0]}])
-        r = c.post(p["url"], json=bad)
-        assert r.status_code == 400 and r.json()["msg"]
+        for bad in ([{"dense_input": [1.0, 2.0, 3.0]}, {"dense_input": [1.0, 2.0]}],   # ragged: the row path
+                    [{"dense_input": [1.0, 2.0, 3.0]}, {"other": [1.0, 2.0, 3.0]}],   # columns differ
+                    [{"dense_input": [1.0, 2.0]}] * 3):                                # numeric, wrong shape
+            r = c.post(p["url"], json=bad)
+            assert r.status_code == 400 and r.json()["msg"]
         logs = c.ok("assays/get_baseline", {"workspace_id": wid, "pipeline_name": p["pipeline"]})
         assert len(logs) == 1
     finally:
@@ -220,3 +220,21 @@ def test_sliced_reads_render_the_right_rows(tmp_path):
         _, vals = db.log_values(conn, t["pipeline_id"], "in.v", 1, start_ms=1013, end_ms=1017)
     assert [r["in.v"] for r in got] == [[float(i), float(i) + 0.5, -1.0] for i in range(13, 17)]
     assert vals.tolist() == [i + 0.5 for i in range(13, 17)]
+
+
+def test_a_range_read_maps_only_the_segments_it_overlaps(tmp_path, monkeypatch):
+    """What the scheduler reads per tick (the new windows) costs the new rows, not the history."""
+    monkeypatch.setattr(logstore, "FLUSH_ROWS", 10)
+    store, t = _target(tmp_path)
+    day = 86_400_000
+    for d in range(5):  # five calls of 10 rows, one day each: five segments
+        recs = [{"time": d * day + i * 1000, "out.o": [float(d)]} for i in range(10)]
+        with store.tx(write=True) as conn:
+            db.insert_logs(conn, t["pipeline_id"], recs, {})
+    ls = logstore.LogStore.for_dir(tmp_path)
+    ls._cache.clear()
+    table = ls.read(t["pipeline_id"], ["out.o"], 3 * day, 4 * day)
+    assert table.column("out.o").to_pylist() == [[3.0]] * 10
+    with store.tx() as conn:
+        files = dict(conn.execute("SELECT min_ms, file FROM log_segments"))
+    assert len(files) == 5 and list(ls._cache) == [files[3 * day]]
