@@ -1,12 +1,12 @@
 """The tutorial notebooks are idempotent: a second run against the same sandbox leaves what one run leaves.
 
-The MLOps API deletes nothing (no workspace, user, model, pipeline or assay delete), so the notebooks use fixed
-names with get-or-create, undeploy what they deploy and deactivate the assays they create. This test runs the
-notebooks that create things twice against one demo sandbox and compares the server state after each run, read
-straight from the sandbox's SQLite file: users (and whether they are enabled), workspaces and members, models
-and their versions, pipelines, active deployments, assays (active or not) and their stored results must be
-identical. What a run adds by design — one pipeline version per ``pipelines/create``, one undeployed deployment
-record per deploy and the logged inferences, as each notebook's clean-up cell says — must grow by exactly that.
+Today's API deletes pipelines and models (``pipelines/delete_pipeline``, ``models/delete_model``), so the clean-up
+cells undeploy what they deploy, then delete the pipelines and models they made; workspaces, users and assays
+cannot be deleted, so the notebooks use fixed names with get-or-create and deactivate the assays they create.
+This test runs the notebooks twice against one demo sandbox and compares the server state, read straight from
+the sandbox's SQLite file: after one run, models and their versions, pipelines, pipeline versions, deployment
+records and logged inferences are back where they started (the demo's); after two runs users (and whether they
+are enabled), workspaces and members, assays (active or not) and their stored results equal those of one run.
 
 The notebooks' code cells run in-process from ``tutorials/src`` (one namespace per notebook, as a kernel
 would have): no kernel start-up, so running all of them twice stays well under a minute.
@@ -23,8 +23,10 @@ from notebook_cells import run_notebook
 
 RERUN = ["00_console", "01_connect_and_tokens", "02_users", "03_workspaces", "04_models",
          "05_pipelines_and_inference", "06_enablement", "07_assays", "08_drift_exploration", "09_assays_v2"]
-#: per run: pipelines/create calls (05: tutorial-pipeline; 07: tutorial-assay-pipe), deploys, inferences
-ADDED_PER_RUN = {"pipeline_versions": 2, "deployments": 2, "inference_logs": 3 + 3 + 5}
+#: what a run leaves behind of what it creates (05 and 07 delete their pipelines and models in the clean-up)
+ADDED_PER_RUN = {"pipeline_versions": 0, "deployments": 0, "inference_logs": 0}
+#: back to the demo's state after a run
+RESTORED = ("models", "pipelines", "active deployments")
 #: logged rows live in the log store: staged batches + indexed segments (sandbox/logstore.py)
 GROWS_SQL = {"inference_logs": "SELECT (SELECT COALESCE(SUM(rows), 0) FROM log_staging)"
                                " + (SELECT COALESCE(SUM(rows), 0) FROM log_segments)"}
@@ -89,11 +91,14 @@ def demo_sandbox(tmp_path, monkeypatch):
 
 def test_a_second_run_of_the_notebooks_leaves_the_state_of_one_run(demo_sandbox):
     db = demo_sandbox.data_dir / "sandbox.db"
-    before, _ = _state(db)
+    before, grown_before = _settled(db)
     for name in RERUN:
         run_notebook(name)
     once, grown_once = _settled(db)
-    assert once != before  # the first run did create its objects
+    assert once != before  # the first run did create its objects (workspaces, users, assays)
+    for key in RESTORED:
+        assert once[key] == before[key], f"the clean-up cells left {key} behind"
+    assert grown_once == grown_before, "pipeline versions, deployment records or logs grew"
 
     for name in RERUN:
         run_notebook(name)

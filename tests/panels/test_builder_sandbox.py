@@ -49,6 +49,15 @@ def test_builder_loads_logs_previews_on_server_and_creates(session, logged_pipel
     builder.load_button.click()
     assert builder.error == "", builder.error
     assert len(builder.model.logs) == logged_pipeline["rows"]
+    pages = [r for r in session.history if r.url.endswith("/pipelines/get_logs")]  # today's call, paged
+    assert len(pages) == -(-logged_pipeline["rows"] // 1000) and pages[0].json["order"] == "asc"
+    via_get_logs = builder.model.logs.copy()
+    session.pipelines._has_current = False  # as a 2023-era instance: the assays/get_baseline fallback
+    builder.load_button.click()
+    assert builder.error == "" and session.history[-1].url.endswith("/assays/get_baseline")
+    pd.testing.assert_frame_equal(builder.model.logs.reset_index(drop=True)[via_get_logs.columns],
+                                  via_get_logs.reset_index(drop=True), check_dtype=False)
+    session.pipelines._has_current = None
     builder.baseline_start.value = T0.isoformat()
     builder.baseline_end.value = (T0 + pd.Timedelta(hours=24)).isoformat()
     builder.width.value = "6 hours"

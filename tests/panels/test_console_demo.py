@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from wallaroo_widgets.panels import console
+from wallaroo_widgets.panels.pipeline_listing import LISTED
 
 from .helpers import rendered_text
 
@@ -78,6 +79,6 @@ def test_inference_on_the_demo_pipeline_named_by_its_assay(app):
     assert pipes.error == "", pipes.error
     assert len(pipes.result.df) == 3 and "out.variable" in pipes.result.df
     assert pipes.message.startswith("housepricepipe: 3 row(s) inferred")
-    pipes.deploy_button.click()  # not created here: its version is unknown, said before any request
-    pipes.wait(10)
-    assert "has no known version to deploy" in pipes.error
+    row = pipes.table.selected  # listed by the server (list_pipelines): version and deployment known
+    assert row["origin"] == LISTED and row["versions"] >= 1 and row["version_pk_id"] != ""
+    assert row["deployment_id"] != "" and pipes.attach_row.layout.display == "none"

@@ -8,9 +8,9 @@
 # - list the models of a workspace, their **versions** (sha, version UUID, file name) and their **config**;
 # - browse the same in the **Models panel**.
 #
-# Models and workspaces cannot be deleted through the MLOps API, so the notebook works in the fixed
-# workspace `tutorial-models` and uploads a file only when the model does not hold it yet: a second run
-# reuses everything and leaves the instance exactly as one run does.
+# Workspaces cannot be deleted through the MLOps API, so the notebook works in the fixed workspace
+# `tutorial-models`; it uploads a file only when the model does not hold it yet, and its clean-up deletes the
+# models with today's `models/delete_model` (on a 2023-era instance they stay and a second run reuses them).
 
 # %%
 import hashlib
@@ -194,15 +194,19 @@ models_panel
 # %% [markdown]
 # ## Clean-up
 #
-# **What remains:** the workspace `tutorial-models` with the models `tiny-linear` (2 versions:
-# `tiny_linear.onnx`, `tiny_linear_v2.onnx`) and `tiny-converted` (1 version), never deployed. The MLOps
-# API cannot delete models or workspaces; the next run finds these files already uploaded and adds
-# nothing. We remove the local file and close the session.
+# We delete the two models this notebook uploaded with today's `models/delete_model` (it answers the bytes
+# freed; a model a pipeline uses would be refused with a `ConflictError`). **What remains:** the workspace
+# `tutorial-models`, empty (the API has no workspace delete); the next run reuses it and uploads again. On a
+# 2023-era instance (no delete call: `has_current_api()` is False) the models stay and the next run reuses
+# them. We also remove the local file and close the session.
 
 # %%
+if session.pipelines.has_current_api():
+    for name in ("tiny-linear", "tiny-converted"):
+        print(f"deleted {name}: {session.models.delete_model(workspace_id, name)} bytes freed")
 model_path.unlink()
 model_path.parent.rmdir()
 remaining = {m["name"]: len(session.models.list_versions(m["name"], m["id"])) for m in session.models.list(workspace_id)}
-assert remaining == {"tiny-linear": 2, "tiny-converted": 1}, remaining
+assert remaining == ({} if session.pipelines.has_current_api() else {"tiny-linear": 2, "tiny-converted": 1}), remaining
 session.close()
-print("remains in", WORKSPACE, "(models and workspaces cannot be deleted):", remaining, "versions; none deployed")
+print("remains in", WORKSPACE, "(workspaces cannot be deleted):", remaining or "no model")

@@ -8,9 +8,9 @@
 # - run inferences from a pandas **DataFrame** and from an **Arrow table**;
 # - copy a pipeline, undeploy, and do the same in the **Pipelines panel**.
 #
-# Workspaces, models and pipelines cannot be deleted through the MLOps API, so the notebook works in the
-# fixed workspace `tutorial-pipelines`, reuses the model file and the pipeline copy of an earlier run, and
-# undeploys what it deploys.
+# Workspaces cannot be deleted through the MLOps API, so the notebook works in the fixed workspace
+# `tutorial-pipelines`; it undeploys what it deploys and, with today's delete calls, removes the pipelines and
+# the model it made (a 2023-era instance cannot: there a later run reuses them).
 
 # %%
 import hashlib
@@ -168,8 +168,9 @@ print(session.last_call.to_curl())
 # | `source_pipeline` | pk id of the pipeline to copy |
 # | `deploy` | optional deployment name to deploy the copy right away |
 #
-# The copy's name must be new in the workspace; on a second run the copy exists, which the server
-# answers with a `ValidationError` — the copy from the earlier run is kept as it is.
+# The copy's name must be new in the workspace; if the copy exists (a 2023-era instance keeps it from an
+# earlier run: only today's API can delete it, as the clean-up does), the server answers with a
+# `ValidationError` and the existing copy is kept as it is.
 
 # %%
 try:
@@ -223,11 +224,12 @@ pipelines_panel
 # %% [markdown]
 # ## Clean-up
 #
-# **What remains:** the workspace `tutorial-pipelines` with the model `tiny-linear` (one version) and the
-# pipelines `tutorial-pipeline` and `tutorial-pipeline-copy`, **undeployed** (the copy was never deployed).
-# The MLOps API cannot delete workspaces, models or pipelines, so the next run reuses them. What a run
-# does add, because that is what deploying and inferring means: one pipeline version (`pipelines/create`
-# on an existing name), one undeployed deployment record, and the six inferences in the pipeline's log.
+# The pipeline is undeployed (a deployed pipeline cannot be deleted: the server answers 409, a
+# `ConflictError`). Today's API deletes what we made: `pipelines.delete_pipeline` removes a pipeline with its
+# versions, deployment history and inference logs; then `models.delete_model` removes the model (refused
+# while any pipeline version uses it, so the pipelines go first). **What remains:** the workspace
+# `tutorial-pipelines`, empty (no workspace delete). On a 2023-era instance (`has_current_api()` False) the
+# model and both pipelines stay, and each run adds a pipeline version, a deployment record and six logs.
 
 # %%
 try:
@@ -235,8 +237,12 @@ try:
     raise AssertionError("the deployment is still there")
 except NotFoundError:
     pass
+if session.pipelines.has_current_api():
+    for name in (pipeline_name, f"{pipeline_name}-copy"):
+        session.pipelines.delete_pipeline(workspace_id, name)
+    session.models.delete_model(workspace_id, "tiny-linear")
+    assert session.pipelines.list_pipelines(workspace_id) == [] and session.models.list(workspace_id) == []
 model_path.unlink()
 model_path.parent.rmdir()
 session.close()
-print("remains in", WORKSPACE, "(no delete in the API): tiny-linear, tutorial-pipeline, tutorial-pipeline-copy;"
-      " nothing deployed")
+print("remains in", WORKSPACE, ": the empty workspace; nothing deployed")

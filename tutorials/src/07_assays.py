@@ -358,24 +358,27 @@ print(assays_panel.message)
 # %% [markdown]
 # ## Clean-up
 #
-# **What remains**, since the MLOps API deletes nothing:
+# We deactivate the assay, undeploy our pipeline, then delete it and its model with today's
+# `pipelines.delete_pipeline` / `models.delete_model` (the pipeline's versions, deployment record and the
+# five logged inferences go with it; its model file is shared with the demo model, so nothing is freed).
+# **What remains:**
 #
-# - the assay `tutorial house price assay` on the demo pipeline, **deactivated** (the scheduler leaves it
-#   alone), with the results it stored while it was active — its own, never mixed into the demo assay's;
-#   the next run re-activates this same assay instead of creating another;
-# - the workspace `tutorial-assays` with the model `housepricemodel` and the pipeline `tutorial-assay-pipe`,
-#   **undeployed**. A run adds one pipeline version, one undeployed deployment record and the five logged
-#   inferences — that is what deploying and inferring leave behind.
+# - the assay `tutorial house price assay` on the demo pipeline, **deactivated** (the API has no assay
+#   delete; the scheduler leaves it alone), with the results it stored while it was active — its own, never
+#   mixed into the demo assay's; the next run re-activates this same assay instead of creating another;
+# - the workspace `tutorial-assays`, empty (no workspace delete).
 #
-# We deactivate the assay, undeploy our pipeline and remove the local model file.
+# On a 2023-era instance (`has_current_api()` False) our model and pipeline stay, undeployed.
 
 # %%
 session.assays.set_active(assay_id, False)
 session.pipelines.undeploy(created["pipeline_pk_id"], deployment["id"])
 ours = [a for a in session.assays.list(pipeline_id) if a["name"] == ASSAY_NAME]
 assert [a["active"] for a in ours] == [False], ours
+if session.pipelines.has_current_api():
+    session.pipelines.delete_pipeline(own_ws, own_pipeline)
+    print("freed", session.models.delete_model(own_ws, MODEL), "bytes (the file is the demo model's too)")
 model_file.unlink()
 model_file.parent.rmdir()
 session.close()
-print(f"remains (no delete in the API): assay {ASSAY_NAME!r} (id {assay_id}, deactivated),",
-      f"workspace {OWN_WORKSPACE} with {MODEL} and {own_pipeline} (undeployed)")
+print(f"remains: assay {ASSAY_NAME!r} (id {assay_id}, deactivated), the workspace {OWN_WORKSPACE}")

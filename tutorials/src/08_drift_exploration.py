@@ -33,7 +33,7 @@ demo_assay = next(a for a in session.assays.list(workspace_id=workspace["id"]) i
 assert demo_assay["pipeline_name"] == PIPELINE
 pipeline_id = demo_assay["pipeline_id"]
 
-logs = session.assays.get_baseline(workspace["id"], PIPELINE).df
+logs = session.pipelines.inference_logs(workspace["id"], PIPELINE)  # get_logs pages; 2023: get_baseline
 times = logs["time"]
 values = logs["out.variable"].map(lambda v: float(v[0])).to_numpy()
 start = times.min().floor("h")
@@ -362,4 +362,4 @@ session.assays.set_active(assay_id, False)
 ours = [a for a in session.assays.list(pipeline_id) if a["name"] == ASSAY_NAME]
 assert [a["active"] for a in ours] == [False], ours
 session.close()
-print(f"remains (no delete in the API): assay {ASSAY_NAME!r} (id {assay_id}), deactivated")
+print(f"remains (no assay delete in the API): assay {ASSAY_NAME!r} (id {assay_id}), deactivated")

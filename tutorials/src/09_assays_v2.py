@@ -245,7 +245,7 @@ assays_panel
 # %% [markdown]
 # ## Clean-up
 #
-# **What remains**, since the MLOps API deletes nothing: the V2 assay `tutorial house price assay v2` on
+# **What remains**, since the MLOps API has no assay delete: the V2 assay `tutorial house price assay v2` on
 # the demo pipeline, **paused** (it does not run; its configuration and any results it stored stay); the
 # next run of this notebook re-activates this same assay instead of scheduling another. We pause it and
 # close the session.

@@ -18,6 +18,15 @@ from . import frames
 from ._base import ApiDict, ApiList, Area, api, compact, expect, expect_type, helper, iso
 
 
+def _logged_model(record: dict) -> str | None:
+    """The model name in a log record's ``metadata.last_model`` (JSON text ``{"model_name": ...}``)."""
+    last = (record.get("metadata") or {}).get("last_model") if isinstance(record.get("metadata"), dict) else None
+    try:
+        return json.loads(last).get("model_name") if isinstance(last, str) else None
+    except (ValueError, AttributeError):
+        return None
+
+
 class LogPage(ApiList):
     """One ``get_logs`` page: records (``time``, ``in``, ``out``, ``check_failures``, ``metadata``) with
     ``.df``, plus ``.status`` (``x-iteration-status``: ``All`` = last page) and ``.cursor`` (for the next)."""
@@ -90,19 +99,30 @@ class CurrentPipelines(Area):
 
     @helper
     def logs(self, workspace_id: int, pipeline_name: str, start: Any = None, end: Any = None, *,
-             page_size: int = 1000, limit: int | None = None) -> pd.DataFrame:
+             model_name: str | None = None, page_size: int = 1000, limit: int | None = None) -> pd.DataFrame:
         """Inference logs as one DataFrame, oldest first, following ``get_logs`` cursors (stops after ``limit``
-        rows). Columns as :meth:`infer` (``time`` UTC, ``in.*``, ``out.*``, ``metadata.*``)."""
+        rows). Columns as :meth:`infer` (``time`` UTC, ``in.*``, ``out.*``, ``metadata.*``). ``model_name``
+        keeps the rows whose ``metadata.last_model`` names that model (get_logs has no model filter)."""
         records: list[dict] = []
         cursor = None
         while limit is None or len(records) < limit:
-            size = page_size if limit is None else max(1, min(page_size, limit - len(records)))
+            size = page_size if limit is None or model_name else max(1, min(page_size, limit - len(records)))
             page = self.get_logs(workspace_id, pipeline_name, start, end, page_size=size, cursor=cursor)
-            records += page
+            records += [r for r in page if model_name is None or _logged_model(r) == model_name]
             cursor = page.cursor
             if not cursor or not page:
                 break
         return frames.logs_frame(records[:limit] if limit is not None else records)
+
+    @helper
+    def inference_logs(self, workspace_id: int, pipeline_name: str, start: Any = None, end: Any = None, *,
+                       model_name: str | None = None, limit: int | None = None) -> pd.DataFrame:
+        """Inference logs from today's ``get_logs`` (:meth:`logs`) when the instance has it, else from the
+        2023 ``assays/get_baseline``: the same DataFrame either way (``time`` UTC, ``in.*``, ``out.*``)."""
+        if self.has_current_api():
+            return self.logs(workspace_id, pipeline_name, start, end, model_name=model_name, limit=limit)
+        return self.session.assays.get_baseline(workspace_id, pipeline_name, start, end, model_name=model_name,
+                                                limit=limit).df
 
     @api(read=False)
     def delete_pipeline(self, workspace_id: int, pipeline_name: str) -> dict[str, Any]:

@@ -208,16 +208,17 @@ class AssayBuilder(PipelinePanel):
         return p
 
     def load_logs(self) -> None:
-        """Fetch the pipeline's inference logs (``assays/get_baseline``) and preview with defaults."""
+        """Fetch the pipeline's inference logs (today's ``pipelines/get_logs``; ``assays/get_baseline`` on a
+        2023-era instance) and preview with defaults."""
         def act() -> None:
             p = self._selected_pipeline()
             start = v.timestamp(self.logs_start.value, "Logs from", optional=True)
             end = v.timestamp(self.logs_end.value, "Logs to", optional=True)
-            logs = self.require_session().assays.get_baseline(p["workspace_id"], p["name"], start, end,
-                                                              model_name=self.model_name.value or None)
+            logs = self.require_session().pipelines.inference_logs(p["workspace_id"], p["name"], start, end,
+                                                                   model_name=self.model_name.value or None)
             if not len(logs):
                 raise v.InputError(f"pipeline {p['name']} has no inference logs in that range")
-            self.set_logs(logs.df, pipeline=p)
+            self.set_logs(logs, pipeline=p)
             self.message = f"Loaded {len(logs)} log records" + (f"; {self.message}" if self.message else "")
         self.run_action(act)
 

@@ -1,4 +1,5 @@
-"""Models panel: models of the selected workspace, versions, details/config, uploads with progress."""
+"""Models panel: models of the selected workspace, versions, details/config, uploads with progress, delete (today's
+``models/delete_model``, after a confirmation; unavailable on a 2023-era instance)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import ipywidgets as widgets
 
 from . import validate as v
 from .base import Panel
+from .pipeline_listing import ConfirmBar
 from .table import DataTable
 from .views import WorkspaceContext, WorkspacePicker
 
@@ -73,6 +75,9 @@ class ModelsPanel(Panel):
                                   empty="Select a model above to see its versions")
         self.details = widgets.HTML()
         self.refresh_button = self.button("Refresh", self.refresh, icon="refresh")
+        self.delete_button = self.button("Delete…", self.delete, icon="trash",
+                                         tooltip="Delete the selected model and all its versions (asks first)")
+        self.confirm = ConfirmBar(self)
         self.name = widgets.Text(description="Name", placeholder="my-model")
         self.path = widgets.Text(description="File", placeholder="/path/to/model.onnx")
         self.upload_file = widgets.FileUpload(description="Choose file", multiple=False,
@@ -88,7 +93,8 @@ class ModelsPanel(Panel):
         self.state.observe(self._workspace_changed, "workspace")
         return [
             self.picker, self.context,
-            widgets.HBox([self.refresh_button]),
+            widgets.HBox([self.refresh_button, self.delete_button]),
+            self.confirm,
             self.table,
             self.versions,
             self.details,
@@ -132,6 +138,32 @@ class ModelsPanel(Panel):
             "<b>Details</b><pre style='font-size:12px'>" + html.escape(json.dumps(details, indent=1, default=str))
             + "</pre><b>Config</b><pre style='font-size:12px'>"
             + html.escape(json.dumps(config, indent=1, default=str)) + "</pre>")
+
+    def delete(self) -> None:
+        """Ask, then delete the selected model with all its versions (the server refuses one a pipeline uses:
+        the reason shows inline)."""
+        def act() -> None:
+            row = self.table.selected
+            if not row:
+                raise v.InputError("Select a model in the table first")
+            ws = self.require_workspace()
+            n = row.get("num_versions")
+            what = f" and its {n} version(s)" if n not in (None, "") else " and all its versions"
+            self.confirm.ask(f"Delete model <b>{html.escape(str(row['name']))}</b>{what}? Pipelines that use it "
+                             "must be deleted first. This cannot be undone.",
+                             lambda: self.run_action(lambda: self._delete(ws["id"], str(row["name"]))))
+        self.run_action(act)
+
+    def _delete(self, workspace_id: int, name: str) -> None:
+        sess = self.require_session()
+        if not sess.pipelines.has_current_api():
+            raise v.InputError("This instance has no models/delete_model (a 2023-era API)")
+        freed = sess.models.delete_model(workspace_id, name)
+        self._load()
+        self.versions.set_df(self.versions.df.iloc[0:0])
+        self.details.value = ""
+        self.state.models_changed += 1  # the Pipelines tab drops it from the steps
+        self.message = f"Deleted model {name} ({_size(freed)} freed)"
 
     # -- upload --------------------------------------------------------------------------------------
     def _source(self) -> tuple[Any, str, int]:

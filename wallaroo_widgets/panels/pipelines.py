@@ -1,8 +1,10 @@
-"""Pipelines panel: create (empty or with model steps), deploy with progress, status, URL, inference,
-undeploy, copy. The API has no pipeline listing, so the table shows the pipelines this console knows
-(created or copied here, or named by an assay) plus the workspace's pipeline ids; an id-only row gets its
-name with "Attach name". A pipeline deployed elsewhere is found through its inference URL
-(``.../infer/<deploy_id>-<deployment id>/<name>``), which names the deployment for Status and Undeploy."""
+"""Pipelines panel: every pipeline of the workspace (today's ``list_pipelines``: versions, steps, deployment),
+create (empty or with model steps), deploy with progress, status, URL, inference, undeploy, copy, delete (with a
+confirmation). On a 2023-era instance (no ``list_pipelines``: a 404) the table shows the pipelines this console
+knows (created or copied here, or named by an assay) plus the workspace's pipeline ids; an id-only row gets its
+name with "Attach name", and Delete is unavailable. A pipeline deployed elsewhere is found through its
+inference URL (``.../infer/<deploy_id>-<deployment id>/<name>``), which names the deployment for Status and
+Undeploy."""
 
 from __future__ import annotations
 
@@ -17,35 +19,19 @@ import pandas as pd
 from ..errors import DeploymentFailed, NotFoundError
 from . import validate as v
 from .base import Panel
+from .pipeline_listing import (
+    ID_ONLY,
+    NAMED,
+    ConfirmBar,
+    deployment_of_url,
+    models_of_status,
+    status_html,
+    sync_listed,
+)
 from .table import DataTable
 from .views import WorkspaceContext, WorkspacePicker
 
-PIPE_COLUMNS = ["id", "name", "origin", "status", "deployment_id", "version_pk_id", "models", "url"]
-#: how the console knows a pipeline (the table's "origin" column)
-ID_ONLY = "id only: attach its name"
-NAMED = "named by an assay"
-
-
-def deployment_of_url(url: str) -> tuple[str, int | None, str | None]:
-    """(deployment name, deployment id, pipeline name) from an inference URL ``.../infer/<dep>-<id>[/<name>]``."""
-    parts = [p for p in url.split("?")[0].split("/") if p]
-    if "infer" not in parts or parts.index("infer") + 1 >= len(parts):
-        raise v.InputError(f"the server's inference URL {url!r} names no deployment")
-    i = parts.index("infer")
-    dep = parts[i + 1]
-    num = dep.rpartition("-")[2]
-    return dep, (int(num) if num.isdigit() else None), (parts[i + 2] if len(parts) > i + 2 else None)
-
-
-def models_of_status(status: dict[str, Any]) -> list[dict[str, Any]]:
-    """``{name, version, sha}`` of the models a deployment status reports (seed and newer shapes)."""
-    out: list[dict[str, Any]] = []
-    for eng in status.get("engines") or []:
-        for m in ((eng.get("model_statuses") or {}).get("models")) or []:
-            ref = {k: m.get(k) for k in ("name", "version", "sha")}
-            if ref["name"] and ref not in out:
-                out.append(ref)
-    return out
+PIPE_COLUMNS = ["id", "name", "origin", "status", "deployment_id", "version_pk_id", "versions", "models", "url"]
 
 
 def read_inference_file(name: str, content: bytes) -> Any:
@@ -62,8 +48,9 @@ class PipelinesPanel(Panel):
         self.picker = WorkspacePicker(self)  # hidden inside a console (the Workspaces tab selects)
         self.context = WorkspaceContext(self)
         self.infer_data: Any = None  # a DataFrame / pyarrow Table set from Python for "Run inference"
-        self.table = DataTable(columns=PIPE_COLUMNS, caption="Pipelines", empty="No pipeline known in this "
-                               "workspace yet: create one below (the API lists no pipelines)")
+        self.table = DataTable(columns=PIPE_COLUMNS, caption="Pipelines", empty="No pipeline in this workspace "
+                               "yet: create one below")
+        self.listed = False  # the table is the server's list_pipelines (not the 2023 workaround)
         self.table.observe(self._on_select, "selected")
         self.table.observe(self._attach_visibility, "selected")
         self.name = widgets.Text(description="Name", placeholder="my-pipeline")
@@ -82,6 +69,9 @@ class PipelinesPanel(Panel):
         self.deploy_button = self.button("Deploy", self.deploy, icon="rocket", style="success")
         self.undeploy_button = self.button("Undeploy", self.undeploy, icon="stop")
         self.status_button = self.button("Status", self.refresh_status, icon="heartbeat")
+        self.delete_button = self.button("Delete…", self.delete, icon="trash",
+                                         tooltip="Delete the selected pipeline, its versions and logs (asks first)")
+        self.confirm = ConfirmBar(self)
         self.cancel_button = self.make_cancel_button("Stop waiting for the deployment")
         self.progress = widgets.FloatProgress(min=0.0, max=1.0, value=0.0, description="Deploy",
                                               layout=widgets.Layout(visibility="hidden"))
@@ -105,7 +95,8 @@ class PipelinesPanel(Panel):
                           self.create_button]),
             self.attach_row,
             widgets.HBox([self.deploy_button, self.undeploy_button, self.status_button, self.cancel_button,
-                          self.deploy_timeout]),
+                          self.deploy_timeout, self.delete_button]),
+            self.confirm,
             self.progress, self.status_view, self.url,
             widgets.HBox([self.copy_name, self.copy_button]),
             widgets.HTML("<b>Inference</b> (a DataFrame set as <code>panel.infer_data</code>, or a file)"),
@@ -117,11 +108,23 @@ class PipelinesPanel(Panel):
     def on_session(self) -> None:
         if self.state.workspace:
             self._load_models()
+            self._load_pipelines()
         self._render_table()
 
     def _workspace_changed(self, _change: Any) -> None:
         self._render_table()
         self._models_changed(_change)
+        if self.session is not None and self.state.workspace:
+            self.run_when_idle("pipelines", self._load_pipelines)
+
+    def _load_pipelines(self) -> None:
+        """Today's instances: the workspace's pipelines from ``list_pipelines``; 2023-era: what the console knows."""
+        sess = self.require_session()
+        self.listed = sess.pipelines.has_current_api()
+        self.delete_button.disabled = not self.listed
+        if self.listed:
+            sync_listed(self.state, sess, self.require_workspace()["id"])
+        self._render_table()
 
     def _models_changed(self, _change: Any) -> None:
         """Reload the step choices (the pipelines table is unchanged by a model upload)."""
@@ -156,7 +159,9 @@ class PipelinesPanel(Panel):
         known = [p for p in self.state.pipelines if not ws or p.get("workspace_id") == ws.get("id")]
         ids = {p.get("id") for p in known}
         rows = [{**p, "origin": p.get("origin") or (NAMED if p.get("name") else ID_ONLY)} for p in known]
-        rows += [{"id": pid, "name": None, "origin": ID_ONLY} for pid in ws.get("pipelines") or [] if pid not in ids]
+        if not self.listed:  # 2023-era: ids the workspace names but no call names
+            rows += [{"id": pid, "name": None, "origin": ID_ONLY} for pid in ws.get("pipelines") or []
+                     if pid not in ids]
         df = pd.DataFrame(rows, columns=PIPE_COLUMNS) if rows else pd.DataFrame(columns=PIPE_COLUMNS)
         df["models"] = df["models"].map(lambda ms: ", ".join(m["name"] for m in ms) if isinstance(ms, list) else ms)
         df = df.astype(object).where(df.notna(), "")  # unknown fields blank, not NaN
@@ -334,16 +339,7 @@ class PipelinesPanel(Panel):
         self.run_action(act)
 
     def _show_status(self, status: dict[str, Any]) -> None:
-        rows = []
-        for eng in status.get("engines") or []:
-            info = eng.get("info") if isinstance(eng.get("info"), dict) else eng
-            models = ((eng.get("model_statuses") or {}).get("models")) or []
-            rows.append(f"<li>engine {html.escape(str(info.get('name')))}: {html.escape(str(info.get('status')))}"
-                        f" ip={html.escape(str(info.get('ip')))}"
-                        + "".join(f"<br>&nbsp;&nbsp;model {html.escape(str(m.get('name')))}: "
-                                  f"{html.escape(str(m.get('status')))}" for m in models) + "</li>")
-        self.status_view.value = (f"<b>Deployment status:</b> {html.escape(str(status.get('status')))}"
-                                  f"<ul>{''.join(rows)}</ul>")
+        self.status_view.value = status_html(status)
 
     def undeploy(self) -> None:
         def act() -> None:
@@ -360,6 +356,29 @@ class PipelinesPanel(Panel):
                                       f"{html.escape(str(p.get('deployment_name')))})")
             self.message = f"Undeployed {p['name']}"
         self.run_action(act)
+
+    def delete(self) -> None:
+        """Ask, then delete the selected pipeline (refused by the server while deployed or watched by an active
+        assay: the reason shows inline)."""
+        def act() -> None:
+            p = self._pipeline()
+            if not self.require_session().pipelines.has_current_api():
+                raise v.InputError("This instance has no pipelines/delete_pipeline (a 2023-era API)")
+            what = f"{p.get('versions')} version(s), " if p.get("versions") else ""
+            self.confirm.ask(f"Delete pipeline <b>{html.escape(p['name'])}</b> with its {what}inference logs "
+                             "and paused assays? This cannot be undone.", lambda: self.run_action(
+                                 lambda: self._delete(p)))
+        self.run_action(act)
+
+    def _delete(self, p: dict[str, Any]) -> None:
+        sess = self.require_session()
+        sess.pipelines.delete_pipeline(p["workspace_id"], p["name"])
+        self.state.pipelines = [dict(x) for x in self.state.pipelines if x.get("id") != p["id"]]
+        if (self.state.pipeline or {}).get("id") == p["id"]:
+            self.state.pipeline = None
+        self.url.value, self.status_view.value = "", ""
+        sync_listed(self.state, sess, p["workspace_id"])
+        self.message = f"Deleted pipeline {p['name']}"
 
     def _inference_input(self) -> Any:
         if self.infer_file.value:
