@@ -7,9 +7,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from .assay_bodies import DATETIME_PATTERN
+from .log_pages import CURSOR_PATTERN
 from .routers import Body, Id
 
 _UUID = {"examples": ["5f1c1a52-3c55-4a4b-9a1e-6f0f8a3c2b11"]}
+_TIME = {"pattern": DATETIME_PATTERN, "examples": ["2024-01-09T19:07:59.566516Z"]}
 
 
 def _ex(**example: Any) -> ConfigDict:
@@ -51,11 +54,14 @@ class GetLogsBody(Body):
     pipeline_name: str = Field(min_length=1, max_length=200)
     workspace_id: Id
     order: str = Field("desc", description="asc or desc (case-insensitive; the SDK sends lower case)",
-                       pattern=r"^(?i:asc|desc)$")
-    cursor: str | None = Field(None, max_length=1000, description="x-iteration-cursor of the previous page")
+                       pattern=r"^([Aa][Ss][Cc]|[Dd][Ee][Ss][Cc])$")
+    cursor: str | None = Field(None, max_length=40, description="x-iteration-cursor of the previous page",
+                               json_schema_extra={"pattern": CURSOR_PATTERN, "examples": ["1700000000000.3"]})
     page_size: int | None = Field(None, ge=1, le=100_000, description="records per page (default 1000)")
-    start_time: str | None = Field(None, description="RFC 3339; records at or after it", max_length=64)
-    end_time: str | None = Field(None, description="RFC 3339; records before it", max_length=64)
+    start_time: str | None = Field(None, description="RFC 3339; records at or after it", max_length=64,
+                                   json_schema_extra=_TIME)
+    end_time: str | None = Field(None, description="RFC 3339; records before it", max_length=64,
+                                 json_schema_extra=_TIME)
 
     @field_validator("order")
     @classmethod
