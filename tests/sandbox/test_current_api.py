@@ -125,7 +125,17 @@ def test_non_members_learn_nothing_and_bad_bodies(ctx, sandbox):
         b = other.post(path, {"pipeline_id": p["pipeline"], "workspace_id": 10**9})
         assert a.status_code == b.status_code == 404
     assert other.post("pipelines/list_pipelines", {"workspace_id": wid}).json() == \
+        other.post("pipelines/list_pipelines", {"workspace_id": wid}).json() == \
         {"msg": f"workspace {wid} not found", "code": 404}
+    assert other.post("pipelines/list_pipelines", {}).json() == {"pipelines": []}  # a new user: nothing visible
+    for path, body in [("pipelines/get_logs", {"pipeline_name": p["pipeline"], "workspace_id": wid, "order": "asc"}),
+                       ("models/list_versions_for_model", {"model_id": p["model"], "workspace_id": wid}),
+                       ("models/delete_model", {"model_id": p["model"], "workspace_id": wid})]:
+        a = other.post(path, body)
+        name = body.get("pipeline_name") or body.get("model_id")
+        kind = "pipeline" if "pipeline_name" in body else "model"
+        assert (a.status_code, a.json()) == (404, {"msg": f"{kind} {name!r} not found in workspace {wid}",
+                                                   "code": 404}), path
     for path, body in [("pipelines/get_logs", {"pipeline_name": "x", "workspace_id": wid, "order": "sideways"}),
                        ("pipelines/get_logs", {"pipeline_name": "x", "workspace_id": wid, "page_size": 0}),
                        ("pipelines/get_logs", {"pipeline_name": p["pipeline"], "workspace_id": wid,
@@ -193,3 +203,23 @@ def test_active_assay_blocks_pipeline_delete_paused_goes_with_it(ctx, sandbox):
     c.ok("assays/set_active", {"id": aid, "active": False})
     c.ok("pipelines/delete_pipeline", {"pipeline_id": pipe["name"], "workspace_id": wid})
     assert all(a["id"] != aid for a in c.ok("assays/list", {"workspace_id": wid}))
+
+
+def test_active_v2_assay_blocks_pipeline_delete_paused_goes_with_it(ctx, sandbox):
+    import pandas as pd
+    from assays_v2_data import config, seed_logs
+
+    c = ctx["c"]
+    t = seed_logs(sandbox.store, pd.Timestamp("2024-01-01T00:00:00Z"))
+    r = c.post(f"{sandbox.url}/v2/api/assays/schedule", config(t))
+    assert r.status_code == 200, r.text
+    aid = r.json()
+    body = {"pipeline_id": t["pipeline"], "workspace_id": t["workspace_id"]}
+    refused = c.post("pipelines/delete_pipeline", body)
+    assert refused.status_code == 409 and "active assays" in refused.json()["msg"]
+    assert c.post(f"{sandbox.url}/v2/api/assays/set_active", {"assay_id": aid, "active": False}).status_code == 200
+    c.ok("pipelines/delete_pipeline", body)
+    gone = c.post(f"{sandbox.url}/v2/api/assays/get/:id", {"id": aid})
+    assert gone.status_code == 404
+    assert c.post("pipelines/get_logs", {"pipeline_name": t["pipeline"], "workspace_id": t["workspace_id"],
+                                         "order": "asc"}).status_code == 404

@@ -60,7 +60,7 @@ class ConsoleState(traitlets.HasTraits):
     session = traitlets.Any(None, allow_none=True)
     workspace = traitlets.Any(None, allow_none=True)  # {"id", "name", ...} of the selected workspace
     pipeline = traitlets.Any(None, allow_none=True)  # {"id", "name", "workspace_id", ...} of the selected pipeline
-    pipelines = traitlets.List()  # pipelines known to this console (the API has no pipeline listing)
+    pipelines = traitlets.List()  # pipelines known to this console (listed by the server, or known here on 2023 APIs)
     models_changed = traitlets.Int(0)  # bumped after a model upload (the Pipelines tab reloads its steps)
     #: True inside :class:`Console` (a Workspaces tab exists); standalone panels show a workspace menu instead
     in_console = traitlets.Bool(False)
