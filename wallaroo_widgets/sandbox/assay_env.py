@@ -1,5 +1,5 @@
 """Lookups of the V1 assay code on a store connection (pipelines, workspaces, visibility, logs as a
-``LogSource``), shared by the assay routers, the scheduler, the demo seed and import-logs.
+``LogSource``), shared by the assay routers, the scheduler and the demo seed.
 
 Transactions are the store's own (``Store.tx``); callers come from ``deps.require_user``.
 """
@@ -89,50 +89,3 @@ def get_logs(conn: Any, pipeline_id: int, start_ms: int | None, end_ms: int | No
     from . import db
 
     return db.get_logs(conn, pipeline_id, start_ms, end_ms, model_name, limit)
-
-
-def open_store(data_dir: str) -> Any:
-    """The sandbox store on ``data_dir`` (also usable while a server runs on it)."""
-    from .db import Store
-
-    return Store(data_dir)
-
-
-def insert_logs(store: Any, pipeline_id: int, records: list[dict], output_dtypes: dict[str, str]) -> int:
-    with store.tx(write=True) as conn:
-        from . import db
-
-        return db.insert_logs(conn, pipeline_id, records, output_dtypes)
-
-
-# --- seeding / import -------------------------------------------------------------------------------------------
-
-def workspace_exists(store: Any, name: str) -> bool:
-    with store.tx() as conn:
-        return workspace_id_by_name(conn, name) is not None
-
-
-def ensure_user(store: Any, email: str, password: str, admin: bool = False) -> Any:
-    return store.ensure_user(email, password, admin=admin)
-
-
-def user_by_email(store: Any, email: str) -> Any:
-    from . import db
-
-    with store.tx() as conn:
-        return db.get_user(conn, email=email)
-
-
-def admin_user(store: Any) -> Any:
-    return store.admin_user()
-
-
-def add_member(store: Any, workspace_id: int, user: Any, user_type: str) -> None:
-    store.add_member(workspace_id, _uid(user), user_type)
-
-
-def ensure_target(store: Any, *, workspace: str, pipeline: str, model: str, owner: Any = None,
-                  model_bytes: bytes | None = None, deploy: bool = False) -> dict:
-    """Workspace, model and pipeline by name, created when missing -> ``{workspace_id, pipeline_id, model_sha}``."""
-    return store.ensure_pipeline(workspace=workspace, pipeline=pipeline, model=model, owner=owner,
-                                 model_bytes=model_bytes, deploy=deploy)

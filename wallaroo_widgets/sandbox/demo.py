@@ -199,28 +199,30 @@ def seed(store, now: dt.datetime | None = None, run_assays: bool = True) -> dict
     """
     import pandas as pd
 
-    from . import assay_env, assay_store
+    from . import assay_env, assay_store, db
     from .assay_config import Baseline, Window, parse_summarizer, stored_config
     from .onnx_models import ccfraud_onnx, house_price_onnx
     from .scheduler import run_assay
 
-    if assay_env.workspace_exists(store, WORKSPACE_NAME):
-        return {"seeded": False}
+    with store.tx() as conn:
+        if assay_env.workspace_id_by_name(conn, WORKSPACE_NAME) is not None:
+            return {"seeded": False}
     now = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
-    users = {email: assay_env.ensure_user(store, email, password) for email, password in DEMO_USERS}
+    users = {email: store.ensure_user(email, password) for email, password in DEMO_USERS}
     alice, bob = (users[e] for e, _ in DEMO_USERS)
     # the admin (the notebook user of `make lab`) owns the house-price workspace; alice and bob collaborate
-    target = assay_env.ensure_target(store, workspace=WORKSPACE_NAME, pipeline=PIPELINE_NAME, model=MODEL_NAME,
-                                     owner=None, model_bytes=house_price_onnx(), deploy=True)
-    assay_env.add_member(store, target["workspace_id"], alice, "owner")
-    assay_env.add_member(store, target["workspace_id"], bob, "collaborator")
-    fraud = assay_env.ensure_target(store, workspace="ccfraud-demo", pipeline="ccfraudpipe", model="ccfraud",
-                                    owner=bob, model_bytes=ccfraud_onnx(), deploy=False)
-    admin = assay_env.admin_user(store)
+    target = store.ensure_pipeline(workspace=WORKSPACE_NAME, pipeline=PIPELINE_NAME, model=MODEL_NAME,
+                                   owner=None, model_bytes=house_price_onnx(), deploy=True)
+    store.add_member(target["workspace_id"], alice["id"], "owner")
+    store.add_member(target["workspace_id"], bob["id"], "collaborator")
+    fraud = store.ensure_pipeline(workspace="ccfraud-demo", pipeline="ccfraudpipe", model="ccfraud",
+                                  owner=bob, model_bytes=ccfraud_onnx(), deploy=False)
+    admin = store.admin_user()
     if admin is not None:
-        assay_env.add_member(store, fraud["workspace_id"], admin, "collaborator")
+        store.add_member(fraud["workspace_id"], admin["id"], "collaborator")
     records = demo_records(now, model_sha=target.get("model_sha") or "")
-    n = assay_env.insert_logs(store, target["pipeline_id"], records, {"out.variable": "float32"})
+    with store.tx(write=True) as conn:
+        n = db.insert_logs(conn, target["pipeline_id"], records, {"out.variable": "float32"})
     start = month_start(now)
     cfg = assay_config(target["pipeline_id"], target["workspace_id"], start)
     window = Window.parse(cfg["window"])

@@ -246,18 +246,20 @@ def import_records(store: Any, records: list[dict[str, Any]], *, workspace: str,
     if not records:
         raise ImportError_("no records to import")
     dtypes = output_dtypes(records, output_dtype)
-    from . import assay_env
+    from . import db
 
     owner_user = None
     if owner is not None:
-        owner_user = assay_env.user_by_email(store, owner)
+        with store.tx() as conn:
+            owner_user = db.get_user(conn, email=owner)
         if owner_user is None:
             raise ImportError_(f"--owner: no user with email {owner!r}")
-    target = assay_env.ensure_target(store, workspace=workspace, pipeline=pipeline, model=model, owner=owner_user)
+    target = store.ensure_pipeline(workspace=workspace, pipeline=pipeline, model=model, owner=owner_user)
     last_model = json.dumps({"model_name": model, "model_sha": target.get("model_sha") or ""}, separators=(",", ":"))
     for r in records:
         r.setdefault("metadata.last_model", last_model)
-    n = assay_env.insert_logs(store, target["pipeline_id"], records, dtypes)
+    with store.tx(write=True) as conn:
+        n = db.insert_logs(conn, target["pipeline_id"], records, dtypes)
     return {"records": n, "workspace_id": target["workspace_id"], "pipeline_id": target["pipeline_id"],
             "output_dtypes": dtypes}
 
@@ -267,13 +269,13 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
 
     def open_store() -> Any:  # only once the first chunk parsed: a bad file never creates a data dir
-        from . import assay_env
+        from .db import Store
 
-        store = assay_env.open_store(args.data_dir)
-        if assay_env.admin_user(store) is None:  # a data dir no server has used yet
+        store = Store(args.data_dir)
+        if store.admin_user() is None:  # a data dir no server has used yet
             from .config import DEFAULT_ADMIN_PASSWORD
 
-            assay_env.ensure_user(store, args.admin_email, DEFAULT_ADMIN_PASSWORD, admin=True)
+            store.ensure_user(args.admin_email, DEFAULT_ADMIN_PASSWORD, admin=True)
             print(f"created admin {args.admin_email} (default password) in the new data dir", file=sys.stderr)
         return store
 

@@ -280,12 +280,12 @@ def import_file(open_store: Any, path: str | Path, *, workspace: str, pipeline: 
 
 
 def _target(store: Any, workspace: str, pipeline: str, model: str, owner: str | None) -> tuple[Any, dict]:
-    from . import assay_env
+    from . import db
 
     owner_user = None
     if owner is not None:
-        owner_user = assay_env.user_by_email(store, owner)
+        with store.tx() as conn:
+            owner_user = db.get_user(conn, email=owner)
         if owner_user is None:
             raise il.ImportError_(f"--owner: no user with email {owner!r}")
-    return store, assay_env.ensure_target(store, workspace=workspace, pipeline=pipeline, model=model,
-                                          owner=owner_user)
+    return store, store.ensure_pipeline(workspace=workspace, pipeline=pipeline, model=model, owner=owner_user)
