@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import collections
 import datetime as _dt
+import gc
 import json
 import logging
 import os
@@ -405,7 +406,12 @@ def _loads(resp: requests.Response) -> Any:
         import orjson
     except ImportError:
         return resp.json()
+    enabled = gc.isenabled()
+    gc.disable()  # a large log read makes ~10^5 objects: no cyclic GC passes over them while parsing
     try:
         return orjson.loads(resp.content)
     except orjson.JSONDecodeError:
         return resp.json()
+    finally:
+        if enabled:
+            gc.enable()

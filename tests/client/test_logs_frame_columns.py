@@ -16,6 +16,7 @@ FLAT = [{"time": 1_700_000_000_000 + i, "in.x": [float(i), 2.0], "out.y": [0.5 *
     [{**r, "metadata.partition": "p"} if i % 2 else r for i, r in enumerate(FLAT)],   # keys differ per record
     [{**FLAT[0], "metadata.extra": {"a": 1}}, {**FLAT[1], "metadata.extra": {"a": 2}}],  # a nested object
     [{"out.y": None, "time": "2024-01-01T00:00:00Z"}],
+    [{"in.a": [1], "time": 1}, {"in.b": [2], "time": 2}],                              # same size, other keys
     [{}],
 ])
 def test_same_frame_as_json_normalize(records):

@@ -6,6 +6,7 @@ import datetime
 import json
 import math
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import Any
 
 import pandas as pd
@@ -198,10 +199,13 @@ def results_frame(results: list[dict]) -> pd.DataFrame:
 
 def logs_frame(records: list[dict]) -> pd.DataFrame:
     """Inference results / logs: ``in.*``, ``out.*``, ``metadata.*`` columns, ``time`` as UTC timestamps."""
-    recs = [r for r in records if isinstance(r, dict)]
-    if recs and recs[0] and all(r.keys() == recs[0].keys() for r in recs):  # one shape (get_baseline)
-        cols = {k: [r[k] for r in recs] for k in recs[0]}
-        if not any(dict in set(map(type, c)) for c in cols.values()):  # flat: nothing for json_normalize to do
+    recs = records if set(map(type, records)) == {dict} else [r for r in records if isinstance(r, dict)]
+    if recs and recs[0] and set(map(len, recs)) == {len(recs[0])}:  # one shape (get_baseline): by columns
+        try:  # same size and every key of the first record: the same keys
+            cols = {k: list(map(itemgetter(k), recs)) for k in recs[0]}
+        except KeyError:
+            cols = None
+        if cols is not None and not any(dict in set(map(type, c)) for c in cols.values()):  # flat already
             return convert_times(pd.DataFrame(cols), nested=False)
     return records_frame(records)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -157,15 +158,14 @@ def records(batch: Batch, now_ms: int, meta: dict[str, Any]) -> list[dict]:
     """The response records (same shape as ``engine.run_pipeline``'s)."""
     rows = batch.rows if batch.rows is not None else _echo_rows(batch)
     outs = {k: _shown(v).tolist() for k, v in batch.outputs.items()}
-    names = list(outs)
-    return [{"time": now_ms, "in": row, "out": dict(zip(names, vals, strict=True)), "check_failures": [],
-             "metadata": meta} for row, vals in zip(rows, zip(*outs.values(), strict=True), strict=True)]
+    out_rows = map(dict, map(zip, repeat(list(outs)), zip(*outs.values())))  # noqa: B905 - one batch, equal lengths
+    return [{"time": now_ms, "in": row, "out": out, "check_failures": [], "metadata": meta}
+            for row, out in zip(rows, out_rows)]  # noqa: B905
 
 
 def _echo_rows(batch: Batch) -> list[dict]:
     cols = {k: v.to_pylist() for k, v in batch.echo.items()}
-    names = list(cols)
-    return [dict(zip(names, vals, strict=True)) for vals in zip(*cols.values(), strict=True)]
+    return list(map(dict, map(zip, repeat(list(cols)), zip(*cols.values()))))  # noqa: B905
 
 
 def _const(value: Any, n: int) -> pa.Array:
