@@ -19,7 +19,7 @@ OUT = REPO / "docs" / "reference" / "api"
 #: page -> (title, the modules on it: a dotted prefix below the package, '' for the root modules)
 PAGES: dict[str, tuple[str, list[str]]] = {
     "client": ("Client: Session, errors, auth, Show code", ["__init__", "session", "errors", "auth", "codegen",
-                                                             "secrets", "retry", "netutil"]),
+                                                             "secrets", "retry", "netutil", "discovery"]),
     "api": ("API areas (`session.<area>`)", ["api"]),
     "drift": ("Drift engine (V1) and the time module", ["drift"]),
     "drift-v2": ("Drift engine: Assays V2", ["drift.v2"]),

@@ -10,6 +10,7 @@ Each module belongs to the component whose name is the longest prefix of its dot
 * ``plots`` imports only ``drift``.
 * ``api`` imports only ``session``, ``errors``, ``secrets`` and ``drift`` (its answers are drift's typed wire
   objects; drift is pure).
+* ``discovery`` (pipeline and workspace lookups, free of widgets) imports only ``session``, ``api``, ``errors``.
 * ``panels`` imports anything but ``sandbox`` and ``labserver``.
 * ``sandbox`` imports only ``drift``.
 * ``labserver`` (the Jupyter server extension) uses the client (``session``, ``api``) but not ``sandbox``,
@@ -41,7 +42,8 @@ CONTRACT: dict[str, set[str]] = {
     "auth": {"errors", "sdk_token"},
     "sdk_token": {"auth"},  # explains a 401 through Session.from_sdk (the SDK's token cache)
     "codegen": set(),
-    "panels": {"drift", "plots", "api", "session", *CLIENT_CORE},
+    "discovery": {"session", "api", "errors"},  # pipeline/workspace lookups, widget-free (panels call it)
+    "panels": {"drift", "plots", "api", "session", "discovery", *CLIENT_CORE},
     "sandbox": {"drift"},
     "labserver": {"session", "api", "drift", *CLIENT_CORE},
     "cli": {"sandbox"},  # the ``wallaroo-widgets`` command starts the sandbox

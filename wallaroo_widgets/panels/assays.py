@@ -4,8 +4,7 @@ selecting a window shows its bins, the per-bin score contribution and the stats 
 drawn for the assay's first iopath, with that iopath's thresholds.
 
 Used on its own, ``AssaysPanel(session, workspace=..., pipeline=...)`` (names or ids) or the Workspace
-menu picks what to show. :func:`learn_pipelines` and :func:`resolve_pipeline` (shared with the builder)
-name pipelines through their assays: the API has no pipeline listing."""
+menu picks what to show; :mod:`wallaroo_widgets.discovery` resolves those names and ids."""
 
 from __future__ import annotations
 
@@ -14,6 +13,7 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
+from .. import discovery
 from ..drift import v2
 from ..drift.types import wire
 from ..errors import NotFoundError
@@ -33,7 +33,6 @@ from .views import (
     on_point_click,
     stats_table,
     timeline_figure,
-    workspace_record,
 )
 
 ASSAY_COLUMNS = ["version", "id", "name", "active", "status", "warning_threshold", "alert_threshold", "last_run", "next_run",
@@ -41,45 +40,6 @@ ASSAY_COLUMNS = ["version", "id", "name", "active", "status", "warning_threshold
 #: the empty score timeline says what to do (the builder's says "Load logs")
 TIMELINE_HINT = "select an assay above, then click Load results"
 RESULT_COLUMNS = ["window_start", "window_end", "score", "status", "window_count", "bin_index", "window_mean"]
-
-
-def learn_pipelines(state: ConsoleState, assays: list[dict[str, Any]], workspace_id: Any = None) -> None:
-    """Assays name their pipeline: make those pipelines known (builder dropdown, Pipelines table)."""
-    for a in assays:
-        if a.get("pipeline_id") is not None and a.get("pipeline_name"):
-            if not any(p.get("id") == a["pipeline_id"] and p.get("name") for p in state.pipelines):
-                state.remember_pipeline({"id": a["pipeline_id"], "name": a["pipeline_name"],
-                                         "workspace_id": a.get("workspace_id") or workspace_id})
-
-
-def resolve_pipeline(session: Any, state: ConsoleState, ref: Any) -> dict[str, Any]:
-    """A pipeline given by name, id or ``{"id", "name"}`` dict -> its known record (``id``, ``name``,
-    ``workspace_id``), made ``state.pipeline``. Ids find their workspace (workspaces/list); names are found
-    through the assays of ``state.workspace`` (the API lists no pipelines)."""
-    given = dict(ref) if isinstance(ref, dict) else {}
-    if not given:
-        text = str(ref).strip()
-        given = {"id": int(text)} if text.isdigit() else {"name": text}
-    if given.get("id") is not None and not state.workspace:
-        ws = next((w for w in session.workspaces.list() if int(given["id"]) in (w.get("pipelines") or [])), None)
-        if ws is None:
-            raise v.InputError(f"No pipeline with id {given['id']} is visible to this user")
-        state.workspace = workspace_record(ws)
-    if not state.workspace:
-        raise v.InputError(f"pipeline={given.get('name')!r} by name needs workspace= too (or pass its id)")
-    wid = state.workspace["id"]
-    learn_pipelines(state, session.assays.list(workspace_id=wid), wid)
-    known = [p for p in state.pipelines if p.get("workspace_id") in (wid, None)]
-    key = "id" if given.get("id") is not None else "name"
-    hit = next((p for p in known if p.get(key) == given[key]), None)
-    if hit is None and key == "id" and given.get("name"):
-        hit = state.remember_pipeline({"id": int(given["id"]), "name": given["name"], "workspace_id": wid})
-    if hit is None or not hit.get("name"):
-        what = f"id {given['id']}" if key == "id" else f"name {given['name']!r}"
-        raise v.InputError(f"No pipeline with {what} is named by an assay in workspace {state.workspace['name']} "
-                           "(the API lists no pipelines): pass pipeline={'id': ..., 'name': ...}")
-    state.pipeline = dict(hit)
-    return hit
 
 
 class PipelinePanel(Panel):
@@ -92,11 +52,12 @@ class PipelinePanel(Panel):
         super().__init__(session, state=state, workspace=workspace, **kwargs)
 
     def resolve_pending_pipeline(self) -> bool:
-        """Make a pending ``pipeline=`` the ``state.pipeline`` (:func:`resolve_pipeline`); False if none was."""
+        """Make a pending ``pipeline=`` the ``state.pipeline`` (:func:`discovery.resolve_pipeline`); False if none
+        was."""
         if self._pending_pipeline is None:
             return False
         ref, self._pending_pipeline = self._pending_pipeline, None
-        resolve_pipeline(self.require_session(), self.state, ref)
+        discovery.resolve_pipeline(self.require_session(), self.state, ref)
         return True
 
 
@@ -170,7 +131,7 @@ class AssaysPanel(PipelinePanel):
         rows = [{**a, "version": 1} for a in (assays.df.to_dict("records") if assays else [])]
         rows += [self._v2_row(sess, a) for a in self.v2_assays.values()]
         self.table.set_df(pd.DataFrame(rows, columns=ASSAY_COLUMNS), keep="id")
-        learn_pipelines(self.state, assays, (ws or {}).get("id"))
+        discovery.learn_from_assays(self.state, assays, (ws or {}).get("id"))
 
     @staticmethod
     def _load_v2(sess: Any, pipeline: dict[str, Any] | None, workspace_id: Any) -> dict[str, v2.AssayV2]:

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import ipywidgets as widgets
 import traitlets
 
+from .. import discovery
 from ..errors import WallarooError
 from ..secrets import scrub
 from .validate import InputError
@@ -60,27 +61,20 @@ class ConsoleState(traitlets.HasTraits):
     session = traitlets.Any(None, allow_none=True)
     workspace = traitlets.Any(None, allow_none=True)  # {"id", "name", ...} of the selected workspace
     pipeline = traitlets.Any(None, allow_none=True)  # {"id", "name", "workspace_id", ...} of the selected pipeline
-    pipelines = traitlets.List()  # pipelines known to this console (listed by the server, or known here on 2023 APIs)
+    pipelines = traitlets.List()  # pipelines known to this console (listed by the server, or known here on 2023
+    # APIs: :mod:`wallaroo_widgets.discovery`)
     models_changed = traitlets.Int(0)  # bumped after a model upload (the Pipelines tab reloads its steps)
     #: True inside :class:`Console` (a Workspaces tab exists); standalone panels show a workspace menu instead
     in_console = traitlets.Bool(False)
 
     def remember_pipeline(self, info: dict[str, Any]) -> dict[str, Any]:
-        """Add or update a known pipeline (keyed by id) and return the merged record."""
-        rows = [dict(p) for p in self.pipelines]
-        for row in rows:
-            if row.get("id") == info.get("id"):
-                row.update({k: v for k, v in info.items() if v is not None})
-                self.pipelines = rows
-                return row
-        rows.append(dict(info))
-        self.pipelines = rows
-        return rows[-1]
+        """Add or update a known pipeline (keyed by id) and return the merged record (:func:`discovery.remember`)."""
+        return discovery.remember(self, info)
 
 
 def describe_error(exc: BaseException, secrets: Iterable[str] = ()) -> str:
     """A one-line, human-readable message (the server's ``msg`` for API errors); never a traceback."""
-    if isinstance(exc, InputError):
+    if isinstance(exc, (InputError, discovery.DiscoveryError)):
         text = str(exc)
     elif isinstance(exc, WallarooError):
         kind = _KIND.get(type(exc).__name__, "Error")
@@ -297,9 +291,7 @@ class Panel(widgets.VBox):
         """Resolve a pending ``workspace=`` then :meth:`on_session` (reloads that queued meanwhile are redundant)."""
         queued = set(self._queued)
         if self._pending_workspace is not None:
-            from .views import resolve_workspace
-
-            self.state.workspace = resolve_workspace(self.require_session(), self._pending_workspace)
+            self.state.workspace = discovery.resolve_workspace(self.require_session(), self._pending_workspace)
             self._pending_workspace = None
         self.on_session()
         with self._lock:

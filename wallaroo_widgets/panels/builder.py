@@ -11,9 +11,9 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from ..errors import NotFoundError
+from .. import discovery
 from . import validate as v
-from .assays import PipelinePanel, learn_pipelines
+from .assays import PipelinePanel
 from .builder_model import (
     AGGREGATIONS,
     BIN_MODES,
@@ -62,14 +62,12 @@ class AssayBuilder(PipelinePanel):
 
     def _learn_pipelines(self) -> None:
         wid = self.state.workspace["id"]
-        try:
-            assays = self.require_session().assays.list(workspace_id=wid)
-        except NotFoundError:  # an instance without the V1 API: the builder targets V2
-            assays, self.target.value = [], "V2"
-        learn_pipelines(self.state, assays, wid)
-        if not any(p.get("workspace_id") == wid for p in self.state.pipelines):
-            self.message = (f"No assay in workspace {self.state.workspace.get('name')} names a pipeline (the API "
-                            "lists no pipelines): pass pipeline={'id': ..., 'name': ...}")
+        learnt = discovery.learn_workspace(self.state, self.require_session(), wid)
+        if not learnt.v1_assays:  # an instance without the V1 API: the builder targets V2
+            self.target.value = "V2"
+        if not learnt.pipelines:
+            self.message = (f"No pipeline known in workspace {self.state.workspace.get('name')} (none listed or "
+                            "named by an assay): pass pipeline={'id': ..., 'name': ...}")
 
     def build(self) -> list[widgets.Widget]:
         self.picker = WorkspacePicker(self)  # hidden inside a console (the Workspaces tab selects)

@@ -16,18 +16,12 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
+from .. import discovery
+from ..discovery import deployment_of_url, models_of_status  # noqa: F401  (re-exported)
 from ..errors import DeploymentFailed, NotFoundError
 from . import validate as v
 from .base import Panel
-from .pipeline_listing import (
-    ID_ONLY,
-    NAMED,
-    ConfirmBar,
-    deployment_of_url,
-    models_of_status,
-    status_html,
-    sync_listed,
-)
+from .pipeline_listing import ID_ONLY, NAMED, ConfirmBar, status_html, sync_listed
 from .table import DataTable
 from .views import WorkspaceContext, WorkspacePicker
 
@@ -173,7 +167,7 @@ class PipelinesPanel(Panel):
         self.attach_row.layout.display = "flex" if row and row.get("origin") == ID_ONLY else "none"
 
     def _known(self, pid: Any) -> dict[str, Any] | None:
-        return next((p for p in self.state.pipelines if p.get("id") == pid), None)
+        return discovery.find(self.state, pid)
 
     def _on_select(self, change: Any) -> None:
         row = change["new"]
@@ -186,8 +180,8 @@ class PipelinesPanel(Panel):
                 self.status_view.value = ""
 
     def _forget(self, pid: Any, **fields: Any) -> None:
-        """Set fields of a known pipeline, None included (``remember_pipeline`` keeps old values for None)."""
-        self.state.pipelines = [{**p, **fields} if p.get("id") == pid else dict(p) for p in self.state.pipelines]
+        """Set fields of a known pipeline, None included (:func:`discovery.forget`)."""
+        discovery.forget(self.state, pid, **fields)
 
     def _pipeline(self) -> dict[str, Any]:
         row = self.table.selected
@@ -217,27 +211,11 @@ class PipelinesPanel(Panel):
         self.run_action(act)
 
     def _discover(self, p: dict[str, Any]) -> dict[str, Any]:
-        """Find the pipeline's active deployment through its inference URL; remember and return the record."""
-        sess = self.require_session()
-        try:
-            url = sess.pipelines.external_url(p["workspace_id"], p["name"])
-        except NotFoundError:
-            self._forget(p["id"], url=None, deployment_name=None, deployment_id=None,
-                         status="created" if p.get("status") == "created" else "not deployed")
-            self.url.value = ""
-            return self._known(p["id"]) or p
-        dep, dep_id, named = deployment_of_url(url)
-        if named is not None and named != p["name"]:  # the URL was another pipeline's deployment called so
-            self._forget(p["id"], url=None, deployment_name=None, deployment_id=None, status="not deployed")
-            return self._known(p["id"]) or p
-        status = sess.pipelines.status(dep)
-        info: dict[str, Any] = {"id": p["id"], "url": url, "deployment_name": dep, "deployment_id": dep_id,
-                                "status": status["status"]}
-        if not p.get("models"):
-            info["models"] = models_of_status(status) or None
-        rec = self.state.remember_pipeline(info)
-        self.url.value = url
-        self._show_status(status)
+        """Find the pipeline's active deployment (:func:`discovery.discover_deployment`); show and return it."""
+        rec, status = discovery.discover_deployment(self.require_session(), self.state, p)
+        self.url.value = rec.get("url") or ""
+        if status is not None:
+            self._show_status(status)
         return rec
 
     # -- actions -------------------------------------------------------------------------------------
@@ -373,9 +351,7 @@ class PipelinesPanel(Panel):
     def _delete(self, p: dict[str, Any]) -> None:
         sess = self.require_session()
         sess.pipelines.delete_pipeline(p["workspace_id"], p["name"])
-        self.state.pipelines = [dict(x) for x in self.state.pipelines if x.get("id") != p["id"]]
-        if (self.state.pipeline or {}).get("id") == p["id"]:
-            self.state.pipeline = None
+        discovery.drop(self.state, p["id"])
         self.url.value, self.status_view.value = "", ""
         sync_listed(self.state, sess, p["workspace_id"])
         self.message = f"Deleted pipeline {p['name']}"

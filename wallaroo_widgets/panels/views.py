@@ -1,5 +1,5 @@
-"""Small views shared by the panels: the workspace menu of a standalone panel (:class:`WorkspacePicker`,
-:func:`resolve_workspace`) and the assay panels' figures — thin adapters over :mod:`wallaroo_widgets.plots`
+"""Small views shared by the panels: the workspace menu of a standalone panel (:class:`WorkspacePicker`;
+lookups live in :mod:`wallaroo_widgets.discovery`) and the assay panels' figures — thin adapters over :mod:`wallaroo_widgets.plots`
 that also cover the "nothing selected yet" states with a placeholder, and click-to-select wiring for the
 score timeline."""
 
@@ -14,36 +14,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import plots
+from ..discovery import workspace_record
 from .figures import empty_figure
-from .validate import InputError
 
 if TYPE_CHECKING:
     from .base import Panel
-
-WORKSPACE_KEYS = ("id", "name", "models", "pipelines")
-
-
-def workspace_record(item: dict[str, Any]) -> dict[str, Any]:
-    """The ``state.workspace`` shape (``id``, ``name``, ``models``, ``pipelines``) of a workspaces/list item."""
-    return {k: item.get(k) for k in WORKSPACE_KEYS}
-
-
-def resolve_workspace(session: Any, ref: Any) -> dict[str, Any]:
-    """A workspace given by name, id (int or digits) or dict (``id`` and/or ``name``), looked up in
-    ``workspaces.list()``; :class:`InputError` naming it when the caller cannot see it."""
-    if isinstance(ref, dict):
-        key, want = ("id", ref["id"]) if ref.get("id") is not None else ("name", ref.get("name"))
-    elif isinstance(ref, int) or (isinstance(ref, str) and ref.strip().isdigit()):
-        key, want = "id", int(ref)
-    else:
-        key, want = "name", str(ref or "").strip()
-    if want in (None, ""):
-        raise InputError("workspace= needs a workspace name, id or {'id': ...}")
-    for item in session.workspaces.list():
-        if (int(item["id"]) == int(want)) if key == "id" else item.get("name") == want:
-            return workspace_record(item)
-    raise InputError(f"No workspace with {key} {want!r} is visible to this user")
-
 
 class WorkspacePicker(widgets.HBox):
     """A workspace menu bound to ``panel.state.workspace``, shown when the panel is used on its own (no
