@@ -1,5 +1,4 @@
 import {
-  ILabShell,
   ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
@@ -83,7 +82,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
   description: 'Wallaroo sidebar, launcher card, snippets and status item (credentials stay in the server).',
   autoStart: true,
   requires: [ISettingRegistry],
-  optional: [ICommandPalette, ILauncher, INotebookTracker, ILayoutRestorer, IStatusBar, ILabShell],
+  optional: [ICommandPalette, ILauncher, INotebookTracker, ILayoutRestorer, IStatusBar],
   activate: async (
     app: JupyterFrontEnd,
     registry: ISettingRegistry,
@@ -91,8 +90,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     launcher: ILauncher | null,
     tracker: INotebookTracker | null,
     restorer: ILayoutRestorer | null,
-    statusBar: IStatusBar | null,
-    labShell: ILabShell | null
+    statusBar: IStatusBar | null
   ) => {
     const options: IOptions = { instanceUrl: '', refreshInterval: 30, showStatusBar: true };
     const optionsChanged = new Signal<object, void>({});
@@ -224,7 +222,6 @@ const plugin: JupyterFrontEndPlugin<void> = {
         Notification.warning(`Wallaroo sidebar: ${model.error}`, { autoClose: false });
       }
     });
-    void labShell;
     console.log(`JupyterLab extension wallaroo-widgets ${FRONTEND_VERSION} is activated!`);
   }
 };

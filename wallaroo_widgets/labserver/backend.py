@@ -107,7 +107,8 @@ class Backend:
 
     def scrub(self, text: str) -> str:
         """``text`` with every configured secret and current token masked."""
-        secrets = [v for k, v in self._creds.items() if k != "WALLAROO_URL" and k != "WALLAROO_USER"]
+        secrets = [v for k, v in self._creds.items() if k in ("WALLAROO_TOKEN", "WALLAROO_PASSWORD",
+                                                               "WALLAROO_CLIENT_SECRET")]
         if self._session is not None:
             secrets += self._session.provider.secret_values()
         return scrub(text, secrets)
