@@ -216,9 +216,13 @@ def _name(value: str | None) -> str | None:
     return value
 
 
-#: the pipeline is pipeline_id, or found by name in workspace_id (window.workspace_id works too)
-PIPELINE_OR_WORKSPACE = [{"required": ["pipeline_id"], "properties": {"pipeline_id": {"type": "integer"}}},
-                         {"required": ["workspace_id"], "properties": {"workspace_id": {"type": "integer"}}}]
+#: the pipeline is pipeline_id, or found by name in workspace_id (window.workspace_id works too); the path is
+#: window.path, or Seed 000's top-level iopath
+CONFIG_RULES = [
+    {"anyOf": [{"required": ["pipeline_id"], "properties": {"pipeline_id": {"type": "integer"}}},
+               {"required": ["workspace_id"], "properties": {"workspace_id": {"type": "integer"}}}]},
+    {"anyOf": [{"required": ["iopath"], "properties": {"iopath": {"type": "string"}}},
+               {"properties": {"window": {"required": ["path"], "properties": {"path": {"type": "string"}}}}}]}]
 
 
 class AssayConfigBody(Body):
@@ -243,7 +247,7 @@ class AssayConfigBody(Body):
     id: Id | None = Field(None, description="run_interactive*: echoed as assay_id")
     iopath: str | None = Field(None, json_schema_extra=IOPATH, description="Seed 000: the window's path")
 
-    model_config = ConfigDict(json_schema_extra={"anyOf": PIPELINE_OR_WORKSPACE, "examples": [{
+    model_config = ConfigDict(json_schema_extra={"allOf": CONFIG_RULES, "examples": [{
         "name": "drift on output", "pipeline_id": 1, "active": True,
         "baseline": {"vector": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]},
         "window": {"pipeline_name": "housepricepipe", "path": "output variable 0", "width": "24 hours"},
@@ -263,7 +267,7 @@ class CreateAssayBody(AssayConfigBody):
     """``assays/create``: a full V1 assay config with its ``name``."""
 
     # no example body: a name is unique instance-wide, so a fixed example could be created only once
-    model_config = ConfigDict(json_schema_extra={"anyOf": PIPELINE_OR_WORKSPACE})
+    model_config = ConfigDict(json_schema_extra={"allOf": CONFIG_RULES})
 
     name: Annotated[str, AfterValidator(_name)] = Field(
         json_schema_extra={"minLength": 1, "maxLength": 255, "pattern": NON_BLANK}, description="unique instance-wide")
