@@ -23,6 +23,7 @@ from .routers import (
     assays_v2,
     auth,
     features,
+    graphql_api,
     inference,
     keycloak_admin,
     models,
@@ -136,7 +137,7 @@ def create_app(config: SandboxConfig) -> FastAPI:
     if static is not None:
         _docs(app, static)
     for module in (auth, keycloak_admin, users, workspaces, models, models_current, pipelines, pipelines_current,
-                   inference, features, assays, assays_v2):
+                   inference, features, assays, assays_v2, graphql_api):
         app.include_router(module.router)
 
     @app.get("/v1/api/config", tags=["meta"], summary="Unauthenticated instance config")

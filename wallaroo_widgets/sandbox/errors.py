@@ -51,7 +51,8 @@ def error_response(status: int, msg: str) -> JSONResponse:
 
 
 def _field(loc: tuple | list) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query")]
+    loc = list(loc)
+    parts = [str(p) for p in (loc[1:] if loc[:1] in (["body"], ["query"]) else loc)]  # drop the location only
     return ".".join(parts) or "body"
 
 
