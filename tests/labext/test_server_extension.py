@@ -98,16 +98,15 @@ class TestAgainstARecordingUpstream:
     def wallaroo_config(self, recorder):
         return {"api_url": recorder.url, "token": "static-upstream-token"}
 
-    @pytest.mark.parametrize("path", [
-        "v1/api/pipelines/deploy", "v1/api/pipelines/undeploy", "v1/api/users/query", "v1/api/assays/create",
-        "v2/api/assays/set_active", "v1/api/models/list/../../pipelines/deploy", "v1/api/models/list?x=1",
-        "auth/realms/master/protocol/openid-connect/token", "v1/api/workspaces/list.json", "v1/api/workspaces",
-    ])
-    async def test_proxy_denies_everything_else_before_upstream(self, jp_fetch, recorder, path):
-        with pytest.raises(tornado.httpclient.HTTPClientError) as err:
-            await jp_fetch("wallaroo-widgets", "api", *path.split("/"), method="POST", body="{}")
-        assert err.value.code == 403
-        assert "not a read endpoint" in json.loads(err.value.response.body)["message"]
+    async def test_proxy_denies_everything_else_before_upstream(self, jp_fetch, recorder):
+        for path in ("v1/api/pipelines/deploy", "v1/api/pipelines/undeploy", "v1/api/users/query",
+                     "v1/api/assays/create", "v2/api/assays/set_active", "v1/api/models/list/../../pipelines/deploy",
+                     "v1/api/models/list?x=1", "auth/realms/master/protocol/openid-connect/token",
+                     "v1/api/workspaces/list.json", "v1/api/workspaces", "v1/api/pipelines/get_logs"):
+            with pytest.raises(tornado.httpclient.HTTPClientError) as err:
+                await jp_fetch("wallaroo-widgets", "api", *path.split("/"), method="POST", body="{}")
+            assert err.value.code == 403, path
+            assert "not a read endpoint" in json.loads(err.value.response.body)["message"], path
         assert recorder.requests == []
 
     async def test_proxy_forwards_no_browser_header(self, jp_fetch, recorder):
@@ -145,14 +144,13 @@ class TestAgainstARecordingUpstream:
         assert paths.count("/v2/api/assays/get") == 1 and paths.count("/v1/api/pipelines/list_pipelines") == 1
         assert paths.count("/v1/api/workspaces/list") == 2
 
-    @pytest.mark.parametrize("method,path", [
-        ("GET", "status"), ("GET", "tree"), ("POST", "api/v1/api/workspaces/list"), ("POST", "api/v1/api/nope"),
-    ])
-    async def test_every_route_requires_jupyter_auth(self, jp_fetch, recorder, method, path):
-        with pytest.raises(tornado.httpclient.HTTPClientError) as err:
-            await jp_fetch("wallaroo-widgets", *path.split("/"), method=method,
-                           body="{}" if method == "POST" else None, headers={"Authorization": ""})
-        assert err.value.code == 403
+    async def test_every_route_requires_jupyter_auth(self, jp_fetch, recorder):
+        for method, path in (("GET", "status"), ("GET", "tree"), ("POST", "api/v1/api/workspaces/list"),
+                             ("POST", "api/v1/api/nope")):
+            with pytest.raises(tornado.httpclient.HTTPClientError) as err:
+                await jp_fetch("wallaroo-widgets", *path.split("/"), method=method,
+                               body="{}" if method == "POST" else None, headers={"Authorization": ""})
+            assert err.value.code == 403, (method, path)
         assert recorder.requests == []
 
 
