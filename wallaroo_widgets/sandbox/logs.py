@@ -21,8 +21,6 @@ import numpy as np
 from . import log_arrow
 from .logstore import LogStore, values
 
-_SECTIONS = ("in", "out", "metadata", "anomaly")
-
 
 def f32_shortest(value: Any) -> Any:
     """Round a number (or nested list) to float32 and return the shortest decimal as a Python float."""
@@ -57,16 +55,6 @@ def dumps_finite(value: Any, *, compact: bool = False) -> str:
         return json.dumps(value, allow_nan=False, separators=seps)
     except (ValueError, TypeError):
         return json.dumps(_finite(value), allow_nan=False, separators=seps)
-
-
-def split_record(record: dict[str, Any]) -> dict[str, dict]:
-    """A flattened record -> ``{"in": {...}, "out": {...}, "metadata": {...}, "anomaly": {...}}``."""
-    parts: dict[str, dict] = {s: {} for s in _SECTIONS}
-    for key, value in record.items():
-        head, _, rest = key.partition(".")
-        if head in parts and rest:
-            parts[head][rest] = value
-    return parts
 
 
 def insert_logs(conn: sqlite3.Connection, pipeline_id: int, records: Iterable[dict[str, Any]],
