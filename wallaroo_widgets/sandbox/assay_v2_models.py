@@ -18,10 +18,12 @@ from pydantic import (
     Field,
     PlainValidator,
     ValidationError,
+    WithJsonSchema,
     model_validator,
 )
 
 from ..drift.timeutil import RANGE_TEXT, TimeError, parse_utc
+from .assay_bodies import DATETIME_PATTERN
 from .routers import Id
 
 Num = Annotated[float, Field(allow_inf_nan=False, strict=False)]
@@ -42,13 +44,33 @@ def _time(value: str) -> str:
     return value
 
 
-Time = Annotated[str, AfterValidator(_time)]
+Time = Annotated[str, Field(json_schema_extra={"pattern": DATETIME_PATTERN}), AfterValidator(_time)]
 
 
 class Wire(BaseModel):
     """Unknown keys are kept (newer clients send extras)."""
 
     model_config = ConfigDict(extra="allow")
+
+
+def one_tag(*unsupported: str):
+    """``json_schema_extra`` of an externally tagged union: exactly one key, never null; the variants the
+    sandbox refuses (``unsupported``) are not offered."""
+
+    def fix(schema: dict) -> None:
+        props = schema.get("properties", {})
+        for tag in unsupported:
+            props.pop(tag, None)
+        for prop in props.values():
+            branches = prop.pop("anyOf", None)
+            if branches is not None:
+                kept = [b for b in branches if b != {"type": "null"}]
+                prop.update(kept[0] if len(kept) == 1 else {"anyOf": kept})
+            prop.pop("default", None)
+        schema.update(minProperties=1, maxProperties=1)
+        schema["additionalProperties"] = False
+
+    return fix
 
 
 def tagged(model: BaseModel, name: str) -> BaseModel:
@@ -72,7 +94,8 @@ def _io_field(value: str) -> str:
 
 
 class DataPath(Wire):
-    field: Annotated[str, AfterValidator(_io_field)] = Field(max_length=500, examples=["out.variable"])
+    field: Annotated[str, AfterValidator(_io_field)] = Field(max_length=500, examples=["out.variable"],
+                                                             json_schema_extra={"pattern": r"^(in|out)\..+"})
     indexes: list[Annotated[int, Field(ge=0, le=1_000_000)]] | None = Field(default=None, examples=[[0]])
     thresholds: Thresholds | None = None
 
@@ -121,6 +144,7 @@ class SimpleFrequency(Wire):
 
 
 class RunFrequency(Wire):
+    model_config = ConfigDict(json_schema_extra=one_tag("Cron"))
     SimpleRunFrequency: SimpleFrequency | None = None
     Cron: str | None = None
 
@@ -139,6 +163,7 @@ class Scheduling(Wire):
 
 
 class BinModeTagged(Wire):
+    model_config = ConfigDict(json_schema_extra=one_tag())
     Equal: int | None = Field(default=None, gt=0, le=1000)
     Quantile: int | None = Field(default=None, gt=0, le=1000)
     QuantileWithExplicitOutliers: int | None = Field(default=None, gt=0, le=1000)
@@ -164,14 +189,17 @@ def _bin_mode(value: Any) -> Any:
         raise ValueError(f"{where + ': ' if where else ''}{str(e['msg']).removeprefix('Value error, ')}") from None
 
 
-BinMode = Annotated[str | dict[str, Any], PlainValidator(_bin_mode)]
+BinMode = Annotated[str | dict[str, Any], PlainValidator(_bin_mode),
+                   WithJsonSchema({"anyOf": [{"const": "None"}, BinModeTagged.model_json_schema()]})]
 
 
 class Univariate(Wire):
     aggregation: Literal["Density", "Cumulative", "Edges"]
     bin_mode: BinMode
     metric: Literal["PSI", "MaxDiff", "SumDiff"]
-    bin_weights: list[Annotated[float, Field(ge=0, allow_inf_nan=False)]] | None = None
+    bin_weights: list[Annotated[float, Field(ge=0, allow_inf_nan=False)]] | None = Field(
+        None, json_schema_extra={"contains": {"type": "number", "exclusiveMinimum": 0}},
+        description="weights >= 0, not all zero")
 
     @model_validator(mode="after")
     def _weights(self) -> Univariate:
@@ -181,6 +209,7 @@ class Univariate(Wire):
 
 
 class Summarizer(Wire):
+    model_config = ConfigDict(json_schema_extra=one_tag("MultivariateContinuous"))
     UnivariateContinuous: Univariate | None = None
     MultivariateContinuous: dict[str, Any] | None = None
 
@@ -212,7 +241,8 @@ def _edge(value: Any) -> Any:
 
 
 class Bins(Wire):
-    edges: list[Annotated[Any, AfterValidator(_edge)]]
+    edges: list[Annotated[Any, AfterValidator(_edge)]] = Field(json_schema_extra={
+        "items": {"anyOf": [{"type": "number"}, {"const": "INFINITY"}]}})
     labels: list[str]
     mode: BinMode
 
@@ -241,6 +271,7 @@ class RollingBaseline(Wire):
 
 
 class Baseline(Wire):
+    model_config = ConfigDict(json_schema_extra=one_tag("Rolling"))
     Summary: dict[str, SeriesSummary] | None = None
     Static: Annotated[list[Time], Field(min_length=2, max_length=2)] | None = None
     Rolling: RollingBaseline | None = None
@@ -258,6 +289,7 @@ class Baseline(Wire):
 
 
 class ScoreWindow(Wire):
+    model_config = ConfigDict(json_schema_extra=one_tag())
     Raw: Annotated[list[Num | None], Field(min_length=1, max_length=5_000_000)] | None = None
     Stored: Annotated[list[Time], Field(min_length=2, max_length=2)] | None = None
 

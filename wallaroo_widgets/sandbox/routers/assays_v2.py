@@ -150,17 +150,18 @@ def _assay(conn: Any, caller: Caller, assay_id: uuid.UUID) -> dict:
 
 
 def _check_target(conn: Any, caller: Caller, t: Targeting) -> dict:
-    """The targeted pipeline (visible to the caller, in the named workspace), else 404 / 400 naming the field."""
+    """The targeted pipeline (visible to the caller, in the named workspace, with that name), else 404."""
     origin = t.data_origin
     pipe = visible_pipeline(conn, caller, origin.pipeline_id)
     if pipe is None:
         raise ApiError(404, f"pipeline {origin.pipeline_id} not found")
+    # no such pipeline in that workspace under that name: not found, as in V1 (no pipeline ids leak either)
     if pipe["workspace_id"] != origin.workspace_id:
-        raise ApiError(400, f"field 'targeting.data_origin.workspace_id': pipeline {origin.pipeline_id} is in "
-                            f"workspace {pipe['workspace_id']}, not {origin.workspace_id}")
+        raise ApiError(404, f"targeting.data_origin.workspace_id: pipeline {origin.pipeline_id} not found in workspace "
+                            f"{origin.workspace_id}")
     if pipe["name"] != origin.pipeline_name:
-        raise ApiError(400, f"field 'targeting.data_origin.pipeline_name': pipeline {origin.pipeline_id} is "
-                            f"named {pipe['name']!r}, not {origin.pipeline_name!r}")
+        raise ApiError(404, f"targeting.data_origin.pipeline_name: pipeline {origin.pipeline_id} is not named "
+                            f"{origin.pipeline_name!r}")
     return pipe
 
 
