@@ -15,7 +15,11 @@ export const FRONTEND_VERSION: string = require('../package.json').version;
 export class WallarooModel {
   constructor(intervalSeconds = 30) {
     this._poll = new Poll({
-      factory: () => this._tick(false),
+      factory: () => {
+        const force = this._force;
+        this._force = false;
+        return this._tick(force);
+      },
       frequency: WallarooModel.frequency(intervalSeconds),
       standby: 'when-hidden',
       linger: 0, // no extra tick once the page is hidden
@@ -71,10 +75,13 @@ export class WallarooModel {
     this._poll.frequency = WallarooModel.frequency(seconds);
   }
 
-  /** Fetch now; ``force`` bypasses the server's short cache. Never throws. */
+  /** Fetch now through the poll (which resets its backoff); ``force`` bypasses the server's short cache.
+   * Never throws. */
   async refresh(force = true): Promise<void> {
+    this._force = force;
+    await this._poll.refresh();
     try {
-      await this._tick(force);
+      await this._poll.tick;
     } catch {
       // already recorded in this.error
     }
@@ -119,6 +126,7 @@ export class WallarooModel {
   }
 
   private _poll: Poll;
+  private _force = false;
   private _status: IStatus | null = null;
   private _tree: ITree | null = null;
   private _error: string | null = null;

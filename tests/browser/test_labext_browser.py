@@ -259,6 +259,22 @@ def test_snippets_insert_cells_that_run(pg, sandbox):
     shot(pg, "04_snippets_ran")
 
 
+def test_palette_lists_the_wallaroo_commands(pg):
+    run(pg, "apputils:activate-command-palette")
+    search = pg.locator(".lm-CommandPalette-input")
+    search.fill("Wallaroo")
+    items = pg.locator(".lm-CommandPalette-item .lm-CommandPalette-itemLabel")
+    items.first.wait_for(timeout=10_000)
+    labels = set(items.all_inner_texts())
+    shot(pg, "07_palette")
+    search.press("Escape")
+    assert {"New Wallaroo Console notebook", "Refresh the Wallaroo sidebar", "Show the Wallaroo sidebar",
+            "Show the Wallaroo status bar item", "Insert Wallaroo snippet: Connect to Wallaroo",
+            "Insert Wallaroo snippet: Open the Wallaroo console", "Insert Wallaroo snippet: Run an inference on this "
+            "pipeline", "Insert Wallaroo snippet: Show the results of this assay",
+            "Insert Wallaroo snippet: List workspaces, models and assays"} <= labels, labels
+
+
 def test_status_item_hides_by_setting(pg, sandbox):
     item = pg.locator(".wl-StatusItem")
     assert item.inner_text() == f"Wallaroo: {sandbox.admin_email}"
