@@ -34,11 +34,11 @@ def test_showing_a_tab_refits_its_charts_only():
     app = Console()
     assays, builder = app.panel("Assays"), app.panel("Assay builder")
     titles = list(app.panels)
-    assert len(figures_in(assays)) == 3 and len(figures_in(builder)) == 3
+    assert len(figures_in(assays)) == 3 and len(figures_in(builder)) == 4  # + the builder's logs timeline
     app.tabs.selected_index = titles.index("Assays")
     assert [_refits(c) for c in figures_in(assays)] == [1, 1, 1]
-    assert [_refits(c) for c in figures_in(builder)] == [0, 0, 0]
+    assert [_refits(c) for c in figures_in(builder)] == [0, 0, 0, 0]
     app.tabs.selected_index = titles.index("Assay builder")
-    assert [_refits(c) for c in figures_in(builder)] == [1, 1, 1]
+    assert [_refits(c) for c in figures_in(builder)] == [1, 1, 1, 1]
     app.tabs.selected_index = titles.index("Assays")
     assert [_refits(c) for c in figures_in(assays)] == [2, 2, 2]

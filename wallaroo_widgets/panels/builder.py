@@ -1,6 +1,11 @@
 """Interactive assay builder: every change re-scores locally (drift engine) and restyles the timeline and
 bins chart in place; "Create assay" posts exactly the previewed configuration; "Preview on server" runs
-``run_interactive`` and shows the differences."""
+``run_interactive`` and shows the differences.
+
+The knobs are a :class:`~.builder_model.BuilderConfig` (traitlets) linked to the widgets
+(:mod:`.builder_controls`); one observer re-scores on any change. A drag across the logs timeline
+(:mod:`.builder_timeline`) sets the baseline range; "Compare with previous settings" overlays the score timeline
+of the configuration before the last change."""
 
 from __future__ import annotations
 
@@ -14,14 +19,9 @@ import pandas as pd
 from .. import discovery
 from . import validate as v
 from .assays import PipelinePanel
-from .builder_model import (
-    AGGREGATIONS,
-    BIN_MODES,
-    METRICS,
-    AssayBuilderModel,
-    default_baseline_range,
-    model_names_of,
-)
+from .builder_controls import knob_rows, link_knobs, make_knobs, picked_time, text_of
+from .builder_model import AssayBuilderModel, BuilderConfig, default_baseline_range, model_names_of
+from .builder_timeline import LogsTimeline, with_previous
 from .figures import figure_widget, sync_figure
 from .table import DataTable
 from .views import (
@@ -33,16 +33,6 @@ from .views import (
     on_point_click,
     timeline_figure,
 )
-
-#: widgets whose value is copied to the BuilderConfig field of the same name (text is parsed by the model)
-_FIELDS = ("target", "name", "iopath", "baseline_kind", "baseline_start", "baseline_end", "window_start", "width", "interval",
-           "run_until", "bin_mode", "num_bins", "aggregation", "metric", "warning_threshold", "alert_threshold")
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    return pd.Timestamp(value).isoformat() if not isinstance(value, str) else value
 
 
 class AssayBuilder(PipelinePanel):
@@ -72,88 +62,77 @@ class AssayBuilder(PipelinePanel):
     def build(self) -> list[widgets.Widget]:
         self.picker = WorkspacePicker(self)  # hidden inside a console (the Workspaces tab selects)
         self.context = WorkspaceContext(self)
-        self.model = AssayBuilderModel()
-        self._syncing = False
-        lay = widgets.Layout(width="22em")
-        when = widgets.Layout(width="31em")  # room for a full ISO time: 2026-11-08T00:00:00+00:00
-        self.pipeline = widgets.Dropdown(description="Pipeline", options=[], layout=lay)
-        self.model_name = widgets.Combobox(description="Model", placeholder="optional (from the logs)", options=[],
-                                           ensure_option=False, layout=lay)
-        self.logs_start = widgets.Text(description="Logs from", placeholder="ISO time (blank = all)", layout=when)
-        self.logs_end = widgets.Text(description="Logs to", placeholder="ISO time (blank = all)", layout=when)
-        self.load_button = self.button("Load logs", self.load_logs, icon="download", style="primary")
-        self.target = widgets.ToggleButtons(options=[("Assays V1", "V1"), ("Assays V2", "V2")], value="V1",
-                                            tooltips=["/v1/api/assays: create, run_interactive",
-                                                      "/v2/api/assays: schedule, preview (V2 bins and labels)"])
-        self.iopath = widgets.Dropdown(description="iopath", options=[], layout=lay)
-        self.baseline_kind = widgets.ToggleButtons(options=[("Date range", "range"), ("Vector", "vector")],
-                                                   value="range")
-        self.baseline_start = widgets.Text(description="Baseline from", layout=when)
-        self.baseline_end = widgets.Text(description="Baseline to", layout=when)
-        self.baseline_vector = widgets.Textarea(description="Vector", placeholder="comma separated numbers",
-                                                layout=widgets.Layout(width="44em", display="none"))
-        self.window_start = widgets.Text(description="Window start", placeholder="blank = baseline end", layout=when)
-        self.width = widgets.Text(description="Width", value="24 hours", layout=lay)
-        self.interval = widgets.Text(description="Interval", placeholder="blank = width", layout=lay)
-        self.run_until = widgets.Text(description="Run until", placeholder="optional ISO time", layout=when)
-        self.bin_mode = widgets.Dropdown(description="Bin mode", options=BIN_MODES, value="Quantile", layout=lay)
-        self.num_bins = widgets.BoundedIntText(description="Bins", value=5, min=1, max=100, layout=lay)
-        self.provided_edges = widgets.Text(description="Edges", placeholder="for Provided: e0, e1, ...", layout=lay)
-        self.aggregation = widgets.Dropdown(description="Aggregation", options=AGGREGATIONS, value="Density",
-                                            layout=lay)
-        self.metric = widgets.Dropdown(description="Metric", options=METRICS, value="PSI", layout=lay)
-        self.weights = widgets.Text(description="Weights", placeholder="num_bins + 2 numbers (optional)", layout=lay)
-        self.warning_threshold = widgets.Text(description="Warning", placeholder="optional", layout=lay)
-        self.alert_threshold = widgets.Text(description="Alert", value="0.25", layout=lay)
-        self.name = widgets.Text(description="Assay name", layout=lay)
-        self.window_index = widgets.BoundedIntText(description="Window #", value=0, min=0, max=0, layout=lay)
-        self.summary = widgets.HTML()
-        self.timeline = figure_widget(timeline_figure([], None, 0.25, empty="pick a pipeline, then click Load logs"))
-        self.bins = figure_widget(bins_figure(None, None))
-        self.baseline_fig = figure_widget(baseline_figure(None), height=280)
-        self.timeline_traces = self.timeline.data
-        self.create_button = self.button("Create assay", self.create, icon="check", style="success")
-        self.preview_button = self.button("Preview on server", self.preview_on_server, icon="cloud")
-        self.cancel_button = self.make_cancel_button("Stop waiting for the server preview (its answer is ignored)")
+        self.config = BuilderConfig()
+        self.model = AssayBuilderModel(config=self.config)
+        self._make_source()
+        make_knobs(self)
+        self._make_outputs()
+        self.links = link_knobs(self, self.config)
+        self.config.observe(self._changed)  # any knob: re-score
+        self.config.observe(self._kind_changed, "baseline_kind")
+        self.window_index.observe(lambda _c: self._update_bins(), "value")
+        self.compare.observe(lambda _c: self._draw_timeline(), "value")
         self.observe(lambda c: setattr(self.cancel_button, "disabled", not c["new"]), "busy")
-        self.notice = widgets.HTML()  # persistent: "the dropdowns differ from the loaded logs" (not the status)
-        self._loaded: tuple[Any, str | None] | None = None  # (pipeline id, model name) of the loaded logs
         self.observe(lambda _c: self._check_stale(), "busy")  # after the base re-enabled the buttons
         self.model_name.observe(lambda _c: self._check_stale(), "value")
-        self.diff = DataTable(caption="Local vs server", page_length=5,
-                              empty="Click Preview on server to compare the local scores with the server's")
-        for w in (*(getattr(self, f) for f in _FIELDS if f not in ("name", "baseline_kind", "target")), self.model_name,
-                  self.pipeline, self.logs_start, self.logs_end, self.provided_edges, self.weights,
-                  self.window_index):
-            w.style.description_width = "7.5em"  # "Baseline from", "Window start" in full, fields aligned
-        for w in (self.logs_start, self.logs_end, self.baseline_start, self.baseline_end, self.baseline_vector,
-                  self.window_start, self.width, self.interval, self.run_until, self.provided_edges, self.weights,
-                  self.warning_threshold, self.alert_threshold, self.name):
-            w.continuous_update = False  # commit on Enter / leaving the field: one re-score, no part-typed dates
-        self.created: dict[str, Any] | None = None
-        self.server_results: list[dict[str, Any]] | None = None
-        for attr in (*_FIELDS, "baseline_vector", "weights", "provided_edges"):
-            getattr(self, attr).observe(self._changed, "value")
-        self.window_index.observe(lambda _c: self._update_bins(), "value")
-        self.baseline_kind.observe(self._kind_changed, "value")
         self.state.observe(self._pipelines_changed, ["pipelines", "pipeline", "workspace"])
         self.state.observe(self._workspace_changed, "workspace")
         self.pipeline.observe(self._pipeline_picked, "value")
         self._pipelines_changed()
         return [
-            self.picker, self.context,
-            self.target, widgets.HBox([self.pipeline, self.model_name]),
-            widgets.HBox([self.logs_start, self.logs_end, self.load_button]),
-            widgets.HBox([self.iopath, self.baseline_kind]),
-            widgets.HBox([self.baseline_start, self.baseline_end]), self.baseline_vector,
-            widgets.HBox([self.window_start, self.width, self.interval]),
-            widgets.HBox([self.run_until, self.bin_mode, self.num_bins]),
-            widgets.HBox([self.provided_edges, self.aggregation, self.metric]),
-            widgets.HBox([self.weights, self.warning_threshold, self.alert_threshold]),
-            self.baseline_fig, self.summary, self.timeline, widgets.HBox([self.window_index]), self.bins,
+            self.picker, self.context, self.target, widgets.HBox([self.pipeline, self.model_name]),
+            widgets.HBox([self.logs_start, self.logs_pickers[0], self.logs_end, self.logs_pickers[1],
+                          self.load_button]),
+            self.logs_timeline.widget, *knob_rows(self),
+            self.baseline_fig, self.summary, widgets.HBox([self.compare]), self.timeline,
+            widgets.HBox([self.window_index]), self.bins,
             widgets.HBox([self.name, self.create_button, self.preview_button, self.cancel_button]), self.notice,
             self.diff,
         ]
+
+    def _make_source(self) -> None:
+        """Pipeline, model and the logs' time range (text with a date-time picker each), Load logs."""
+        lay = widgets.Layout(width="22em")
+        when = widgets.Layout(width="31em")
+        self.pipeline = widgets.Dropdown(description="Pipeline", options=[], layout=lay)
+        self.model_name = widgets.Combobox(description="Model", placeholder="optional (from the logs)", options=[],
+                                           ensure_option=False, layout=lay)
+        self.logs_start = widgets.Text(description="Logs from", placeholder="ISO time (blank = all)", layout=when)
+        self.logs_end = widgets.Text(description="Logs to", placeholder="ISO time (blank = all)", layout=when)
+        self.logs_pickers = [widgets.DatetimePicker(layout=widgets.Layout(width="16em")) for _ in range(2)]
+        for text, picker in zip((self.logs_start, self.logs_end), self.logs_pickers, strict=True):
+            text.continuous_update = False
+            widgets.link((text, "value"), (picker, "value"), transform=(picked_time, text_of))
+        for w in (self.pipeline, self.model_name, self.logs_start, self.logs_end):
+            w.style.description_width = "7.5em"
+        self.load_button = self.button("Load logs", self.load_logs, icon="download", style="primary")
+
+    def _make_outputs(self) -> None:
+        """Charts, summary, window picker, the comparison toggle, actions and the server comparison table."""
+        lay = widgets.Layout(width="22em")
+        self.window_index = widgets.BoundedIntText(description="Window #", value=0, min=0, max=0, layout=lay)
+        self.window_index.style.description_width = "7.5em"
+        self.summary = widgets.HTML()
+        self.logs_timeline = LogsTimeline(self.set_baseline_range)
+        self.timeline = figure_widget(timeline_figure([], None, 0.25, empty="pick a pipeline, then click Load logs"))
+        self.bins = figure_widget(bins_figure(None, None))
+        self.baseline_fig = figure_widget(baseline_figure(None), height=280)
+        self.timeline_traces = self.timeline.data
+        self.compare = widgets.ToggleButton(value=False, description="Compare with previous settings",
+                                            icon="clone", layout=widgets.Layout(width="auto"),
+                                            tooltip="Overlay the score timeline of the settings before the last change")
+        self.compare.style.description_width = "initial"  # the label in full (a toggle sizes to its text)
+        self.create_button = self.button("Create assay", self.create, icon="check", style="success")
+        self.preview_button = self.button("Preview on server", self.preview_on_server, icon="cloud")
+        self.cancel_button = self.make_cancel_button("Stop waiting for the server preview (its answer is ignored)")
+        self.notice = widgets.HTML()  # persistent: "the dropdowns differ from the loaded logs" (not the status)
+        self._loaded: tuple[Any, str | None] | None = None  # (pipeline id, model name) of the loaded logs
+        self.diff = DataTable(caption="Local vs server", page_length=5,
+                              empty="Click Preview on server to compare the local scores with the server's")
+        self.created: dict[str, Any] | None = None
+        self.server_results: list[dict[str, Any]] | None = None
+        self.shown: list[dict[str, Any]] | None = None  # the results the score timeline shows
+        self.previous: list[dict[str, Any]] | None = None  # ... and those of the settings before
 
     # -- data ---------------------------------------------------------------------------------------
     def _pipelines_changed(self, _change: Any = None) -> None:
@@ -221,54 +200,49 @@ class AssayBuilder(PipelinePanel):
         self.run_action(act)
 
     def set_logs(self, logs: pd.DataFrame, *, pipeline: dict[str, Any] | None = None) -> None:
-        """Use these logs (also usable without a server); picks an iopath and a default baseline range."""
+        """Use these logs (also usable without a server); picks the first iopath and, when none is set, a default
+        baseline range (the first quarter of the logs)."""
         p = pipeline or {}
-        self.model = AssayBuilderModel(logs, pipeline=p, workspace_id=p.get("workspace_id"),
-                                       model_name=self.model_name.value or None)
+        model = AssayBuilderModel(pipeline=p, workspace_id=p.get("workspace_id"),
+                                  model_name=self.model_name.value or None, config=self.config)
         self._loaded = (p.get("id"), self.model_name.value or None) if p else None
-        self._syncing = True
-        try:
-            self.iopath.options = self.model.iopaths()
+        with self.config.hold_trait_notifications():  # one re-score below, not one per knob set here
+            self.model = model
+            self.config.iopath = ""
+            model.set_logs(logs)
+            self.iopath.options = model.iopaths()
             self.model_name.options = model_names_of(logs)
-            self.iopath.value = self.model.config.iopath or None
-            if not self.baseline_start.value or not self.baseline_end.value:
-                start, end = default_baseline_range(self.model)
-                self.baseline_start.value, self.baseline_end.value = _text(start), _text(end)
-            if not self.name.value and p.get("name"):
-                self.name.value = f"{p['name']}-assay"
-        finally:
-            self._syncing = False
+            if not self.config.baseline_start or not self.config.baseline_end:
+                self.config.baseline_start, self.config.baseline_end = default_baseline_range(model)
+            if not self.config.name and p.get("name"):
+                self.config.name = f"{p['name']}-assay"
         self._check_stale()
         self.rescore()
+
+    def set_baseline_range(self, start: Any, end: Any) -> None:
+        """Make [start, end) the baseline (a drag on the logs timeline calls this): a date range, re-scored."""
+        with self.config.hold_trait_notifications():
+            self.config.baseline_kind = "range"
+            self.config.baseline_start, self.config.baseline_end = pd.Timestamp(start), pd.Timestamp(end)
 
     def _kind_changed(self, change: Any) -> None:
         vector = change["new"] == "vector"
         self.baseline_vector.layout.display = "flex" if vector else "none"
-        for w in (self.baseline_start, self.baseline_end):
+        for w in (self.baseline_start, self.baseline_end, self.pickers["baseline_start"],
+                  self.pickers["baseline_end"]):
             w.layout.display = "none" if vector else "flex"
 
     # -- re-scoring ---------------------------------------------------------------------------------
     def _changed(self, _change: Any) -> None:
-        if not self._syncing:
-            self.rescore()
+        self.rescore()
 
     def apply_widgets(self) -> None:
-        """Copy widget values into the model's config (validating the list fields)."""
-        cfg = self.model.config
-        for field in _FIELDS:
-            value = getattr(self, field).value
-            setattr(cfg, field, value if not isinstance(value, str) else value.strip())
-        cfg.interval = cfg.interval or None
-        cfg.window_start = cfg.window_start or None
-        cfg.run_until = cfg.run_until or None
-        cfg.warning_threshold = cfg.warning_threshold or None
-        cfg.bin_weights = v.numbers(self.weights.value, "Weights")
-        cfg.provided_edges = v.numbers(self.provided_edges.value, "Edges")
-        cfg.baseline_vector = v.numbers(self.baseline_vector.value, "Baseline vector")
+        """Kept for callers of the old API: the widgets are linked to ``config``, so this only refreshes the
+        model's model name from its combobox."""
         self.model.model_name = self.model_name.value or None
 
     def rescore(self) -> list[dict[str, Any]] | None:
-        """Recompute locally and restyle both figures in place; problems show in the status area."""
+        """Recompute locally and restyle the figures in place; problems show in the status area."""
         if not len(self.model.logs):
             return None
         try:
@@ -280,6 +254,7 @@ class AssayBuilder(PipelinePanel):
             from .base import describe_error
 
             self.error = describe_error(exc)
+            self._draw_logs()
             return None
         self.error = ""
         self.warning = "; ".join(dict.fromkeys(str(w.message) for w in caught))  # amber, not a success
@@ -287,9 +262,11 @@ class AssayBuilder(PipelinePanel):
             self.server_results = None
             self.diff.set_df(self.diff.df.iloc[0:0])
             self.message = "Configuration changed: click Preview on server again to compare"
-        warn, alert = self.model.thresholds()
-        sync_figure(self.timeline, timeline_figure(results, warn, alert))
-        on_point_click(self.timeline, self._select_window)
+        self._draw_logs()
+        if results is self.shown:  # the cached results already drawn (e.g. several knobs set at once)
+            return results
+        self.previous, self.shown = self.shown, results
+        self._draw_timeline()
         self._update_baseline()
         counts = pd.Series([r["status"] for r in results]).value_counts().to_dict() if results else {}
         base = self.model.baseline()
@@ -302,6 +279,31 @@ class AssayBuilder(PipelinePanel):
             self.window_index.value = self.window_index.max
         self._update_bins()
         return results
+
+    def _draw_timeline(self) -> None:
+        """The score timeline of the shown results (with the previous settings' when Compare is on)."""
+        if self.shown is None:
+            return
+        warn, alert = self.model.thresholds()
+        fig = timeline_figure(self.shown, warn, alert)
+        sync_figure(self.timeline, with_previous(fig, self.previous if self.compare.value else None))
+        on_point_click(self.timeline, self._select_window)
+
+    def _draw_logs(self) -> None:
+        """The logs timeline of the current iopath with the baseline shaded (redrawn when either changed)."""
+        c = self.config
+        try:
+            times, values = self.model.values()
+        except v.InputError:
+            return
+        rng = (picked_time(c.baseline_start), picked_time(c.baseline_end)) if c.baseline_kind == "range" else None
+        rng = rng if rng and None not in rng else None
+        drawn, key = getattr(self, "_logs_key", (None, None)), (id(self.model), c.iopath)
+        if key != drawn[0]:
+            self.logs_timeline.show(times, values, rng, c.iopath)
+        elif rng != drawn[1]:
+            self.logs_timeline.shade(rng)
+        self._logs_key = (key, rng)
 
     def _select_window(self, index: int) -> None:
         self.window_index.value = index
