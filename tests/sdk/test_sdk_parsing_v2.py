@@ -167,15 +167,15 @@ class _PipelineRef:
         return self._name
 
 
-def test_assay_built_with_the_sdk_builder_is_uploaded_and_previewed(wl, demo_v2, session, sdk_sandbox):
-    # pending: the SDK's V2 builder (interactive_run, upload) names the workspace through GraphQL (schema
-    # introspection, then WorkspaceById); the test runs once the sandbox serves /v1/graphql
+def test_assay_built_with_the_sdk_builder_is_uploaded_listed_and_read(wl, demo_v2, session, sdk_sandbox):
+    # the SDK's V2 builder (interactive_run, upload) names the workspace through GraphQL: a schema introspection,
+    # then WorkspaceById (docs/reference/sandbox-graphql.md)
     require_served(sdk_sandbox.url, "/v1/graphql", "issue 13: SDK builder needs GraphQL WorkspaceById")
     raw, results = demo_v2
     origin = raw["targeting"]["data_origin"]
     base = raw["baseline"]["Summary"][KEY]
     name = f"sdk builder {time.time_ns()}"
-    # the builder reads the current workspace; without one set the SDK asks GraphQL (which no sandbox serves)
+    # the builder reads the current workspace: the demo pipeline's (the admin's default one is another)
     wl.set_current_workspace(wl.get_workspace(origin["workspace_name"]))
     builder = wl.build_assay(assay_name=name, pipeline=_PipelineRef(origin["pipeline_id"], origin["pipeline_name"]),
                              iopath="output variable 0",
@@ -190,8 +190,45 @@ def test_assay_built_with_the_sdk_builder_is_uploaded_and_previewed(wl, demo_v2,
     scores = [p.scores.additional_properties[KEY].score for p in previews] if hasattr(previews[0], "scores") \
         else list(previews.to_dataframe()["score"])
     assert scores == pytest.approx([r["scores"][KEY]["score"] for r in results[:3]], rel=1e-9)
-    made = builder.upload()
-    assert uuid.UUID(str(made))
-    stored = session.post("/v2/api/assays/get/:id", {"id": str(made)}, read=True)
-    assert stored["name"] == name and list(stored["baseline"]["Summary"]) == [KEY]
-    session.post("/v2/api/assays/set_active", {"assay_id": str(made), "active": False})
+    made = str(builder.upload())  # V2 schedule of the SDK's body
+    assert uuid.UUID(made)
+    try:
+        stored = session.post("/v2/api/assays/get/:id", {"id": made}, read=True)
+        assert stored["name"] == name and list(stored["baseline"]["Summary"]) == [KEY]
+        assert stored["targeting"]["data_origin"]["workspace_name"] == origin["workspace_name"]
+        assert stored["scheduling"]["end"] is not None and stored["window"]["width"]["seconds"] == 86400
+
+        listed = wl.list_assays()
+        mine = next(a for a in listed if str(a.id) == made)
+        assert mine.name == name and mine.targeting.data_origin.pipeline_name == origin["pipeline_name"]
+        info = wl.get_assay_info(made)
+        assert info.name == name and info.active is True
+        assert info.targeting.data_origin.workspace_id == origin["workspace_id"]
+        # the notebook displays: both tables name the workspace through GraphQL WorkspaceById
+        html = info._repr_html_()
+        assert f"<td>{name}</td>" in html and f"<td>{origin['workspace_name']}</td>" in html
+        assert f"<td>{origin['workspace_name']}</td>" in listed._repr_html_()
+    finally:
+        session.post("/v2/api/assays/set_active", {"assay_id": made, "active": False})
+
+
+def test_current_workspace_without_one_set_is_the_users_default(sdk_sandbox, session):
+    # a fresh client: get_current_workspace() asks GraphQL UserDefaultWorkspace (the SDK's own query)
+    from .harness import sdk_client
+
+    fresh = sdk_client(sdk_sandbox.url, sdk_sandbox.admin_email, sdk_sandbox.admin_password)
+    ws = fresh.get_current_workspace()
+    assert ws.name() == f"{sdk_sandbox.admin_email} - Default Workspace"
+    rest = next(w for w in session.post("/v1/api/workspaces/list", {}, read=True)["workspaces"] if w["id"] == ws.id())
+    assert rest["name"] == ws.name() and ws.created_at() == rest["created_at"]
+    # a workspace made from its id alone fills itself through WorkspaceById
+    from wallaroo.workspace import Workspace
+
+    by_id = Workspace(fresh, {"id": ws.id()})
+    assert by_id.name() == ws.name() and len(by_id.pipelines()) == len(rest["pipelines"])
+
+
+def test_queries_the_sandbox_does_not_serve_fail_in_the_sdk_before_sending(wl):
+    # the introspected schema has no 'tag': gql refuses the SDK's ListTags query itself, naming the field
+    with pytest.raises(Exception, match="Cannot query field 'tag'"):
+        wl.list_tags()
