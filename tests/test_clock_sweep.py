@@ -4,7 +4,7 @@ and say the same things, at any hour of the day and on the last day of a month.
 The sandbox's injectable clock (``SandboxServer(demo_now=...)``, CLI ``--demo-now``, environment variable
 ``WALLAROO_SANDBOX_DEMO_NOW``) seeds the demo month as if the clock said that time: it then ends at the last
 full hour before it, as it does for a real start at that hour. For each clock time below a fresh demo sandbox is
-seeded and the demo-based notebooks (00, 07, 08) run in-process from ``tutorials/src``; the stored assay results
+seeded and the demo-based notebooks (00, 07, 08, 10) run in-process from ``tutorials/src``; the stored assay results
 and the notebooks' findings, counted from the month's first hour, must be identical at every clock time.
 
 The clock times are the most recent past 00:10, 05:59, 12:00, 18:30 and 23:50 UTC and 23:50 on the last day of
@@ -22,7 +22,7 @@ from notebook_cells import run_notebook
 
 UTC = dt.timezone.utc
 TIMES_OF_DAY = ((0, 10), (5, 59), (12, 0), (18, 30), (23, 50))
-DEMO_NOTEBOOKS = ("00_console", "07_assays", "08_drift_exploration")
+DEMO_NOTEBOOKS = ("00_console", "07_assays", "08_drift_exploration", "10_drift_overview")
 
 
 def clock_times(now: dt.datetime) -> dict[str, dt.datetime]:
@@ -53,8 +53,21 @@ def _relative(ts, start: pd.Timestamp) -> float:
     return (pd.Timestamp(ts) - start) / pd.Timedelta(hours=1)
 
 
-def _facts(clock: dt.datetime, ns07: dict, ns08: dict) -> dict:
-    """What the demo month holds and what notebooks 07 and 08 found, relative to the month's first hour."""
+def _overview_facts(ns10: dict, start: pd.Timestamp) -> dict:
+    """Notebook 10's overview: its windows, every field's ranking and the cell it opened, in month hours."""
+    ranked = ns10["ranked"]
+    return {
+        "10 windows": [_relative(t, start) for t in ns10["ov"].starts],
+        "10 ranked": [(f, int(a), int(w), None if pd.isna(t) else _relative(t, start), round(float(m), 9))
+                      for f, a, w, t, m in zip(ranked["field"], ranked["alerts"], ranked["warnings"],
+                                               ranked["first_alert"], ranked["max_score"], strict=True)],
+        "10 cell": (ns10["top"], ns10["worst"]),
+        "10 V2 alerts": ns10["compare"]["V2 alerts"].tolist(),
+    }
+
+
+def _facts(clock: dt.datetime, ns07: dict, ns08: dict, ns10: dict) -> dict:
+    """What the demo month holds and what notebooks 07, 08 and 10 found, relative to the month's first hour."""
     start = ns08["start"]
     times = ns08["times"]
     assert times.max() < pd.Timestamp(clock).floor("h") - pd.Timedelta(hours=1)  # the last full hour before now
@@ -75,6 +88,7 @@ def _facts(clock: dt.datetime, ns07: dict, ns08: dict) -> dict:
         "08 alerting hours": ns08["per_day"]["alerting hours"].tolist(),
         "08 sliding episode": [_relative(ns08["episode"]["window_start"].iloc[i], start) for i in (0, -1)],
         "08 variants": ns08["variants_df"].round(9).to_dict(),
+        **_overview_facts(ns10, start),
     }
 
 
@@ -94,7 +108,7 @@ def _run_at(clock: dt.datetime, tmp_path, monkeypatch) -> dict:
         for ns in spaces.values():
             if "app" in ns:
                 ns["app"].close()
-        return _facts(clock, spaces["07_assays"], spaces["08_drift_exploration"])
+        return _facts(clock, spaces["07_assays"], spaces["08_drift_exploration"], spaces["10_drift_overview"])
 
 
 def test_demo_seed_and_demo_notebooks_say_the_same_at_every_clock_time(tmp_path, monkeypatch):
@@ -123,3 +137,5 @@ def test_demo_seed_and_demo_notebooks_say_the_same_at_every_clock_time(tmp_path,
     assert reference["first hour"] == 0 and reference["last hour"] == 30 * 24 - 1
     assert reference["08 flagged days"] == list(range(lo, hi + 1))  # day 13 warns, days 14-18 alert
     assert reference["08 hours per day"] == [24] * 30
+    output = next(r for r in reference["10 ranked"] if r[0] == "out.variable.0")
+    assert output[1] == hi - lo and output[3] == 24.0 * lo  # 10: the output alerts on the drift days (14-18)

@@ -15,6 +15,7 @@ from notebook_cells import NOTEBOOKS, SOURCES, load_builder
 EXPECTED = [
     "00_console", "01_connect_and_tokens", "02_users", "03_workspaces", "04_models",
     "05_pipelines_and_inference", "06_enablement", "07_assays", "08_drift_exploration", "09_assays_v2",
+    "10_drift_overview",
 ]
 SKIP_TAGS = {"nbval-skip", "skip", "skip-execution", "raises-exception", "nbval-raises-exception"}
 

@@ -22,7 +22,8 @@ import pytest
 from notebook_cells import run_notebook
 
 RERUN = ["00_console", "01_connect_and_tokens", "02_users", "03_workspaces", "04_models",
-         "05_pipelines_and_inference", "06_enablement", "07_assays", "08_drift_exploration", "09_assays_v2"]
+         "05_pipelines_and_inference", "06_enablement", "07_assays", "08_drift_exploration", "09_assays_v2",
+         "10_drift_overview"]
 #: what a run leaves behind of what it creates (05 and 07 delete their pipelines and models in the clean-up)
 ADDED_PER_RUN = {"pipeline_versions": 0, "deployments": 0, "inference_logs": 0}
 #: back to the demo's state after a run

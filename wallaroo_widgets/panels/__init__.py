@@ -18,7 +18,7 @@ from .workspaces import WorkspacesPanel
 __all__ = [
     "Panel", "ConsoleState", "Cancelled", "describe_error", "InputError", "DataTable", "ConnectPanel",
     "UsersPanel", "WorkspacesPanel", "ModelsPanel", "PipelinesPanel", "EnablementPanel", "AssaysPanel",
-    "AssayBuilder", "AssayBuilderModel", "Console", "console",
+    "AssayBuilder", "AssayBuilderModel", "DriftOverview", "Console", "console",
 ]
 
 
@@ -28,6 +28,10 @@ def __getattr__(name: str) -> Any:
         from .assays import AssaysPanel
 
         return AssaysPanel
+    if name == "DriftOverview":
+        from .overview import DriftOverview
+
+        return DriftOverview
     if name in {"AssayBuilder", "AssayBuilderModel"}:
         from . import builder, builder_model
 

@@ -9,6 +9,7 @@ tab and follows the pipeline selected in the Pipelines tab."""
 from __future__ import annotations
 
 import html
+import threading
 import time
 from typing import Any
 
@@ -21,7 +22,7 @@ from ..plots.overview import field_order, overview_heatmap, window_result
 from ..plots.stats import format_stat
 from . import validate as v
 from .assays import PipelinePanel
-from .figures import empty_figure, figure_widget, sync_figure
+from .figures import empty_figure, figure_widget, refit_all, sync_figure
 from .overview_model import WIDTHS, OverviewModel, load_logs
 from .reporting import save_report
 from .table import DataTable
@@ -29,6 +30,7 @@ from .views import WorkspaceContext, WorkspacePicker, bins_figure, contribution_
 
 RANKED_COLUMNS = ["field", "max_score", "status", "alerts", "warnings", "worst_window", "first_alert", "over_alert"]
 HINT = "pick a pipeline, then click Load logs"
+REFIT_AFTER_DISPLAY = (0.5, 2.0)  # seconds
 
 
 class DriftOverview(PipelinePanel):
@@ -49,8 +51,8 @@ class DriftOverview(PipelinePanel):
         self.baseline_end = widgets.Text(description="Baseline to", placeholder="ISO time")
         self.width = widgets.Combobox(description="Window", options=list(WIDTHS), value="1 hour", layout=short,
                                       ensure_option=False)
-        self.version = widgets.ToggleButtons(options=["V1", "V2"], value="V1", tooltips=[
-            "Assays V1 rules (windows [start, end))", "Assays V2 rules (windows (start, end], V2 bins)"])
+        self.version = widgets.Dropdown(description="Rules", options=[("Assays V1", "V1"), ("Assays V2", "V2")],
+                                        value="V1", layout=short)
         self.bin_mode = widgets.Dropdown(description="Bins", options=["Quantile", "Equal"], value="Quantile",
                                          layout=short)
         self.num_bins = widgets.BoundedIntText(value=5, min=1, max=100, description="Bin count", layout=short)
@@ -81,7 +83,7 @@ class DriftOverview(PipelinePanel):
                                          tooltip="One self-contained HTML file (opens offline)")
         for w in (self.logs_start, self.logs_end, self.baseline_start, self.baseline_end, self.width, self.bin_mode,
                   self.num_bins, self.aggregation, self.metric, self.warning_threshold, self.alert_threshold,
-                  self.fields, self.prefix, self.report_path):
+                  self.fields, self.prefix, self.report_path, self.version):
             w.style.description_width = "7.5em"  # "Baseline from", "Aggregation" in full, fields aligned
         self.selected: tuple[str, int] | None = None
         self.created: list[dict[str, Any]] = []
@@ -91,9 +93,9 @@ class DriftOverview(PipelinePanel):
         return [
             self.picker, self.context, self.pipeline_label,
             widgets.HBox([self.logs_start, self.logs_end, self.load_button]),
-            widgets.HBox([self.baseline_start, self.baseline_end, self.width, self.version]),
+            widgets.HBox([self.baseline_start, self.baseline_end, self.width]),
             widgets.HBox([self.bin_mode, self.num_bins, self.aggregation, self.metric]),
-            widgets.HBox([self.warning_threshold, self.alert_threshold, self.score_button]),
+            widgets.HBox([self.version, self.warning_threshold, self.alert_threshold, self.score_button]),
             self.heatmap, self.ranked, self.detail, self.bins, self.contribution, self.stats,
             widgets.HBox([self.fields, widgets.VBox([self.prefix, self.create_button])]),
             widgets.HBox([self.report_path, self.report_button]),
@@ -101,6 +103,16 @@ class DriftOverview(PipelinePanel):
 
     def on_session(self) -> None:
         self.resolve_pending_pipeline()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        """Displayed in a notebook output, the charts are drawn before the output has its width and keep
+        Plotly's 700 px fallback: refit them once the browser has laid the output out."""
+        bundle = super()._repr_mimebundle_(**kwargs)
+        for delay in REFIT_AFTER_DISPLAY:
+            timer = threading.Timer(delay, refit_all, args=(self,))
+            timer.daemon = True
+            timer.start()
+        return bundle
 
     def _pipeline_changed(self, _change: Any = None) -> None:
         p = self.state.pipeline

@@ -50,13 +50,16 @@ def overview_heatmap(ov: Overview, title: str | None = None, order: list[int] | 
             customdata=[[rows[f], int(w)] for f, w in zip(fi, wi, strict=True)],
             hovertemplate="%{y}<br>window %{x}<br>" + status + "<extra></extra>"))
     fig = go.Figure(traces)
+    if len(x):  # the cells' extent: the markers' autorange padding would leave an empty strip at each side
+        half = (ov.ends[0] - ov.starts[0]) / 2 if len(x) == 1 else (ov.starts[1] - ov.starts[0]) / 2
+        fig.update_xaxes(range=[x[0] - half, x[-1] + half])
     version = ov.settings.version
     fig.update_layout(
         title=title or f"Drift overview · {len(ov.keys)} fields × {len(ov.starts)} windows ({version}, "
                        f"{ov.settings.metric})",
         height=int(min(MAX_HEIGHT, max(MIN_HEIGHT, 140 + ROW_PX * len(labels)))),
         xaxis_title="window start", yaxis={"autorange": "reversed", "automargin": True, "type": "category"},
-        legend=TOP_LEGEND, clickmode="event", margin={"l": 10, "r": 10, "t": 70, "b": 40})
+        legend=TOP_LEGEND, clickmode="event", plot_bgcolor="white", margin={"l": 10, "r": 10, "t": 70, "b": 40})
     return fig
 
 
