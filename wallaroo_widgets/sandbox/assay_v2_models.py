@@ -54,8 +54,8 @@ class Wire(BaseModel):
 
 
 def one_tag(*unsupported: str):
-    """``json_schema_extra`` of an externally tagged union: exactly one key, never null; the variants the
-    sandbox refuses (``unsupported``) are not offered."""
+    """``json_schema_extra`` of an externally tagged union (its model forbids other keys, as drift.v2's parser
+    does): exactly one key, never null; the variants the sandbox refuses (``unsupported``) are not offered."""
 
     def fix(schema: dict) -> None:
         props = schema.get("properties", {})
@@ -144,7 +144,7 @@ class SimpleFrequency(Wire):
 
 
 class RunFrequency(Wire):
-    model_config = ConfigDict(json_schema_extra=one_tag("Cron"))
+    model_config = ConfigDict(extra="forbid", json_schema_extra=one_tag("Cron"))
     SimpleRunFrequency: SimpleFrequency | None = None
     Cron: str | None = None
 
@@ -163,7 +163,7 @@ class Scheduling(Wire):
 
 
 class BinModeTagged(Wire):
-    model_config = ConfigDict(json_schema_extra=one_tag())
+    model_config = ConfigDict(extra="forbid", json_schema_extra=one_tag())
     Equal: int | None = Field(default=None, gt=0, le=1000)
     Quantile: int | None = Field(default=None, gt=0, le=1000)
     QuantileWithExplicitOutliers: int | None = Field(default=None, gt=0, le=1000)
@@ -209,7 +209,7 @@ class Univariate(Wire):
 
 
 class Summarizer(Wire):
-    model_config = ConfigDict(json_schema_extra=one_tag("MultivariateContinuous"))
+    model_config = ConfigDict(extra="forbid", json_schema_extra=one_tag("MultivariateContinuous"))
     UnivariateContinuous: Univariate | None = None
     MultivariateContinuous: dict[str, Any] | None = None
 
@@ -271,7 +271,7 @@ class RollingBaseline(Wire):
 
 
 class Baseline(Wire):
-    model_config = ConfigDict(json_schema_extra=one_tag("Rolling"))
+    model_config = ConfigDict(extra="forbid", json_schema_extra=one_tag("Rolling"))
     Summary: dict[str, SeriesSummary] | None = None
     Static: Annotated[list[Time], Field(min_length=2, max_length=2)] | None = None
     Rolling: RollingBaseline | None = None
@@ -289,7 +289,7 @@ class Baseline(Wire):
 
 
 class ScoreWindow(Wire):
-    model_config = ConfigDict(json_schema_extra=one_tag())
+    model_config = ConfigDict(extra="forbid", json_schema_extra=one_tag())
     Raw: Annotated[list[Num | None], Field(min_length=1, max_length=5_000_000)] | None = None
     Stored: Annotated[list[Time], Field(min_length=2, max_length=2)] | None = None
 
