@@ -81,8 +81,8 @@ class AssayBuilder(PipelinePanel):
         self._pipelines_changed()
         return [
             self.picker, self.context, self.target, widgets.HBox([self.pipeline, self.model_name]),
-            widgets.HBox([self.logs_start, self.logs_pickers[0], self.logs_end, self.logs_pickers[1],
-                          self.load_button]),
+            widgets.HBox([self.logs_start, self.logs_pickers[0], self.load_button]),
+            widgets.HBox([self.logs_end, self.logs_pickers[1]]),
             self.logs_timeline.widget, *knob_rows(self),
             self.baseline_fig, self.summary, widgets.HBox([self.compare]), self.timeline,
             widgets.HBox([self.window_index]), self.bins,

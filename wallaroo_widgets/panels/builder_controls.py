@@ -89,7 +89,7 @@ def make_knobs(panel: Any) -> None:
     panel.width_presets = [panel.button(label, lambda w=width: setattr(panel.width, "value", w),
                                         tooltip=f"Window width {width}") for label, width in WIDTH_PRESETS]
     for b in panel.width_presets:
-        b.layout = widgets.Layout(width="5.5em")
+        b.layout = widgets.Layout(width="auto", min_width="5.5em")
     panel.interval = text(description="Interval", placeholder="blank = width", layout=lay)
     panel.run_until = text(description="Run until", placeholder="optional ISO time", layout=when)
     panel.bin_mode = widgets.Dropdown(description="Bin mode", options=BIN_MODES, value="Quantile", layout=lay)
@@ -132,10 +132,12 @@ def knob_rows(panel: Any) -> list[widgets.Widget]:
     p, box = panel.pickers, widgets.HBox
     return [
         box([panel.iopath, panel.baseline_kind]),
-        box([panel.baseline_start, p["baseline_start"], panel.baseline_end, p["baseline_end"]]),
+        box([panel.baseline_start, p["baseline_start"]]),
+        box([panel.baseline_end, p["baseline_end"]]),
         panel.baseline_vector,
-        box([panel.window_start, p["window_start"], panel.width, *panel.width_presets]),
-        box([panel.interval, panel.run_until, p["run_until"]]),
+        box([panel.window_start, p["window_start"]]),
+        box([panel.width, *panel.width_presets, panel.interval]),
+        box([panel.run_until, p["run_until"]]),
         box([panel.bin_mode, panel.num_bins, panel.bins_slider]),
         box([panel.provided_edges, panel.aggregation, panel.metric]),
         box([panel.weights, panel.warning_threshold, panel.alert_threshold]),
