@@ -155,4 +155,13 @@ def test_the_console_has_an_overview_tab(demo_session):
     ov = con.panel("Overview")
     assert "select one in the Pipelines tab" in ov.pipeline_label.value
     ov.load_button.click()
-    assert "Select a pipeline first" in ov.error
+    assert "Choose a pipeline first" in ov.error
+    # selecting the demo workspace makes its pipeline known: the menu offers it, choosing it selects it
+    assert con.panel("Workspaces").table.select_where("name", "housepricesaga")
+    con.panel("Assays").wait()
+    labels = [t for t, _v in ov.pipeline_menu.options]
+    assert any(t.startswith("housepricepipe (id ") for t in labels), labels
+    ov.pipeline_menu.value = next(v for t, v in ov.pipeline_menu.options if t.startswith("housepricepipe"))
+    assert con.state.pipeline["name"] == "housepricepipe" and ov.pipeline_label.value == ""
+    ov.load_button.click()
+    assert ov.error == "" and ov.model.overview is not None and len(ov.model.overview.keys) == 19

@@ -44,6 +44,11 @@ class DriftOverview(PipelinePanel):
         self.model = OverviewModel()
         short = widgets.Layout(width="16em")
         self.pipeline_label = widgets.HTML()
+        self.pipeline_menu = widgets.Dropdown(description="Pipeline", options=[("(choose a pipeline)", None)],
+                                              value=None, layout=widgets.Layout(width="28em"))
+        self.pipeline_menu.style.description_width = "7.5em"
+        self.pipeline_menu.observe(self._menu_chosen, "value")
+        self._syncing = False
         self.logs_start = widgets.Text(description="Logs from", placeholder="ISO time (blank = all)")
         self.logs_end = widgets.Text(description="Logs to", placeholder="ISO time (blank = all)")
         self.load_button = self.button("Load logs", self.load, icon="download", style="primary")
@@ -88,10 +93,10 @@ class DriftOverview(PipelinePanel):
         self.selected: tuple[str, int] | None = None
         self.created: list[dict[str, Any]] = []
         self.timings: dict[str, float] = {}
-        self.state.observe(self._pipeline_changed, "pipeline")
+        self.state.observe(self._pipeline_changed, ["pipeline", "pipelines", "workspace"])
         self._pipeline_changed()
         return [
-            self.picker, self.context, self.pipeline_label,
+            self.picker, self.context, widgets.HBox([self.pipeline_menu, self.pipeline_label]),
             widgets.HBox([self.logs_start, self.logs_end, self.load_button]),
             widgets.HBox([self.baseline_start, self.baseline_end, self.width]),
             widgets.HBox([self.bin_mode, self.num_bins, self.aggregation, self.metric]),
@@ -114,11 +119,37 @@ class DriftOverview(PipelinePanel):
             timer.start()
         return bundle
 
+    def _known_pipelines(self) -> list[dict[str, Any]]:
+        """Named pipelines of the selected workspace known to the console (and the selected one)."""
+        ws = (self.state.workspace or {}).get("id")
+        known = [p for p in self.state.pipelines if p.get("name") and p.get("id") is not None
+                 and (ws is None or p.get("workspace_id") in (ws, None))]
+        current = self.state.pipeline
+        if current and current.get("id") is not None and all(p["id"] != current["id"] for p in known):
+            known.append(dict(current))
+        return known
+
     def _pipeline_changed(self, _change: Any = None) -> None:
+        """The menu offers the workspace's known pipelines and shows ``state.pipeline``."""
         p = self.state.pipeline
-        self.pipeline_label.value = (f"Pipeline: <b>{html.escape(str(p.get('name')))}</b> (id {p.get('id')})" if p else
-                                     "<i>No pipeline selected: select one in the Pipelines tab (or pass pipeline=)</i>"
-                                     if self.state.in_console else "<i>No pipeline: pass pipeline=...</i>")
+        known = self._known_pipelines()
+        options = [("(choose a pipeline)", None)] + [(f"{k['name']} (id {k['id']})", k["id"]) for k in known]
+        self._syncing = True
+        try:
+            self.pipeline_menu.options = options
+            self.pipeline_menu.value = p.get("id") if p and any(v == p.get("id") for _t, v in options) else None
+        finally:
+            self._syncing = False
+        self.pipeline_label.value = "" if p or known else (
+            "<i>No pipeline known yet: select one in the Pipelines tab (or pass pipeline=)</i>"
+            if self.state.in_console else "<i>No pipeline: pass pipeline=... (and workspace=...)</i>")
+
+    def _menu_chosen(self, change: Any) -> None:
+        if self._syncing:
+            return
+        hit = next((k for k in self._known_pipelines() if k["id"] == change["new"]), None)
+        if hit is not None and (self.state.pipeline or {}).get("id") != hit["id"]:
+            self.state.pipeline = dict(hit)
 
     # -- actions ----------------------------------------------------------------------------------------
     def load(self) -> None:
@@ -126,7 +157,7 @@ class DriftOverview(PipelinePanel):
         def act() -> None:
             p = self.state.pipeline
             if not p or p.get("id") is None:
-                raise v.InputError("Select a pipeline first (Pipelines tab, or pipeline= on a standalone panel)")
+                raise v.InputError("Choose a pipeline first (the Pipeline menu, the Pipelines tab, or pipeline=)")
             start = v.timestamp(self.logs_start.value, "Logs from", optional=True)
             end = v.timestamp(self.logs_end.value, "Logs to", optional=True)
             t = time.perf_counter()
