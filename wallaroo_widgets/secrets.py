@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -102,3 +103,36 @@ def _mask_field(m: re.Match[str]) -> str:
     if m.group(1) is not None:
         return f"{m.group(1)}{m.group(2)}{MASK}{m.group(4)}"
     return f"{m.group(5)}{m.group(6)}{MASK}{m.group(8)}"
+
+
+def redact_log_args(args: Any) -> Any:
+    """``LogRecord.args`` with every mapping argument redacted (:func:`redact`): a config object logged with
+    ``%r`` / ``%s`` (traitlets' ``Config changed: %r``, ``Config at the time: %s``) shows ``***`` for its
+    ``password``, ``token`` and ``client_secret`` values. Other arguments are kept as they are."""
+    if isinstance(args, Mapping):
+        return redact(args)
+    if isinstance(args, tuple) and any(isinstance(a, Mapping) for a in args):
+        return tuple(redact(a) if isinstance(a, Mapping) else a for a in args)
+    return args
+
+
+_FACTORY_INSTALLED = False
+
+
+def install_log_redaction() -> None:
+    """Redact mapping arguments of every log record of this process (idempotent; wraps the current record
+    factory). Used by the Jupyter server extension: Jupyter's ``--debug`` logs whole config objects, which hold
+    ``c.WallarooLabApp.password`` and friends as plain strings."""
+    global _FACTORY_INSTALLED
+    if _FACTORY_INSTALLED:
+        return
+    previous = logging.getLogRecordFactory()
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        if record.args:
+            record.args = redact_log_args(record.args)
+        return record
+
+    logging.setLogRecordFactory(factory)
+    _FACTORY_INSTALLED = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 import textwrap
@@ -110,3 +111,30 @@ def test_status_never_raises_and_scrubs(monkeypatch):
     st = be.status()
     assert st["connected"] is False and st["auth_type"] == "password"
     assert st["error"] and "hunter2-secret" not in json.dumps(st) and "client-secret-xyz" not in json.dumps(st)
+
+
+def test_secret_traits_and_logged_config_are_masked(caplog):
+    """c.WallarooLabApp.password/token/client_secret: masked in the trait's repr, in a bad value's error and in a
+    logged config object (Jupyter's --debug "Config changed: %r")."""
+    import logging
+
+    from traitlets import TraitError
+    from traitlets.config import Config
+
+    from wallaroo_widgets.labserver.app import WallarooLabApp
+
+    pw = "Pw-" + secrets.token_hex(5) + "-xyz"
+    cfg = Config({"WallarooLabApp": {"password": pw, "token": "tok-" + pw, "client_secret": "cs-" + pw,
+                                     "user": "someone@example.com"}})
+    app = WallarooLabApp(config=cfg)
+    assert app.password == pw and pw not in repr(app.password) and pw not in repr(app.credentials())
+    assert app.credentials()["WALLAROO_PASSWORD"] == pw  # the value itself works unchanged
+    with pytest.raises(TraitError) as err:
+        app.password = 12345678901  # a non-string password
+    assert "12345678901" not in str(err.value)
+    with caplog.at_level(logging.DEBUG):
+        logging.getLogger("wallaroo-test.ServerApp").debug("Config changed: %r", cfg)
+        logging.getLogger("wallaroo-test.ServerApp").debug("Config at the time: %s (%s)", cfg, "context")
+    text = caplog.text
+    assert "Config changed" in text and "someone@example.com" in text and "context" in text
+    assert pw not in text and text.count("'password': '***'") == 2

@@ -8,9 +8,15 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Float, Int, Unicode
+from traitlets import Float, Int, TraitError, Unicode
 
+from ..secrets import Secret, install_log_redaction, is_secret_key
 from .backend import Backend
+
+# Jupyter's --debug logs whole config objects ("Config changed: {...}"), c.WallarooLabApp.password included: this
+# process's log records show *** for secret-named config keys from here on (the package is imported before the
+# extension's config is loaded).
+install_log_redaction()
 
 NAMESPACE = "wallaroo-widgets"
 
@@ -18,6 +24,16 @@ NAMESPACE = "wallaroo-widgets"
 ENV_NAMES = {"api_url": "WALLAROO_URL", "token": "WALLAROO_TOKEN", "user": "WALLAROO_USER",
              "password": "WALLAROO_PASSWORD", "client_secret": "WALLAROO_CLIENT_SECRET",
              "token_url": "WALLAROO_TOKEN_URL"}
+
+
+class SecretUnicode(Unicode):
+    """A ``Unicode`` trait whose value is a :class:`~wallaroo_widgets.secrets.Secret` (its repr is ``***``)."""
+
+    def validate(self, obj, value):  # noqa: ANN001, ANN201 - traitlets' signature
+        if not isinstance(value, str):  # traitlets' own message would show the value
+            raise TraitError(f"The '{self.name}' trait of a {type(obj).__name__} instance expected a string, "
+                             f"not a {type(value).__name__} (value not shown)")
+        return Secret(super().validate(obj, value))
 
 
 class WallarooLabApp(ExtensionApp):
@@ -28,10 +44,10 @@ class WallarooLabApp(ExtensionApp):
 
     api_url = Unicode("", config=True, help="Wallaroo API base URL (default: $WALLAROO_URL). Fixed "
                       "server-side: the browser never chooses where this server connects.")
-    token = Unicode("", config=True, help="A static bearer token (default: $WALLAROO_TOKEN).")
+    token = SecretUnicode("", config=True, help="A static bearer token (default: $WALLAROO_TOKEN).")
     user = Unicode("", config=True, help="Wallaroo user for the password grant (default: $WALLAROO_USER).")
-    password = Unicode("", config=True, help="Password for the password grant (default: $WALLAROO_PASSWORD).")
-    client_secret = Unicode("", config=True,
+    password = SecretUnicode("", config=True, help="Password for the password grant (default: $WALLAROO_PASSWORD).")
+    client_secret = SecretUnicode("", config=True,
                             help="Keycloak api-client secret (default: $WALLAROO_CLIENT_SECRET).")
     token_url = Unicode("", config=True, help="Keycloak token URL override (default: $WALLAROO_TOKEN_URL).")
     cache_ttl = Float(10.0, config=True, help="Seconds the status and tree answers are cached.")
@@ -39,9 +55,11 @@ class WallarooLabApp(ExtensionApp):
     workers = Int(2, config=True, help="Threads for upstream calls (the event loop never waits on Wallaroo).")
 
     def credentials(self) -> dict[str, str]:
-        """``WALLAROO_*``-named credentials: this app's config where set, else the environment."""
-        return {env: (getattr(self, trait) or os.environ.get(env, "")).strip()
-                for trait, env in ENV_NAMES.items()}
+        """``WALLAROO_*``-named credentials: this app's config where set, else the environment (secrets as
+        :class:`~wallaroo_widgets.secrets.Secret`, masked in reprs)."""
+        out = {env: (getattr(self, trait) or os.environ.get(env, "")).strip() for trait, env in ENV_NAMES.items()}
+        return {env: Secret(v) if is_secret_key(trait) else v
+                for (trait, env), v in zip(ENV_NAMES.items(), out.values(), strict=True)}
 
     def initialize_settings(self) -> None:
         backend = Backend(self.credentials(), cache_ttl=self.cache_ttl, timeout=(5.0, self.timeout))
