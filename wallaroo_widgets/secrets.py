@@ -27,6 +27,8 @@ SECRET_KEYS = frozenset(
     }
 )
 
+#: ``scheme://user:password@host``: the password part of a URL's userinfo.
+_URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^/\s:@]*:)[^/\s@]+@")
 _BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+")
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
 
@@ -84,7 +86,8 @@ _FIELD_VALUE = re.compile(
 
 
 def scrub(text: str, secrets: Iterable[str | None] = ()) -> str:
-    """Remove secrets from free text: bearer/basic credentials, JWT-looking strings, the value of any secret field
+    """Remove secrets from free text: bearer/basic credentials, JWT-looking strings, a URL's password
+    (``https://user:***@host``), the value of any secret field
     (``password=...``, ``"client_secret": "..."``, ``password 'x'``), and the given secret values — those of
     :data:`SUBSTRING_MIN` characters or more wherever they occur, shorter ones only as a whole field value (so a
     short password never shows as a value, and ordinary text that happens to contain it is not corrupted)."""
@@ -94,6 +97,7 @@ def scrub(text: str, secrets: Iterable[str | None] = ()) -> str:
         else:
             pattern = rf"""(?i)(\b{_FIELD}\b["']?(?:\s*[:=]\s*|\s+)["']?){re.escape(value)}(?=$|["'\s,;&)}}\]])"""
             text = re.sub(pattern, lambda m: m.group(1) + MASK, text)
+    text = _URL_USERINFO.sub(lambda m: f"{m.group(1)}{MASK}@", text)
     text = _FIELD_VALUE.sub(_mask_field, text)
     text = _BEARER.sub(lambda m: f"{m.group(1)} {TOKEN_MASK if m.group(1).lower() == 'bearer' else MASK}", text)
     return _JWT.sub(TOKEN_MASK, text)

@@ -63,7 +63,11 @@ def normalize_url(url: str) -> str:
     url = url.strip().rstrip("/")
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.netloc:
-        raise ValueError(f"not an http(s) URL: {url!r} (expected https://{{prefix}}.api.{{suffix}} or https://{{domain}})")
+        raise ValueError(f"not an http(s) URL: {scrub(url)!r} (expected https://{{prefix}}.api.{{suffix}} or "
+                         "https://{domain})")
+    if parts.password is not None:  # it would show in reprs, snippets and messages; Wallaroo does not use it
+        raise ValueError(f"the API URL must not hold a password ({scrub(url)}): log in with a token, or a user and "
+                         "password (Session.password / WALLAROO_USER and WALLAROO_PASSWORD)")
     for suffix in ("/v1/api", "/v1"):
         if url.endswith(suffix):
             url = url[: -len(suffix)]

@@ -138,3 +138,18 @@ def test_secret_traits_and_logged_config_are_masked(caplog):
     text = caplog.text
     assert "Config changed" in text and "someone@example.com" in text and "context" in text
     assert pw not in text and text.count("'password': '***'") == 2
+
+
+def test_a_password_in_the_url_is_never_shown():
+    """WALLAROO_URL=https://user:password@host: refused by Session (it would show in reprs and snippets); the
+    status answer and its error show the URL masked."""
+    from wallaroo_widgets import Session
+
+    pw = "Pw-" + secrets.token_hex(5) + "-xyz"
+    with pytest.raises(ValueError) as err:
+        Session.token(f"https://bob:{pw}@h.example", "tok")
+    assert pw not in str(err.value) and "https://bob:***@h.example" in str(err.value)
+    be = Backend({"WALLAROO_URL": f"http://bob:{pw}@127.0.0.1:9", "WALLAROO_TOKEN": "t" * 20}, retries=0)
+    st = be.status()
+    assert st["connected"] is False and st["api_url"] == "http://bob:***@127.0.0.1:9"
+    assert st["error"] and pw not in json.dumps(st)

@@ -47,3 +47,14 @@ def test_report_of_v1_and_v2_windows_has_one_bins_chart_per_flagged_window():
 def test_an_empty_report_says_so():
     rep = report([], title="nothing")
     assert rep.figures == 0 and "No result windows." in rep.html and "No configuration was given." in rep.html
+
+
+def test_report_masks_secrets_inside_free_text_config_values():
+    """Secret-looking keys are dropped; a bearer token, a JWT, a ``password=`` value or a URL's password written
+    inside an ordinary value is masked too."""
+    jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4eHh4eHgifQ.c2lnbmF0dXJlLXh5ejEyMw"
+    pw = "Pw-7f3a9c-xyz"
+    rep = report([], config={"name": "x", "notes": f"called with Bearer {jwt}", "source": f"https://bob:{pw}@h.example",
+                             "comment": f"password={pw}", "raw": jwt}, title="secrets")
+    assert jwt not in rep.html and pw not in rep.html
+    assert "https://bob:***@h.example" in rep.html and "Bearer &lt;token&gt;" in rep.html  # the rest stays

@@ -66,7 +66,7 @@ class WallarooLabApp(ExtensionApp):
         self.settings.update({"wallaroo_backend": backend,
                               "wallaroo_executor": ThreadPoolExecutor(max(1, self.workers),
                                                                       thread_name_prefix="wallaroo-lab")})
-        where = backend.api_url or "no WALLAROO_URL (sidebar shows 'not configured')"
+        where = backend.shown_url or "no WALLAROO_URL (sidebar shows 'not configured')"
         self.log.info("wallaroo_widgets: sidebar server extension for %s (%s)", where,
                       backend.auth_type or "no credentials")
 

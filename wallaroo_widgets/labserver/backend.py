@@ -88,6 +88,11 @@ class Backend:
         return self._creds.get("WALLAROO_URL") or None
 
     @property
+    def shown_url(self) -> str | None:
+        """The API URL as answers and logs may show it (a password in its userinfo masked)."""
+        return self.scrub(self.api_url) if self.api_url else None
+
+    @property
     def auth_type(self) -> str | None:
         return auth_type(self._creds)
 
@@ -119,7 +124,7 @@ class Backend:
         with self._lock:
             if not refresh and self._status and self._clock() - self._status[0] < self.cache_ttl:
                 return self._status[1]
-            out: dict[str, Any] = {"connected": False, "api_url": self.api_url, "auth_type": self.auth_type,
+            out: dict[str, Any] = {"connected": False, "api_url": self.shown_url, "auth_type": self.auth_type,
                                    "user": None, "instance": None, "server_version": __version__, "error": None}
             try:
                 sess = self.session()

@@ -29,6 +29,7 @@ import plotly.offline
 
 from ..drift import v2
 from ..drift.overview import Overview
+from ..secrets import scrub as secret_scrub
 from . import _v2
 from .bins import bin_contributions, bins_comparison
 from .overview import field_order, field_results, overview_heatmap
@@ -53,7 +54,8 @@ pre { background: #f7f7f7; padding: 8px; overflow-x: auto; font-size: 0.85em; }
 
 
 def scrub(value: Any) -> Any:
-    """A JSON-able copy of ``value`` without entries whose key looks secret."""
+    """A JSON-able copy of ``value`` without entries whose key looks secret, and strings with bearer tokens,
+    JWTs, ``password=...`` values and URL passwords masked."""
     if isinstance(value, Mapping):
         return {str(k): scrub(v) for k, v in value.items() if not SECRET_KEY.search(str(k))}
     if isinstance(value, list | tuple):
@@ -64,7 +66,7 @@ def scrub(value: Any) -> Any:
         return value.item()
     if isinstance(value, _dt.datetime | pd.Timestamp):
         return pd.Timestamp(value).isoformat()
-    return value
+    return secret_scrub(value) if isinstance(value, str) else value  # bearer/JWT/URL passwords in free text
 
 
 @dataclasses.dataclass
