@@ -61,9 +61,10 @@ trap 'exit 143' TERM
 
 mkdir -p "$DATA_DIR"
 echo "lab: starting the sandbox (demo data) on http://$HOST:$PORT, data in $DATA_DIR"
-"$VENV_BIN/wallaroo-widgets" sandbox --demo --host "$HOST" --port "$PORT" --data-dir "$DATA_DIR" \
-  --admin-email "$ADMIN_EMAIL" --admin-password "$ADMIN_PASSWORD" --client-secret "$CLIENT_SECRET" \
-  </dev/null >"$DATA_DIR/sandbox.log" 2>&1 &
+# password and client secret through the environment: command lines are readable by every local user (ps)
+SANDBOX_ADMIN_PASSWORD="$ADMIN_PASSWORD" SANDBOX_CLIENT_SECRET="$CLIENT_SECRET" \
+  "$VENV_BIN/wallaroo-widgets" sandbox --demo --host "$HOST" --port "$PORT" --data-dir "$DATA_DIR" \
+  --admin-email "$ADMIN_EMAIL" </dev/null >"$DATA_DIR/sandbox.log" 2>&1 &
 SANDBOX_PID=$!
 
 # The kernels get exactly the sandbox's credentials (never a real instance's leftovers).

@@ -120,6 +120,8 @@ def test_lab_starts_both_exports_sandbox_credentials_and_sigterm_leaves_no_proce
         assert lab_env["WALLAROO_PASSWORD"] == "lab-test-pw"
         assert lab_env["WALLAROO_CLIENT_SECRET"] == "sandbox-secret"
         assert "WALLAROO_TOKEN" not in lab_env and "WALLAROO_TOKEN_URL" not in lab_env
+        # no process' command line (readable by every local user) holds the password
+        assert not [p for p in _in_session(proc.pid) if b"lab-test-pw" in Path(f"/proc/{p}/cmdline").read_bytes()]
 
         # ... and the sandbox was started with that password: the kernels' password grant works
         from wallaroo_widgets import Session
@@ -155,6 +157,7 @@ def test_lab_starts_both_exports_sandbox_credentials_and_sigterm_leaves_no_proce
         proc.wait(timeout=35)
         out = log.read_text()
         assert "stopped JupyterLab and the sandbox" in out, out
+        assert "lab-test-pw" not in out + "".join(p.read_text() for p in tmp_path.rglob("sandbox.log"))
         assert _in_session(proc.pid) == [], f"left behind: {_in_session(proc.pid)}"
         assert not [p for p in started if _stat(p) and _stat(p)[0] != "Z"]
     finally:

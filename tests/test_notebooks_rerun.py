@@ -14,6 +14,9 @@ would have): no kernel start-up, so running all of them twice stays well under a
 
 from __future__ import annotations
 
+import contextlib
+import io
+import re
 import sqlite3
 import time
 from pathlib import Path
@@ -93,9 +96,14 @@ def demo_sandbox(tmp_path, monkeypatch):
 def test_a_second_run_of_the_notebooks_leaves_the_state_of_one_run(demo_sandbox):
     db = demo_sandbox.data_dir / "sandbox.db"
     before, grown_before = _settled(db)
-    for name in RERUN:
-        run_notebook(name)
+    printed = io.StringIO()  # what the cells print and display (outside IPython, display() prints the repr)
+    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+        for name in RERUN:
+            run_notebook(name)
     once, grown_once = _settled(db)
+    assert "housepricepipe" in printed.getvalue()  # the notebooks did print
+    assert demo_sandbox.client_secret not in printed.getvalue(), "a notebook printed the client secret"
+    assert not re.search(r"eyJ[\w-]{5,}\.[\w-]{5,}\.", printed.getvalue()), "a notebook printed a token"
     assert once != before  # the first run did create its objects (workspaces, users, assays)
     for key in RESTORED:
         assert once[key] == before[key], f"the clean-up cells left {key} behind"

@@ -68,3 +68,18 @@ def test_demo_now_is_parsed_from_the_argument_or_the_environment(monkeypatch, ca
         SandboxConfig(demo_now="tomorrow")
     assert cli.main(["--demo", "--demo-now", "yesterday", "--port", "0"]) == 2
     assert "demo now must be an ISO 8601 time" in capsys.readouterr().err
+
+
+def test_cli_reads_the_password_and_client_secret_from_the_environment(monkeypatch):
+    """`make lab` passes them as SANDBOX_ADMIN_PASSWORD / SANDBOX_CLIENT_SECRET, out of the process list; flags win."""
+    from wallaroo_widgets.sandbox.cli import parser
+
+    monkeypatch.delenv("SANDBOX_ADMIN_PASSWORD", raising=False)
+    monkeypatch.delenv("SANDBOX_CLIENT_SECRET", raising=False)
+    args = parser().parse_args([])
+    assert (args.admin_password, args.client_secret) == (None, "sandbox-secret")
+    monkeypatch.setenv("SANDBOX_ADMIN_PASSWORD", "Pw-env-xyz")
+    monkeypatch.setenv("SANDBOX_CLIENT_SECRET", "Cs-env-xyz")
+    args = parser().parse_args([])
+    assert (args.admin_password, args.client_secret) == ("Pw-env-xyz", "Cs-env-xyz")
+    assert parser().parse_args(["--admin-password", "given"]).admin_password == "given"

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from .config import DEFAULT_ADMIN_EMAIL, DEFAULT_CLIENT_SECRET, DEFAULT_DATA_DIR, DEMO_NOW_ENV, SandboxConfig
+
+#: environment variables read for --admin-password / --client-secret (`make lab` passes them this way)
+ADMIN_PASSWORD_ENV, CLIENT_SECRET_ENV = "SANDBOX_ADMIN_PASSWORD", "SANDBOX_CLIENT_SECRET"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -17,11 +21,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8080, help="port (default 8080; 0 = any free port)")
     p.add_argument("--data-dir", default=DEFAULT_DATA_DIR, help=f"SQLite + model files (default {DEFAULT_DATA_DIR})")
     p.add_argument("--admin-email", default=DEFAULT_ADMIN_EMAIL, help=f"admin user (default {DEFAULT_ADMIN_EMAIL})")
-    p.add_argument("--admin-password", default=None,
-                   help="admin password; replaces the stored one when it differs (default: 'admin' for a new "
-                        "data dir, else the stored password; 'admin' is refused on non-loopback hosts)")
-    p.add_argument("--client-secret", default=DEFAULT_CLIENT_SECRET,
-                   help="secret of the confidential client api-client (default 'sandbox-secret', loopback only)")
+    p.add_argument("--admin-password", default=os.environ.get(ADMIN_PASSWORD_ENV) or None,
+                   help="admin password; replaces the stored one when it differs (default: $"
+                        f"{ADMIN_PASSWORD_ENV}, else 'admin' for a new data dir, else the stored password; 'admin' is "
+                        "refused on non-loopback hosts). The variable keeps it out of the process list")
+    p.add_argument("--client-secret", default=os.environ.get(CLIENT_SECRET_ENV) or DEFAULT_CLIENT_SECRET,
+                   help=f"secret of the confidential client api-client (default: ${CLIENT_SECRET_ENV}, else "
+                        "'sandbox-secret', loopback only)")
     p.add_argument("--access-token-lifetime", type=int, default=3600, help="seconds (default 3600)")
     p.add_argument("--refresh-token-lifetime", type=int, default=1800, help="seconds (default 1800)")
     p.add_argument("--deploy-delay", type=float, default=2.0,
