@@ -31,7 +31,7 @@ from .errors import (
     from_response,
 )
 from .retry import RETRY_STATUSES, backoff_delay, is_connection_error, is_read_timeout
-from .secrets import Secret, mask
+from .secrets import Secret, mask, scrub
 
 log = logging.getLogger("wallaroo_widgets.auth")
 
@@ -311,7 +311,7 @@ class KeycloakProvider(TokenProvider):
         return {"grant_type": self.grant}
 
     def __repr__(self) -> str:
-        return (f"{type(self).__name__}(token_url={self.token_url!r}, client_id={self.client_id!r}, "
+        return (f"{type(self).__name__}(token_url={scrub(self.token_url)!r}, client_id={self.client_id!r}, "
                 f"client_secret={mask(self._client_secret)})")
 
 
@@ -331,7 +331,7 @@ class PasswordProvider(KeycloakProvider):
         return {"grant_type": "password", "username": self.username, "password": str(self._password)}
 
     def __repr__(self) -> str:
-        return (f"PasswordProvider(token_url={self.token_url!r}, username={self.username!r}, password=***, "
+        return (f"PasswordProvider(token_url={scrub(self.token_url)!r}, username={self.username!r}, password=***, "
                 f"client_id={self.client_id!r}, client_secret={mask(self._client_secret)})")
 
 

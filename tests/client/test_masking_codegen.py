@@ -203,3 +203,15 @@ def test_large_body_snippets_run_with_the_written_body_json(loopback, tmp_path, 
     huge = CallRecord("POST", "http://h/x", json={"...": "2000000 bytes of JSON"}, omitted_bytes=2_000_000)
     with pytest.raises(ValueError, match="too large to keep"):
         huge.write_body(tmp_path / "y")
+
+
+def test_a_password_in_a_url_is_masked_or_refused():
+    pw = "Pw-9c1e2b-xyz"
+    assert secrets.scrub(f"GET https://kc:{pw}@k.example/token failed") == "GET https://kc:***@k.example/token failed"
+    assert secrets.scrub("at 10:20:30@x, http://host:8080/a, me@example.com") == (
+        "at 10:20:30@x, http://host:8080/a, me@example.com")  # no userinfo, nothing masked
+    s = Session.password("http://h.example", "u", "p", client_secret="c", token_url=f"https://kc:{pw}@k.example/t")
+    assert pw not in repr(s) and "https://kc:***@k.example/t" in repr(s)
+    with pytest.raises(ValueError) as err:
+        Session.token(f"https://me:{pw}@h.example", make_jwt({"a": 1}))
+    assert pw not in str(err.value)
