@@ -23,7 +23,7 @@ class WallarooError(Exception):
     ) -> None:
         self.msg = msg
         self.status = status
-        self.endpoint = endpoint
+        self.endpoint = scrub(endpoint) if endpoint else endpoint  # a URL's userinfo password, a token in a query
         self.code = code
         self.body = body
         super().__init__(self._format())

@@ -215,3 +215,13 @@ def test_a_password_in_a_url_is_masked_or_refused():
     with pytest.raises(ValueError) as err:
         Session.token(f"https://me:{pw}@h.example", make_jwt({"a": 1}))
     assert pw not in str(err.value)
+
+
+def test_a_token_endpoint_error_masks_a_password_in_the_token_url(keycloak, clock):
+    pw = "Pw-4d2a7e-xyz"
+    url = keycloak.url.replace("http://", f"http://kc:{pw}@")
+    s = Session.password("http://127.0.0.1:1", "me@example.com", "wrong-pw", client_secret="c", token_url=url,
+                         clock=clock)
+    with pytest.raises(errors.AuthenticationError) as ei:
+        s.workspaces.list()
+    assert pw not in f"{ei.value}|{ei.value!r}|{ei.value.endpoint}" and "kc:***@" in str(ei.value)
