@@ -4,13 +4,14 @@
 # **What you will learn**
 #
 # - connect to Wallaroo — the local sandbox by default, or a real instance — and open the **console**:
-#   one tab per API area (users, workspaces, models, pipelines, enablement, assays) and the
-#   interactive **assay builder**;
-# - where to go next: notebooks `01`–`08` teach each area with the Python API, the panels and the plots.
+#   one tab per API area (users, workspaces, models, pipelines, enablement, assays V1 and V2), the
+#   interactive **assay builder** and the drift **overview** of every field;
+# - where to go next: notebooks `01`–`10` teach each area with the Python API, the panels and the plots.
 #
 # `make lab` starts a sandbox with demo data (workspace `housepricesaga`, pipeline `housepricepipe`,
-# model `housepricemodel`, a month of inference logs with a drift episode and an assay) and hands its
-# connection settings to this kernel through the environment.
+# model `housepricemodel`, a month of inference logs with a drift episode, and two assays on it: the V1
+# `house price drift` and its Assays V2 twin `house price drift v2`) and hands its connection settings to
+# this kernel through the environment.
 
 # %% [markdown]
 # ## Connect
@@ -71,18 +72,21 @@ workspaces_tab.table.df[["id", "name", "num_models", "num_pipelines"]]
 # | `02_users` | **Users**: list, invite, deactivate/activate |
 # | `03_workspaces` | **Workspaces**: create, members — the selected workspace drives the next tabs |
 # | `04_models` | **Models**: upload (plain, stream, convert), versions, config |
-# | `05_pipelines_and_inference` | **Pipelines**: create, deploy, status, inference, copy, undeploy |
+# | `05_pipelines_and_inference` | **Pipelines**: list, create, deploy, status, inference, copy, undeploy, delete |
 # | `06_enablement` | **Enablement**: instance name and features |
 # | `07_assays` | **Assays**: baseline, summarize, create, preview, results and their charts |
 # | `08_drift_exploration` | **Assay builder**: tune bins, metric and weights on the demo month, then create |
+# | `09_assays_v2` | **Assays** with Assays V2: V1 and V2 in one list, V2 configs, preview, schedule, results |
+# | `10_drift_overview` | **Overview**: every field scored at once, heatmap, ranked table, assays for fields, HTML reports |
 
 # %% [markdown]
 # ## Clean-up
 #
 # The cells above only read (selecting rows and loading results change nothing on the server), so
 # nothing remains and every run leaves the instance as it was. Anything you create by hand in the
-# console's forms stays, though: the MLOps API has no delete for users, workspaces, models, pipelines
-# or assays. The console keeps using `session`; close it (`session.close()`) only when you are done.
+# console's forms stays, though: the MLOps API has no delete for users, workspaces or assays (today's API
+# deletes pipelines and models: the Pipelines and Models tabs' **Delete…**). The console keeps using
+# `session`; close it (`session.close()`) only when you are done.
 
 # %%
 print("nothing to clean up; the console stays usable")
