@@ -5,7 +5,8 @@ opens the console notebook, runs all cells and checks the console's tabs, an int
 Plotly chart rendered with no error output. Then real mouse clicks, as a user makes them, must reach the
 panels' Python: an Alert marker of the score timeline and a row of the results table select that window
 (the bins chart's title names it), and a workspace row selects that workspace (the label under the table
-and the Models tab follow). Screenshots land in test-output/browser/ (gitignored).
+and the Models tab follow); in the Assay builder, a mouse drag across the logs timeline sets the baseline range
+(the Baseline from/to fields follow). Screenshots land in test-output/browser/ (gitignored).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from builder_gestures import drag_builder_baseline
 
 pytestmark = pytest.mark.browser
 
@@ -231,7 +233,9 @@ def test_console_notebook_renders_in_chromium(lab, page):
     _click_workspaces(pg, out)
 
     out.locator(".widget-tab .lm-TabBar-tab", has_text="Assay builder").first.click()
-    _assert_charts_fill_the_panel(pg, "Assay builder", minimum=3)  # timeline, bins, baseline
+    _assert_charts_fill_the_panel(pg, "Assay builder", minimum=4)  # logs, baseline, timeline, bins
+    drag_builder_baseline(pg, out, _shot, VISIBLE_PLOTS)
+    _assert_charts_fill_the_panel(pg, "Assay builder", minimum=4)  # drawn with data now
 
     # Every tab renders its panel (visible widgets, no error output); one screenshot each to look at.
     for title in titles:

@@ -32,8 +32,10 @@ def logs_figure(times_ms: np.ndarray | None, values: np.ndarray | None, baseline
                 iopath: str = "") -> go.Figure:
     """Count of logged values per bucket (bars, the drag target) and their mean (line), baseline shaded."""
     fig = go.Figure()
+    # no hover events: the widget sends the last pointer event of a burst, and a hover right after the drag's
+    # mouse-up would replace its selection before the kernel sees it
     fig.update_layout(title="Logs: drag across the timeline to pick the baseline", dragmode="select",
-                      selectdirection="h", showlegend=False, bargap=0.05,
+                      selectdirection="h", showlegend=False, bargap=0.05, hovermode=False,
                       yaxis={"title": "records"}, yaxis2={"title": iopath or "mean", "overlaying": "y",
                                                           "side": "right", "showgrid": False})
     if times_ms is None or not len(times_ms):
@@ -48,8 +50,7 @@ def logs_figure(times_ms: np.ndarray | None, values: np.ndarray | None, baseline
     counts, means = grouped.count(), grouped.mean()
     starts = counts.index + pd.Timedelta(width) / 2  # bar centres
     fig.add_bar(x=starts.tz_convert(None), y=counts.to_numpy(), name="records", width=pd.Timedelta(width) /
-                pd.Timedelta("1ms") * 0.95, marker={"color": "#9ecae1"},
-                hovertemplate="%{x}<br>%{y} records<extra></extra>")
+                pd.Timedelta("1ms") * 0.95, marker={"color": "#9ecae1"})
     fig.add_scatter(x=starts.tz_convert(None), y=means.to_numpy(), mode="lines", name="mean", yaxis="y2",
                     line={"color": "#08519c", "width": 1}, hoverinfo="skip")
     fig.update_layout(shapes=baseline_shapes(baseline))
