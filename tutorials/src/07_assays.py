@@ -14,9 +14,9 @@
 # house-price inferences with a drift episode in the middle, scored all month by the demo assay
 # `house price drift`.
 #
-# Nothing can be deleted through the MLOps API (no workspace, model, pipeline or assay delete), so the
-# notebook uses fixed names and reuses what an earlier run created — assay names are unique, so a second
-# run finds its assay and re-activates it instead of creating another one.
+# The MLOps API cannot delete workspaces or assays (today's API deletes pipelines and models, which the
+# clean-up does), so the notebook uses fixed names and reuses what an earlier run created — assay names are
+# unique, so a second run finds its assay and re-activates it instead of creating another one.
 
 # %%
 import tempfile
