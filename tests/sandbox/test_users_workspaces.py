@@ -114,6 +114,7 @@ def test_features_list_with_and_without_body(sandbox):
     for body in ({}, None):
         got = admin.ok("features/list", body)
         assert got["features"]["plateau"] == "true" and got["is_auth_enabled"] is True
+        assert got["features"]["assays_v2"] == "true"  # the sandbox serves /v2/api/assays/*
         assert all(isinstance(v, str) for v in got["features"].values())
 
 

@@ -7,8 +7,9 @@
 # - see the same in the **Enablement panel**.
 #
 # Why look: the features tell you which API generation the instance speaks. This toolkit's assay calls
-# (notebooks `07` and `08`) are the **V1** assays API (`assays/create`, `assays/run_interactive`, ...);
-# an instance that reports `assays_v2` as `"true"` has the newer assays as well.
+# in notebooks `07` and `08` are the **V1** assays API (`assays/create`, `assays/run_interactive`, ...);
+# an instance that reports `assays_v2` as `"true"` has the newer assays as well (`/v2/api/assays/*`,
+# notebook `09`).
 
 # %%
 from wallaroo_widgets import Session
@@ -46,7 +47,7 @@ flags
 # | feature | meaning |
 # |---|---|
 # | `plateau` | inference results are logged to Wallaroo's log store (Plateau) — what `assays/get_baseline` and the assays read |
-# | `assays_v2` | the newer (V2) assays API; `"false"`: only the V1 assays used in notebooks 07 and 08 |
+# | `assays_v2` | the newer (V2) assays API (`/v2/api/assays/*`, notebook 09), which the sandbox serves next to the V1 assays of notebooks 07 and 08; `"false"`: V1 only |
 #
 # The call as `curl` (token masked):
 

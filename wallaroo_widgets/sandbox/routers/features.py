@@ -12,5 +12,5 @@ router = make_router(prefix="/v1/api/features", tags=["features"])
 
 @router.post("/list", summary="Feature flags ({} body or none)")
 def list_features(caller: Caller = Depends(require_user)) -> dict:  # noqa: B008
-    return {"features": {"plateau": "true", "assays_v2": "false"}, "name": "Wallaroo Sandbox",
+    return {"features": {"plateau": "true", "assays_v2": "true"}, "name": "Wallaroo Sandbox",
             "is_auth_enabled": True}
