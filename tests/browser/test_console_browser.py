@@ -130,7 +130,11 @@ def browser(lab):
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    yield context.new_page()
+    pg = context.new_page()
+    pg.console_lines = []  # the browser's console errors and warnings, reported when a wait fails
+    pg.on("console", lambda m: m.type in ("error", "warning") and pg.console_lines.append(f"{m.type}: {m.text}"))
+    pg.on("pageerror", lambda e: pg.console_lines.append(f"pageerror: {e}"))
+    yield pg
     context.close()
 
 
@@ -216,16 +220,22 @@ def test_console_notebook_renders_in_chromium(lab, page):
     # A Plotly chart: the Assays tab shows the demo assay's score timeline with one marker per window.
     out.locator(".widget-tab .lm-TabBar-tab", has_text="Assays").first.click()
     chart = out.locator(".widget-tab .js-plotly-plot:visible").first
-    chart.wait_for(state="visible", timeout=30_000)
-    chart.scroll_into_view_if_needed()
-    pg.wait_for_function(
-        """() => [...document.querySelectorAll('.widget-tab .js-plotly-plot')]
-                 .some(p => p.offsetParent !== null && p.querySelectorAll('.scatterlayer .point').length >= 10)""",
-        timeout=30_000,
-    )
+    try:
+        chart.wait_for(state="visible", timeout=30_000)
+        chart.scroll_into_view_if_needed()
+        pg.wait_for_function(
+            """() => [...document.querySelectorAll('.widget-tab .js-plotly-plot')]
+                     .some(p => p.offsetParent !== null && p.querySelectorAll('.scatterlayer .point').length >= 10)""",
+            timeout=30_000,
+        )
+    except Exception as exc:
+        _shot(pg, "03_assays_timeline_FAILED.png")
+        raise AssertionError(f"no timeline markers drawn; browser console: {pg.console_lines[-15:]}") from exc
     pg.wait_for_timeout(500)
     _shot(pg, "03_assays_timeline.png")
     assert _error_outputs(pg) == []
+    # a chart model anywidget gave up on (not ready within 2 s) drops every later update from Python
+    assert not [line for line in pg.console_lines if "Failed to initialize model" in line], pg.console_lines
     # drawn while their tab was hidden (the notebook loaded the results first), they fill the panel once shown
     _assert_charts_fill_the_panel(pg, "Assays", minimum=3)  # timeline, bins, contributions
 

@@ -2,18 +2,43 @@
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+import plotly
 import plotly.graph_objects as go
+import traitlets
 
 _SKIP = {"type", "uid"}
+
+
+@cache
+def _plotly_esm() -> str:
+    """Plotly's own widget front end (its whole plotly.js bundle), read once."""
+    return (Path(plotly.__file__).parent / "package_data" / "widgetbundle.js").read_text(encoding="utf-8")
+
+
+class ChartWidget(go.FigureWidget):
+    """A FigureWidget whose front end is ready at once: its ESM (plotly_widget.js) is tiny and imports plotly's
+    bundle once per page, replaying edits sent meanwhile. Plotly's own ESM, 5 MB per chart, can miss anywidget's
+    2 s window on a busy machine; such a chart never receives later updates (e.g. the results loaded into the
+    Assays timeline stay blank)."""
+
+    _esm = Path(__file__).with_name("plotly_widget.js")
+    _plotly_esm = traitlets.Unicode().tag(sync=True)
+    _plotly_version = traitlets.Unicode(plotly.__version__).tag(sync=True)
+
+    @traitlets.default("_plotly_esm")
+    def _default_plotly_esm(self) -> str:  # in the state the comm opens with: a later update could come too late
+        return _plotly_esm()
 
 
 def figure_widget(fig: go.Figure | None = None, height: int = 320) -> go.FigureWidget:
     """A FigureWidget (empty or from ``fig``) with a fixed height that fills the panel's width: Plotly
     autosize with no layout width, responsive to resizes. (Plotly 6+'s anywidget FigureWidget has no
     ipywidgets ``Layout``: its ``layout`` is Plotly's, so the width comes from the containing box.)"""
-    w = go.FigureWidget(fig) if fig is not None else go.FigureWidget()
+    w = ChartWidget(fig) if fig is not None else ChartWidget()
     w.update_layout(height=height, width=None, autosize=True, margin={"l": 50, "r": 20, "t": 60, "b": 40})
     w._config = {**(w._config or {}), "responsive": True}
     return w
@@ -97,4 +122,4 @@ def empty_figure(title: str, message: str = "") -> go.Figure:
     return fig
 
 
-__all__ = ["figure_widget", "sync_figure", "figures_in", "refit", "refit_all", "trace_ids", "empty_figure"]
+__all__ = ["ChartWidget", "figure_widget", "sync_figure", "figures_in", "refit", "refit_all", "trace_ids", "empty_figure"]
