@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from wallaroo_widgets.api import assays_v2
 from wallaroo_widgets.panels import AssaysPanel
 from wallaroo_widgets.sandbox import demo as demo_data
 
@@ -16,6 +17,9 @@ def test_v1_and_v2_listed_with_a_version(demo_session):
     assert dict(zip(df["name"], df["version"], strict=True)) == {demo_data.ASSAY_NAME: 1, demo_data.ASSAY_V2_NAME: 2}
     row = df[df["version"] == 2].iloc[0]
     assert row["active"] and row["alert_threshold"] == 0.25 and pd.notna(row["next_run"])
+    # the V2 row's status in the V1 rows' vocabulary: both assays have run on the demo
+    assert pd.notna(row["last_run"]) and row["status"] == "ran"
+    assert df[df["version"] == 1].iloc[0]["status"] == "ran"
 
 
 def test_v2_results_timeline_bins_and_stats(demo_session):
@@ -49,3 +53,17 @@ def test_activate_and_deactivate_both_versions(demo_session):
         assert panel.table.df[panel.table.df["name"] == name].iloc[0]["active"]
     v2_row = panel.table.df[panel.table.df["version"] == 2].iloc[0]
     assert pd.notna(v2_row["next_run"])
+
+
+def test_v2_assay_not_run_yet_is_created(demo_session):
+    """A V2 assay whose first run is still ahead shows V1's "created" (runs then show "ran", as above)."""
+    panel = AssaysPanel(demo_session, workspace="housepricesaga", pipeline="housepricepipe")
+    p = panel.state.pipeline
+    cfg = assays_v2.config("not-yet-run", pipeline_id=p["id"], pipeline_name=p["name"],
+                           workspace_id=p["workspace_id"], baseline=[1.0, 2.0, 3.0, 4.0, 5.0],
+                           iopaths="out.variable.0", first_run=pd.Timestamp.now(tz="UTC") + pd.Timedelta(days=30))
+    demo_session.assays_v2.schedule(cfg)
+    panel.refresh()
+    assert panel.error == "", panel.error
+    row = panel.table.df[panel.table.df["name"] == "not-yet-run"].iloc[0]
+    assert row["version"] == 2 and pd.isna(row["last_run"]) and row["status"] == "created"

@@ -150,7 +150,9 @@ class AssaysPanel(PipelinePanel):
     def _v2_row(sess: Any, a: v2.AssayV2) -> dict[str, Any]:
         th = a.targeting.iopath[0].thresholds if a.targeting.iopath else v2.Thresholds()
         runs = sess.assays_v2.get_next_run(str(a.id))
-        return {"version": 2, "id": str(a.id), "name": a.name, "active": a.active, "status": None,
+        # V1's vocabulary (frames.status_label): "ran" once the scheduler ran it, else "created"
+        status = "created" if runs["last_run"] is None else "ran"
+        return {"version": 2, "id": str(a.id), "name": a.name, "active": a.active, "status": status,
                 "warning_threshold": th.warning, "alert_threshold": th.alert,
                 "last_run": v2.wire.server_time(runs["last_run"]), "next_run": v2.wire.server_time(runs["next_run"]),
                 "pipeline_name": a.targeting.data_origin.pipeline_name}
