@@ -146,26 +146,41 @@ def test_fmt_span_one_utc_format() -> None:
     assert fmt_span("soon", "") == "soon"
 
 
-@pytest.mark.parametrize(("warn", "alert", "peak"), [(0.1, 0.25, 0.3), (0.1, 0.11, 0.3), (0.001, 0.002, 2.0),
-                                                     (0.0, 0.01, 0.5), (None, 0.001, 1.0), (0.3, None, 0.2)])
+def _label_px(a, y0: float, y1: float, plot_h: float) -> tuple[float, float]:
+    """A threshold label's vertical pixel span (from the plot area's bottom) for that y range and height."""
+    from wallaroo_widgets.plots.timeline import LABEL_PX
+
+    px = (a.y - y0) / (y1 - y0) * plot_h + (a.yshift or 0)
+    return {"bottom": (px, px + LABEL_PX), "top": (px - LABEL_PX, px),
+            "middle": (px - LABEL_PX / 2, px + LABEL_PX / 2)}[a.yanchor]
+
+
+@pytest.mark.parametrize(("warn", "alert", "peak"), [(0.1, 0.25, 0.3), (0.1, 0.25, 2.5), (0.1, 0.25, 0.26),
+                                                     (0.1, 0.11, 0.3), (0.001, 0.002, 2.0), (0.0, 0.01, 0.5),
+                                                     (None, 0.001, 1.0), (0.3, None, 0.2), (0.25, 0.1, 0.3)])
 def test_timeline_threshold_labels_never_overlap(warn, alert, peak) -> None:
-    """Labels sit at the right inside the plot (not on the y axis), inside the y range and a label height
-    apart, however close the thresholds are to 0 or to each other."""
-    from wallaroo_widgets.plots.timeline import LABEL_HEIGHT
+    """Labels sit in the right margin (outside the plot area, so never over a marker, the last one at the
+    right edge included) and, in pixel space for the Assays tab's 320 px figure and Plotly's default 450 px,
+    at least a label height apart, each on its own line's side (warning under, alert over)."""
+    from wallaroo_widgets.plots.timeline import CHAR_PX
 
     rows = [{"window_start": (T0 + pd.Timedelta(hours=h)).isoformat(), "score": peak * h / 3, "status": "Ok"}
             for h in range(4)]
     fig = plots.score_timeline(rows, warn, alert)
-    top = fig.layout.yaxis.range[1]
-    h = LABEL_HEIGHT * top
+    y0, y1 = fig.layout.yaxis.range
     labels = {a.text.split()[0]: a for a in fig.layout.annotations}
     assert set(labels) == {k for k, v in (("warning", warn), ("alert", alert)) if v is not None}
-    for a in labels.values():
-        assert (a.x, a.xref, a.xanchor, a.yref, a.yanchor, a.showarrow) == (1, "paper", "right", "y", "middle", False)
-        assert a.xshift < 0 and h / 2 <= a.y <= top - h / 2  # inside the plot, clear of the x axis
-    if len(labels) == 2:
-        assert labels["alert"].y - labels["warning"].y >= h - 1e-12
-    if alert is not None:
-        assert labels["alert"].y > alert and labels["alert"].font.color == "red"  # over its line
-    if warn is not None and warn >= h:
-        assert labels["warning"].y < warn  # under its line
+    for a in labels.values():  # left edge at/after the plot area's right edge (paper x=1), text fits the margin
+        assert (a.x, a.xref, a.xanchor, a.yref, a.showarrow) == (1, "paper", "left", "y", False)
+        assert a.xshift >= 0 and fig.layout.margin.r >= a.xshift + CHAR_PX * len(a.text)
+    for height, top_m, bottom_m in ((320, 60, 40), (450, 100, 80)):
+        spans = {k: _label_px(a, y0, y1, height - top_m - bottom_m) for k, a in labels.items()}
+        if len(spans) == 2:
+            (lo, lo_span), (hi, hi_span) = sorted(spans.items(), key=lambda kv: kv[1][0])
+            assert hi_span[0] >= lo_span[1] - 1e-9, (height, spans)  # centres >= one label height apart
+        for k, (a_lo, a_hi) in spans.items():  # each label on its own side of its line, touching it
+            line = (labels[k].y - y0) / (y1 - y0) * (height - top_m - bottom_m)
+            assert line in (a_lo, a_hi)
+    if warn is not None and alert is not None and warn < alert:
+        assert labels["warning"].yanchor == "top" and labels["alert"].yanchor == "bottom"
+    assert all(a.y == t for a, t in ((labels.get("warning"), warn), (labels.get("alert"), alert)) if a)

@@ -81,23 +81,19 @@ def _threshold(value: Any, rows: list[dict[str, Any]], key: str) -> float | None
     return None
 
 
-LABEL_HEIGHT = 0.07  # a threshold label's height as a share of the y range (~18 px in a 260 px plot area)
+LABEL_PX = 18  # a threshold label's height in pixels (12 px font + padding)
+CHAR_PX = 7.5  # a label character's width in pixels (12 px font), for the right margin
 
 
-def _threshold_labels(warn: float | None, alert: float | None, top: float) -> list[tuple[str, float, str]]:
-    """(text, y centre, colour) of the threshold labels, at the right inside the plot (away from the y axis):
-    the warning label under its line (over it when that would cross the x axis), the alert label over its
-    line, and at least one label height apart, so close thresholds (or thresholds near 0) never overlap."""
-    h = LABEL_HEIGHT * top
-    out: list[tuple[str, float, str]] = []
-    below = -h
+def _threshold_labels(warn: float | None, alert: float | None) -> list[tuple[str, float, str, str]]:
+    """(text, y, yanchor, colour) of the threshold labels, in the right margin outside the plot area (so never
+    over a marker): the warning label hangs under its line, the alert label stands on its line, so with
+    warning < alert they never overlap, whatever the plot height or however close the thresholds are."""
+    out: list[tuple[str, float, str, str]] = []
     if warn is not None:
-        y = warn - h / 2 if warn - h >= 0 else warn + h / 2
-        out.append((f"warning {warn:g}", y, "orange"))
-        below = y
+        out.append((f"warning {warn:g}", warn, "bottom" if alert is not None and alert < warn else "top", "orange"))
     if alert is not None:
-        y = max(alert + h / 2, below + h)
-        out.append((f"alert {alert:g}", y, "red"))
+        out.append((f"alert {alert:g}", alert, "top" if warn is not None and alert < warn else "bottom", "red"))
     return out
 
 
@@ -174,12 +170,14 @@ def score_timeline(results: Any, warning_threshold: float | None = None, alert_t
         fig.add_hrect(y0=alert, y1=max(top, alert * 1.15), fillcolor="red", opacity=0.06, line_width=0,
                       layer="below")
         fig.add_hline(y=alert, line_dash="dash", line_color="red")
-    for text, y, color in _threshold_labels(warn, alert, top):
-        fig.add_annotation(text=text, x=1, xref="paper", xanchor="right", xshift=-4, y=y, yref="y",
-                           yanchor="middle", showarrow=False, font={"color": color},
-                           bgcolor="rgba(255,255,255,0.7)")
+    labels = _threshold_labels(warn, alert)
+    for text, y, anchor, color in labels:
+        fig.add_annotation(text=text, x=1, xref="paper", xanchor="left", xshift=4, y=y, yref="y",
+                           yanchor=anchor, showarrow=False, font={"color": color, "size": 12})
+    right = int(8 + CHAR_PX * max((len(t) for t, *_ in labels), default=0)) if labels else 20
     if any(r.get("psi_variant") == "textbook" for r in rows):
         title = f"{title} (textbook PSI, not Wallaroo's)"
     fig.update_layout(title=title, xaxis_title="window start", yaxis_title="score", yaxis_range=[0, top],
-                      clickmode="event+select", dragmode="select", legend=TOP_LEGEND)
+                      clickmode="event+select", dragmode="select", legend=TOP_LEGEND,
+                      margin={"r": right})
     return fig
