@@ -223,3 +223,20 @@ def test_inference_files_json_records_and_arrow():
         read_inference_file("junk.arrow", b"ARROW1 definitely not arrow")
     with pytest.raises(InputError, match="'a' is a single value"):
         read_inference_file("one.json", b'{"a": 1}')
+
+
+def test_table_columns_sized_to_content_not_to_their_filter_boxes():
+    """The footer filter inputs fill their column (width 100%) instead of giving every column a browser's
+    default input width: the table carries the class and its CSS rule, before and after new data."""
+    from wallaroo_widgets.panels.assays import RESULT_COLUMNS
+    from wallaroo_widgets.panels.table import FIT_CLASS, FIT_CSS
+
+    table = DataTable(columns=RESULT_COLUMNS)
+    for df in (None, pd.DataFrame({"window_start": ["2026-01-01"], "status": ["Ok"], "bin_index": [3]})):
+        if df is not None:
+            table.set_df(df)
+        assert FIT_CLASS in table.table.classes.split()
+        style = table.table._dt_args["table_style"]
+        assert FIT_CSS in style and f"table.dataTable.{FIT_CLASS} tfoot input" in style and "width: 100%" in style
+        assert table.table._dt_args["column_filters"] == "footer"
+    assert list(table.df.columns)[:2] == ["window_start", "status"]

@@ -14,6 +14,10 @@ from itables.widget import ITable
 
 #: cells holding lists/dicts are shown as JSON cut to this many characters
 MAX_CELL = 80
+#: the footer filter boxes fill their column instead of widening it (a browser's default text input is ~20
+#: characters wide, so short columns such as ``status`` were as wide as a date and pushed others out of view)
+FIT_CLASS = "wallaroo-fit"
+FIT_CSS = f"table.dataTable.{FIT_CLASS} tfoot input {{ width: 100%; min-width: 3em; box-sizing: border-box; }}"
 
 
 def display_frame(df: pd.DataFrame, number_format: str | Callable[[float], str] | None = None) -> pd.DataFrame:
@@ -66,11 +70,11 @@ class DataTable(widgets.VBox):
         self.df = pd.DataFrame(columns=columns or [])
         self._opts = {"select": {"style": "single"}, "showIndex": False, "maxBytes": max_bytes,
                       "pageLength": page_length, "lengthMenu": sorted({page_length, 10, 25, 50, 100}),
-                      "column_filters": "footer", "scrollX": True}
+                      "column_filters": "footer", "scrollX": True, "css": FIT_CSS}
         if empty:
             self._opts["language"] = {"emptyTable": empty}
         # one line per row (long cells scroll sideways instead of making rows tall)
-        self.table = ITable(display_frame(self.df), caption=caption, classes="display compact nowrap", **self._opts)
+        self.table = ITable(display_frame(self.df), caption=caption, classes=f"display compact nowrap {FIT_CLASS}", **self._opts)
         self.table.observe(self._on_rows, "selected_rows")
         #: the caption as a visible title (itables' own caption is not rendered by the widget)
         self.title = widgets.HTML(f"<b>{html.escape(caption)}</b>" if caption else "",
