@@ -121,6 +121,27 @@ then
 fi
 echo "lab: sandbox ready at $WALLAROO_URL (log: $DATA_DIR/sandbox.log)"
 
+# No "get notified about official Jupyter news?" pop-up: fetchNews "false" in the app's overrides.json (merged:
+# other overrides stay; JupyterLab makes it the setting's default, so a user's own choice still wins).
+"$VENV_BIN/python" - <<'EOF'
+import json, pathlib
+from jupyterlab.commands import get_app_dir
+path = pathlib.Path(get_app_dir()) / "settings" / "overrides.json"
+key = "@jupyterlab/apputils-extension:notification"
+try:
+    data = json.loads(path.read_text())
+except FileNotFoundError:
+    data = {}
+except (OSError, ValueError) as exc:
+    data = exc
+if not isinstance(data, dict) or not isinstance(data.get(key, {}), dict):
+    print(f"lab: {path} is not a JSON object of settings; left alone (the Jupyter news pop-up may show)")
+elif data.get(key, {}).get("fetchNews") != "false":
+    data[key] = {**data.get(key, {}), "fetchNews": "false"}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2) + "\n")
+EOF
+
 ROOT_ARGS=()
 [ "$(id -u)" = "0" ] && ROOT_ARGS=(--allow-root)
 # shellcheck disable=SC2086

@@ -111,6 +111,15 @@ def test_lab_starts_both_exports_sandbox_credentials_and_sigterm_leaves_no_proce
         assert config and "default_arch" in config, log.read_text()
         assert lab and "version" in lab, log.read_text()
 
+        # no "official Jupyter news?" pop-up: the news setting defaults to "false" (overrides.json), unset by the user
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{lab_port}/lab/api/settings/@jupyterlab/apputils-extension:notification",
+            headers={"Authorization": f"token {LAB_TOKEN}"})
+        with urllib.request.urlopen(req, timeout=20) as r:
+            news = json.load(r)
+        assert news["schema"]["properties"]["fetchNews"]["default"] == "false", news["schema"]["properties"]
+        assert "fetchNews" not in (news.get("settings") or {})
+
         # JupyterLab (whose environment every kernel inherits) got the sandbox's credentials only
         lab_pid = next(p for p in _children(proc.pid) if b"jupyter" in Path(f"/proc/{p}/cmdline").read_bytes())
         lab_env = dict(item.split("=", 1) for item in
