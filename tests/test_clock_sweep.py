@@ -19,6 +19,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 from notebook_cells import run_notebook
+from testkit import point_env_at
 
 UTC = dt.timezone.utc
 TIMES_OF_DAY = ((0, 10), (5, 59), (12, 0), (18, 30), (23, 50))
@@ -98,12 +99,7 @@ def _run_at(clock: dt.datetime, tmp_path, monkeypatch) -> dict:
     with SandboxServer(tmp_path / clock.strftime("%Y%m%d%H%M"), port=0, demo=True, demo_now=clock,
                        deploy_delay=0.2, assay_tick=0.25) as srv:
         assert srv.config.demo_now == clock
-        for key in ("WALLAROO_TOKEN", "WALLAROO_TOKEN_URL"):
-            monkeypatch.delenv(key, raising=False)
-        monkeypatch.setenv("WALLAROO_URL", srv.url)
-        monkeypatch.setenv("WALLAROO_USER", srv.admin_email)
-        monkeypatch.setenv("WALLAROO_PASSWORD", srv.admin_password)
-        monkeypatch.setenv("WALLAROO_CLIENT_SECRET", srv.client_secret)
+        point_env_at(monkeypatch, srv)
         spaces = {name: run_notebook(name) for name in DEMO_NOTEBOOKS}
         for ns in spaces.values():
             if "app" in ns:

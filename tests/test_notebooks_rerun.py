@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from notebook_cells import run_notebook
+from testkit import point_env_at
 
 RERUN = ["00_console", "01_connect_and_tokens", "02_users", "03_workspaces", "04_models",
          "05_pipelines_and_inference", "06_enablement", "07_assays", "08_drift_exploration", "09_assays_v2",
@@ -83,12 +84,7 @@ def demo_sandbox(tmp_path, monkeypatch):
 
     srv = SandboxServer(tmp_path / "data", port=0, demo=True, deploy_delay=0.3, assay_tick=0.25)
     srv.start()
-    for key in ("WALLAROO_TOKEN", "WALLAROO_TOKEN_URL"):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("WALLAROO_URL", srv.url)
-    monkeypatch.setenv("WALLAROO_USER", srv.admin_email)
-    monkeypatch.setenv("WALLAROO_PASSWORD", srv.admin_password)
-    monkeypatch.setenv("WALLAROO_CLIENT_SECRET", srv.client_secret)
+    point_env_at(monkeypatch, srv)
     yield srv
     srv.stop()
 

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from testkit import point_env_at
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -18,11 +19,7 @@ def test_quick_example_runs_against_the_demo_sandbox(tmp_path, monkeypatch, caps
     block = re.search(r"## Quick example\s+```python\n(.*?)```", text, re.S)
     assert block, "README has no quick example"
     with SandboxServer(tmp_path / "data", port=0, demo=True) as srv:
-        monkeypatch.delenv("WALLAROO_TOKEN", raising=False)
-        monkeypatch.setenv("WALLAROO_URL", srv.url)
-        monkeypatch.setenv("WALLAROO_USER", srv.admin_email)
-        monkeypatch.setenv("WALLAROO_PASSWORD", srv.admin_password)
-        monkeypatch.setenv("WALLAROO_CLIENT_SECRET", srv.client_secret)
+        point_env_at(monkeypatch, srv)
         scope: dict = {}
         exec(compile(block.group(1), str(README), "exec"), scope)  # noqa: S102 - our own README
         scope["s"].close()

@@ -39,3 +39,13 @@ def deploy_model(s: Any, wid: int, model: Path, *, model_prefix: str = "ccfraud"
                                             poll_interval=0.1, on_progress=on_progress)
     return {"wid": wid, "name": name, "created": created, "dep": dep, "model": s.models.get_by_id(mid),
             "status": status}
+
+
+def point_env_at(monkeypatch: Any, srv: Any) -> None:
+    """Point the ``WALLAROO_*`` environment (what ``Session.from_env`` and the tutorials read) at ``srv``'s admin."""
+    for key in ("WALLAROO_TOKEN", "WALLAROO_TOKEN_URL"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("WALLAROO_URL", srv.url)
+    monkeypatch.setenv("WALLAROO_USER", srv.admin_email)
+    monkeypatch.setenv("WALLAROO_PASSWORD", srv.admin_password)
+    monkeypatch.setenv("WALLAROO_CLIENT_SECRET", srv.client_secret)
