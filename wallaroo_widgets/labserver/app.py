@@ -9,8 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Float, Int, TraitError, Unicode
+from traitlets.config import Config
 
-from ..secrets import Secret, install_log_redaction, is_secret_key
+from ..secrets import MASK, Secret, install_log_redaction, is_secret_key
 from .backend import Backend
 
 # Jupyter's --debug logs whole config objects ("Config changed: {...}"), c.WallarooLabApp.password included: this
@@ -24,12 +25,51 @@ NAMESPACE = "wallaroo-widgets"
 ENV_NAMES = {"api_url": "WALLAROO_URL", "token": "WALLAROO_TOKEN", "user": "WALLAROO_USER",
              "password": "WALLAROO_PASSWORD", "client_secret": "WALLAROO_CLIENT_SECRET",
              "token_url": "WALLAROO_TOKEN_URL"}
+#: the traits holding secrets (masked in the loaded config once read)
+SECRET_TRAITS = ("password", "token", "client_secret")
+
+
+class ConfigSecret:
+    """A secret config value as kept in the loaded Jupyter config once the extension has read it: not a ``str``,
+    so ``jupyter server/lab --show-config`` (pprint) and ``--show-config-json`` (``json.dump(default=repr)``)
+    print ``'***'``; :class:`SecretUnicode` unwraps it when the config is applied again."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return repr(MASK)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ConfigSecret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+def mask_secret_config(config: Config) -> None:
+    """Replace, in place, the secret values of ``config.WallarooLabApp`` (password, token, client_secret) by
+    :class:`ConfigSecret` wrappers (``--show-config`` prints the loaded config, not the traits)."""
+    section = config["WallarooLabApp"] if "WallarooLabApp" in config else None
+    if not isinstance(section, dict):
+        return
+    for key in SECRET_TRAITS:
+        value = section.get(key)
+        if isinstance(value, str):
+            section[key] = ConfigSecret(value)
 
 
 class SecretUnicode(Unicode):
     """A ``Unicode`` trait whose value is a :class:`~wallaroo_widgets.secrets.Secret` (its repr is ``***``)."""
 
     def validate(self, obj, value):  # noqa: ANN001, ANN201 - traitlets' signature
+        if isinstance(value, ConfigSecret):
+            value = value.reveal()
         if not isinstance(value, str):  # traitlets' own message would show the value
             raise TraitError(f"The '{self.name}' trait of a {type(obj).__name__} instance expected a string, "
                              f"not a {type(value).__name__} (value not shown)")
@@ -61,7 +101,18 @@ class WallarooLabApp(ExtensionApp):
         return {env: Secret(v) if is_secret_key(trait) else v
                 for (trait, env), v in zip(ENV_NAMES.items(), out.values(), strict=True)}
 
+    def _link_jupyter_server_extension(self, serverapp) -> None:  # noqa: ANN001 - jupyter_server's signature
+        super()._link_jupyter_server_extension(serverapp)
+        self.mask_config()
+
+    def mask_config(self) -> None:
+        """Mask the secret values in this app's and the server's loaded config (the traits keep the values)."""
+        mask_secret_config(self.config)
+        if getattr(self, "serverapp", None) is not None:
+            mask_secret_config(self.serverapp.config)
+
     def initialize_settings(self) -> None:
+        self.mask_config()  # again after every extension is linked (each merges its config into the server's)
         backend = Backend(self.credentials(), cache_ttl=self.cache_ttl, timeout=(5.0, self.timeout))
         self.settings.update({"wallaroo_backend": backend,
                               "wallaroo_executor": ThreadPoolExecutor(max(1, self.workers),
