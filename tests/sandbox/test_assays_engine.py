@@ -14,6 +14,7 @@ import onnxruntime as ort
 import pandas as pd
 import pytest
 
+from wallaroo_widgets.drift.types import AssayResult
 from wallaroo_widgets.sandbox import assay_config as ac
 from wallaroo_widgets.sandbox import assay_store as st
 from wallaroo_widgets.sandbox import onnx_models
@@ -62,8 +63,8 @@ def test_float32_artefact_vector_vs_fixed_window(cc_outputs) -> None:
         base = ac.summarize(ac.Baseline.parse(raw, window=w), summ, logs)
         res = ac.score_range(w, base, summ, logs, start=T0, until=T0 + pd.Timedelta(minutes=5), warning=None,
                              alert=0.25)
-        assert len(res) == 1 and res[0]["window_summary"]["count"] == 1001
-        scores[kind] = res[0]
+        assert len(res) == 1 and res[0].window_summary.count == 1001
+        scores[kind] = res[0].to_api()
     assert scores["fixed"]["score"] == 0.0
     v = scores["vector"]
     assert 0 < v["score"] < 1e-4 and v["status"] == "Ok"
@@ -175,7 +176,8 @@ def test_run_until_stops_the_schedule(tmp_path: Path) -> None:
 
 
 def test_run_status_format() -> None:
-    s = run_status(pd.Timestamp("2024-07-29T18:55:14.728247+00:00"), [{"status": "Ok"}, {"status": "Alert"}])
+    s = run_status(pd.Timestamp("2024-07-29T18:55:14.728247+00:00"),
+                   [AssayResult(None, status="Ok"), AssayResult(None, status="Alert")])
     assert s == ('{"run_at": "2024-07-29T18:55:14.728247+00:00",  "num_ok": 1, "num_warnings": 0, '
                  '"num_alerts": 1}')
 
@@ -191,7 +193,8 @@ def test_duplicate_assay_name(tmp_path: Path) -> None:
 
 
 def test_engine_results_are_plain_json(cc_outputs) -> None:
-    """score_range hands the engine's records through unconverted: they must be plain JSON types."""
+    """score_range's results give the engine's records back with to_api: they must be plain JSON types, the
+    baseline parsed once."""
     times = ac.to_ms(T0) + np.arange(cc_outputs.size, dtype=np.int64) * 1000
     logs = numpy_logs(times, cc_outputs.astype(np.float64))
     w = ac.Window.parse(_window(width="2 minutes"))
@@ -200,6 +203,8 @@ def test_engine_results_are_plain_json(cc_outputs) -> None:
         base = ac.summarize(ac.Baseline.parse({"vector": cc_outputs[:300].tolist()}), summ, logs)
         res = ac.score_range(w, base, summ, logs, start=T0, until=T0 + pd.Timedelta(hours=1), warning=0.1, alert=0.2)
         assert len(res) == 9  # 1001 s of data in 2-minute windows
+        assert all(r.baseline_summary is base for r in res)
+        res = [r.to_api() for r in res]
         assert json.loads(json.dumps(res, allow_nan=False)) == res
 
         def plain(o):

@@ -33,15 +33,24 @@ class SummaryError(ValueError):
 def _number(value: Any, field: str, name: str) -> float | None:
     if value is None:
         return None
+    if type(value) is float or type(value) is int:  # the wire's case, fast
+        return float(value)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise SummaryError(field, f"{name} must be a number, got {value!r}")
     return float(value)
+
+
+_PLAIN = frozenset({float, int, type(None)})
 
 
 def _numbers(values: Any, field: str, name: str) -> tuple[float | None, ...]:
     """The engine's rule (``validate.as_values``): numbers, None for a missing one (NaN)."""
     if values is None or (isinstance(values, list | tuple) and not values):
         return ()
+    if isinstance(values, list | tuple) and set(map(type, values)) <= _PLAIN:  # the wire's case, fast
+        out = tuple(None if v is None or v != v else float(v) for v in values)
+        if not any(v is not None and math.isinf(v) for v in out):
+            return out
     try:
         arr = as_values(values, name, allow_empty=True)
     except ValueError as exc:
@@ -51,6 +60,8 @@ def _numbers(values: Any, field: str, name: str) -> tuple[float | None, ...]:
 
 def _edges(values: Any, field: str) -> tuple[float | None, ...]:
     """The engine's rule (``edges.edge_values``): numbers, None / ``"INFINITY"`` for +inf."""
+    if isinstance(values, list | tuple) and set(map(type, values)) <= _PLAIN:  # the wire's case, fast
+        return tuple(None if v is None else float(v) for v in values)
     try:
         return tuple(edge_values(values))
     except ValueError as exc:
@@ -112,9 +123,19 @@ class Summary:
         return tuple(e for e in self.edges if e is not None and math.isfinite(e))
 
 
+#: a V1 result record's keys in the server's order (``to_api`` of a result built here)
+RECORD_KEYS = ("id", "assay_id", "window_start", "analyzed_at", "elapsed_millis", "pipeline_id", "workspace_id",
+               "workspace_name", "baseline_summary", "window_summary", "warning_threshold", "alert_threshold",
+               "score", "scores", "bin_index", "summarizer", "status", "created_at")
+#: the server's own fields, taken as they come
+_SERVER = ("id", "assay_id", "analyzed_at", "elapsed_millis", "pipeline_id", "workspace_id", "workspace_name",
+           "summarizer", "created_at")
+
+
 @dataclasses.dataclass(frozen=True)
 class AssayResult:
-    """One V1 assay result window (``run_interactive`` / ``get_assay_results`` element)."""
+    """One V1 assay result window (``run_interactive`` / ``get_assay_results`` element): the engine's part
+    (summaries, score, scores, bin index, status, thresholds) and the server's (ids, times, summarizer echo)."""
 
     window_summary: Summary | None
     baseline_summary: Summary | None = None
@@ -125,10 +146,21 @@ class AssayResult:
     status: str | None = None
     warning_threshold: float | None = None
     alert_threshold: float | None = None
+    id: int | None = None
+    assay_id: int | None = None
+    analyzed_at: str | None = None
+    elapsed_millis: int | None = None
+    pipeline_id: int | None = None
+    workspace_id: int | None = None
+    workspace_name: str | None = None
+    summarizer: Mapping[str, Any] | None = None
+    created_at: str | None = None
     raw: Mapping[str, Any] = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def from_api(cls, data: Any, field: str = "result") -> AssayResult:
+    def from_api(cls, data: Any, field: str = "result", *, baseline: Summary | None = None) -> AssayResult:
+        """The result in ``data``; ``baseline`` is used for a ``baseline_summary`` equal to its wire dict
+        (a run's results share one baseline: parsed once)."""
         if isinstance(data, AssayResult):
             return data
         if not isinstance(data, Mapping):
@@ -136,27 +168,53 @@ class AssayResult:
         win, base = data.get("window_summary"), data.get("baseline_summary")
         scores = data.get("scores")
         index = data.get("bin_index")
+        if baseline is not None and base != baseline.raw:
+            baseline = None
         return cls(
-            window_summary=Summary.from_api(win, f"{field}.window_summary", edges_required=False)
-            if isinstance(win, Mapping) and "aggregated_values" in win else None,
-            baseline_summary=Summary.from_api(base, f"{field}.baseline_summary", edges_required=False)
-            if isinstance(base, Mapping) and "aggregated_values" in base else None,
+            window_summary=_summary_or_none(win, f"{field}.window_summary"),
+            baseline_summary=baseline or _summary_or_none(base, f"{field}.baseline_summary"),
             window_start=data.get("window_start"), score=_number(data.get("score"), f"{field}.score", "score"),
             scores=None if scores is None else _numbers(scores, f"{field}.scores", "scores"),
             bin_index=None if index is None else int(index), status=data.get("status"),
             warning_threshold=_number(data.get("warning_threshold"), f"{field}.warning_threshold", "warning_threshold"),
             alert_threshold=_number(data.get("alert_threshold"), f"{field}.alert_threshold", "alert_threshold"),
-            raw=dict(data))
+            **{k: data.get(k) for k in _SERVER}, raw=dict(data))
 
     def to_api(self) -> dict[str, Any]:
+        """The wire dict: as received for a parsed result, else every :data:`RECORD_KEYS` key in order."""
         if self.raw:
             return dict(self.raw)
-        return {"window_start": self.window_start,
-                "baseline_summary": None if self.baseline_summary is None else self.baseline_summary.to_api(),
-                "window_summary": None if self.window_summary is None else self.window_summary.to_api(),
-                "warning_threshold": self.warning_threshold, "alert_threshold": self.alert_threshold,
-                "score": self.score, "scores": None if self.scores is None else list(self.scores),
-                "bin_index": self.bin_index, "status": self.status}
+        return {k: _wire_value(getattr(self, k)) for k in RECORD_KEYS}
+
+    def replace(self, **changes: Any) -> AssayResult:
+        """A copy with ``changes`` (field names); a parsed result's wire dict changes the same keys only."""
+        raw = {**self.raw, **{k: _wire_value(v) for k, v in changes.items()}} if self.raw else {}
+        return dataclasses.replace(self, **changes, raw=raw)
+
+
+def _summary_or_none(data: Any, field: str) -> Summary | None:
+    if isinstance(data, Summary):
+        return data
+    if isinstance(data, Mapping) and "aggregated_values" in data:
+        return Summary.from_api(data, field, edges_required=False)
+    return None
+
+
+def _wire_value(value: Any) -> Any:
+    if isinstance(value, Summary):
+        return value.to_api()
+    return list(value) if isinstance(value, tuple) else value
+
+
+def results_from_api(items: Any, field: str = "results", *, baseline: Summary | None = None) -> list[AssayResult]:
+    """Every result of a list; a run's results share their baseline Summary (``baseline``, else the first one
+    parsed): one object, parsed once."""
+    out: list[AssayResult] = []
+    base = baseline
+    for i, item in enumerate(items):
+        out.append(AssayResult.from_api(item, f"{field}[{i}]", baseline=base))
+        base = out[-1].baseline_summary or base
+    return out
 
 
 def summary_dict(item: Any, name: str = "window") -> Mapping[str, Any]:

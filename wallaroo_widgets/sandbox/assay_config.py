@@ -1,7 +1,8 @@
 """Parse V1 assay configs (both window dialects, every baseline variant) and glue them to the drift engine.
 
 No HTTP and no storage here: the router and the scheduler pass a ``LogSource`` (a function returning the
-``(times_ms, values)`` of a pipeline's logs) and get summaries / AssayResult dicts back. All math is in
+``(times_ms, values)`` of a pipeline's logs) and get typed ``drift.types`` objects back (``Summary``,
+``AssayResult``; the router and the store turn them into wire dicts with ``to_api``). All math is in
 ``wallaroo_widgets.drift``.
 """
 
@@ -19,7 +20,7 @@ import pandas as pd
 
 from .. import drift
 from ..drift.timeutil import RANGE_TEXT, TimeError, iso_z, parse_utc
-from ..drift.types import Summary, SummaryError
+from ..drift.types import AssayResult, Summary, SummaryError, results_from_api
 from .errors import ApiError
 
 # engine advice (tied edges, small baselines) is for notebooks; the server answers with numbers only
@@ -200,7 +201,7 @@ class Baseline:
 
     kind: str                      # "static" | "vector" | "logs"
     raw: dict                      # echoed as received
-    summary: dict | None = None    # static
+    summary: Summary | None = None  # static (its wire dict echoed as given)
     vector: np.ndarray | None = None
     window: Window | None = None   # logs: pipeline/model/path
     start: pd.Timestamp | None = None
@@ -216,10 +217,10 @@ class Baseline:
             return cls.parse(body, f"{name}.calculated", iopath, window).with_raw(b)
         if t == "static":
             try:
-                Summary.from_api(body, f"{name}.static")  # the shape, once; check_static tries a score
+                summary = Summary.from_api(body, f"{name}.static")  # the shape, once; check_static tries a score
             except SummaryError as exc:
                 raise BadRequest(f"{name}.static: {exc.message}") from None
-            return cls("static", b, summary=body, start=parse_dt(body.get("start"), f"{name}.static.start"),
+            return cls("static", b, summary=summary, start=parse_dt(body.get("start"), f"{name}.static.start"),
                        end=parse_dt(body.get("end"), f"{name}.static.end"))
         if t == "vector":
             if not isinstance(body, list) or not body:
@@ -286,8 +287,8 @@ def parse_threshold(value: Any, name: str) -> float | None:
     return float(value)
 
 
-def summarize(base: Baseline, summ: drift.Summarizer, logs: LogSource) -> dict:
-    """The baseline Summary dict (static echoed as given; vector on the numbers as sent; logs widened)."""
+def summarize(base: Baseline, summ: drift.Summarizer, logs: LogSource) -> Summary:
+    """The baseline Summary (static echoed as given; vector on the numbers as sent; logs widened)."""
     if base.kind == "static":
         check_static(base.summary, summ)
         return base.summary
@@ -304,12 +305,12 @@ def summarize(base: Baseline, summ: drift.Summarizer, logs: LogSource) -> dict:
             raise BadRequest(f"baseline: no logged values of {w.path!r} for pipeline {w.pipeline_name!r} "
                              f"in [{iso(start)}, {iso(end)})")
     try:
-        return jsonable(drift.summarize(values, summ, start=start, end=end))
+        return Summary.from_api(jsonable(drift.summarize(values, summ, start=start, end=end)))
     except (ValueError, TypeError) as exc:
         raise BadRequest(f"baseline: {exc}") from None
 
 
-def check_static(summary: dict, summ: drift.Summarizer) -> None:
+def check_static(summary: Summary, summ: drift.Summarizer) -> None:
     """BadRequest unless the engine can score windows against this static Summary (bins, edges, values)."""
     t0 = pd.Timestamp("2000-01-01", tz="UTC")
     try:
@@ -319,9 +320,11 @@ def check_static(summary: dict, summ: drift.Summarizer) -> None:
         raise BadRequest(f"baseline.static: {exc}") from None
 
 
-def score_range(window: Window, base_summary: dict, summ: drift.Summarizer, logs: LogSource, *,
-                start: pd.Timestamp, until: pd.Timestamp, warning: float | None, alert: float | None) -> list[dict]:
-    """AssayResult dicts (engine shape, JSON-able) for the windows starting at ``start`` that end by ``until``."""
+def score_range(window: Window, base_summary: Summary, summ: drift.Summarizer, logs: LogSource, *,
+                start: pd.Timestamp, until: pd.Timestamp, warning: float | None,
+                alert: float | None) -> list[AssayResult]:
+    """The results (typed; ``to_api`` gives the engine's JSON records) of the windows starting at ``start`` that
+    end by ``until``; they share ``base_summary`` itself."""
     direction, fld, idx = parse_path(window.path)
     end_ms = to_ms(until)
     times, values = logs(window.pipeline_name, window.model_name, direction, fld, idx, to_ms(start), end_ms)
@@ -331,22 +334,14 @@ def score_range(window: Window, base_summary: dict, summ: drift.Summarizer, logs
                                       alert_threshold=alert, include_empty=False)
     except (ValueError, TypeError, KeyError) as exc:
         raise BadRequest(f"baseline/window: {exc}") from None
-    return results  # the engine's records are plain JSON types already (checked in tests)
+    return results_from_api(results, "results", baseline=base_summary)  # plain JSON types (checked in tests)
 
 
-def finish_results(results: list[dict], *, assay_id: int | None, pipeline: dict | None,
-                   workspace_name: str | None, elapsed_ms: int, analyzed_at: str) -> list[dict]:
-    """Engine results -> V1 AssayResult records (every documented key present, server fields filled;
-    ``pipeline`` = ``{"id", "workspace_id"}`` or None for previews)."""
-    out = []
-    for r in results:
-        out.append({
-            "id": None, "assay_id": assay_id, "window_start": r.get("window_start"), "analyzed_at": analyzed_at,
-            "elapsed_millis": elapsed_ms, "pipeline_id": pipeline["id"] if pipeline else None,
-            "workspace_id": pipeline["workspace_id"] if pipeline else None, "workspace_name": workspace_name,
-            "baseline_summary": r.get("baseline_summary"), "window_summary": r.get("window_summary"),
-            "warning_threshold": r.get("warning_threshold"), "alert_threshold": r.get("alert_threshold"),
-            "score": r.get("score"), "scores": r.get("scores"), "bin_index": r.get("bin_index"),
-            "summarizer": r.get("summarizer"), "status": r.get("status"), "created_at": None,
-        })
-    return out
+def finish_results(results: list[AssayResult], *, assay_id: int | None, pipeline: dict | None,
+                   workspace_name: str | None, elapsed_ms: int, analyzed_at: str) -> list[AssayResult]:
+    """The server's fields filled in (``pipeline`` = ``{"id", "workspace_id"}`` or None for previews); ``to_api``
+    then gives every documented key of a V1 result record."""
+    return [r.replace(id=None, assay_id=assay_id, analyzed_at=analyzed_at, elapsed_millis=elapsed_ms,
+                      pipeline_id=pipeline["id"] if pipeline else None,
+                      workspace_id=pipeline["workspace_id"] if pipeline else None, workspace_name=workspace_name,
+                      created_at=None) for r in results]

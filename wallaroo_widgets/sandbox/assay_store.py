@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from ..drift.types import AssayResult
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS assays (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -118,12 +120,13 @@ def stored_score(score: float) -> float:
     return float(str(np.float32(score)))
 
 
-def insert_results(conn: sqlite3.Connection, assay_id: int, results: list[dict], window_starts_ms: list[int],
-                   now: str) -> int:
-    """Store results (score rounded to float32); windows already stored are skipped. Returns rows added."""
+def insert_results(conn: sqlite3.Connection, assay_id: int, results: list[AssayResult],
+                   window_starts_ms: list[int], now: str) -> int:
+    """Store results' wire dicts (score rounded to float32); windows already stored are skipped. Returns rows
+    added."""
     added = 0
     for res, start_ms in zip(results, window_starts_ms, strict=True):
-        body = dict(res)
+        body = res.to_api()
         body["score"] = stored_score(body["score"])
         cur = conn.execute(
             "INSERT OR IGNORE INTO assay_results (assay_id, window_start_ms, body, created_at) VALUES (?, ?, ?, ?)",
@@ -134,7 +137,8 @@ def insert_results(conn: sqlite3.Connection, assay_id: int, results: list[dict],
 
 def get_results(conn: sqlite3.Connection, assay_id: int, start_ms: int | None = None, end_ms: int | None = None,
                 limit: int | None = None) -> list[dict]:
-    """Stored results, ascending by window start; ``start`` inclusive, ``end`` exclusive."""
+    """Stored results' wire dicts (as ``insert_results`` wrote them, served as they are), ascending by window
+    start; ``start`` inclusive, ``end`` exclusive."""
     sql = "SELECT id, body, created_at FROM assay_results WHERE assay_id = ?"
     args: list[Any] = [assay_id]
     if start_ms is not None:

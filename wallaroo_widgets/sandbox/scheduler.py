@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from .. import drift
+from ..drift.types import AssayResult
 from . import assay_store as st
 from .assay_config import (
     Baseline,
@@ -33,9 +34,9 @@ from .assay_config import (
 log = logging.getLogger("wallaroo_widgets.sandbox.scheduler")
 
 
-def run_status(now: pd.Timestamp, results: list[dict]) -> str:
+def run_status(now: pd.Timestamp, results: list[AssayResult]) -> str:
     """The JSON-encoded run summary Wallaroo puts in an assay's ``status`` (its double space included)."""
-    counts = {s: sum(1 for r in results if r.get("status") == s) for s in ("Ok", "Warning", "Alert")}
+    counts = {s: sum(1 for r in results if r.status == s) for s in ("Ok", "Warning", "Alert")}
     return (f'{{"run_at": {json.dumps(now.isoformat())},  "num_ok": {counts["Ok"]}, '
             f'"num_warnings": {counts["Warning"]}, "num_alerts": {counts["Alert"]}}}')
 
@@ -88,7 +89,7 @@ def run_assay(conn, assay: dict, now: pd.Timestamp, logs, writer: Callable[[], A
     records = finish_results(results, assay_id=assay["id"],
                              pipeline={"id": assay["pipeline_id"], "workspace_id": assay["workspace_id"]},
                              workspace_name=assay.get("workspace_name"), elapsed_ms=elapsed, analyzed_at=stamp)
-    starts = [to_ms(pd.Timestamp(r["window_start"])) for r in records]
+    starts = [to_ms(pd.Timestamp(r.window_start)) for r in records]
     last = plan[-1]
     nxt = last + interval + width
     with writer() as w:

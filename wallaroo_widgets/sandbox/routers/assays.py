@@ -4,7 +4,8 @@ get_results) are in ``routers.assay_reads``; this router includes them.
 
 The core convention: bodies are the pydantic models of ``sandbox.assay_bodies``, the caller comes from
 ``Depends(require_user)``, errors are raised as ``ApiError`` (``assay_config.BadRequest`` is its 400) and
-mapped once by the app. Config parsing is in ``sandbox.assay_config``, persistence in ``sandbox.assay_store``,
+mapped once by the app. Summaries and results are ``drift.types`` objects until the answer, where ``to_api``
+makes them wire dicts. Config parsing is in ``sandbox.assay_config``, persistence in ``sandbox.assay_store``,
 lookups in ``sandbox.assay_env``, math in ``wallaroo_widgets.drift``. Only members of an assay's workspace
 see or change it; others get 404.
 """
@@ -19,6 +20,7 @@ import pandas as pd
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 
+from ...drift.types import AssayResult, Summary
 from .. import assay_env as env
 from .. import assay_store as st
 from ..assay_bodies import (
@@ -96,7 +98,7 @@ class Resolved:
             self.window.workspace_id = self.workspace_id
         self.logs: LogSource = env.log_source(conn, self.workspace_id)
 
-    def base_summary(self) -> dict:
+    def base_summary(self) -> Summary:
         return summarize(self.baseline, self.summarizer, self.logs)
 
     def first_start(self) -> pd.Timestamp | None:
@@ -132,7 +134,7 @@ def summarize_endpoint(request: Request, body: SummarizeBody, caller: Caller = D
                 raise ApiError(404, f"baseline.fixed_window.pipeline_name: pipeline {name!r} not found")
             logs = env.log_source(conn, wid)
         summ = parse_summarizer(body.summarizer.model_dump(exclude_unset=True))
-        return summarize(Baseline.parse(raw, "baseline"), summ, logs)
+        return summarize(Baseline.parse(raw, "baseline"), summ, logs).to_api()
 
 
 @router.post("/create", summary="Create an assay -> {assay_id}")
@@ -224,13 +226,13 @@ def run_interactive_baseline(request: Request, body: AssayConfigBody,
         cfg = Resolved(conn, caller, body, need_name=False)
         base = cfg.base_summary()
         ws_name = env.workspace_name(conn, cfg.workspace_id)
-    k = len(base.get("aggregated_values") or [])
     now = iso(pd.Timestamp.now(tz="UTC"))
-    res = {"window_start": base.get("start") or now, "baseline_summary": base, "window_summary": base,
-           "warning_threshold": cfg.warning, "alert_threshold": cfg.alert, "score": 0.0, "scores": [0.0] * k,
-           "bin_index": None, "summarizer": cfg.summarizer.to_dict(), "status": "BaselineRun"}
+    res = AssayResult(window_start=base.start or now, baseline_summary=base, window_summary=base,
+                      warning_threshold=cfg.warning, alert_threshold=cfg.alert, score=0.0,
+                      scores=(0.0,) * len(base.aggregated_values), summarizer=cfg.summarizer.to_dict(),
+                      status="BaselineRun")
     return finish_results([res], assay_id=body.id, pipeline=cfg.pipeline, workspace_name=ws_name,
-                          elapsed_ms=int((time.perf_counter() - t0) * 1000), analyzed_at=now)[0]
+                          elapsed_ms=int((time.perf_counter() - t0) * 1000), analyzed_at=now)[0].to_api()
 
 
 @router.post("/run_interactive", summary="Preview: one result per window up to min(run_until, now); nothing stored")
@@ -249,7 +251,7 @@ def run_interactive(request: Request, body: AssayConfigBody,
                               warning=cfg.warning, alert=cfg.alert)
     out = finish_results(results, assay_id=body.id, pipeline=None, workspace_name=None,
                          elapsed_ms=int((time.perf_counter() - t0) * 1000), analyzed_at=iso(now))
-    return JSONResponse(out)  # skips FastAPI's per-value encoder (hundreds of windows)
+    return JSONResponse([r.to_api() for r in out])  # skips FastAPI's per-value encoder (hundreds of windows)
 
 
 router.include_router(assay_reads.router)
