@@ -99,3 +99,20 @@ def test_iso_times_and_scalars_take_the_per_record_rules(tmp_path, small_blocks)
         logs = get_logs(conn, pid)
     assert [(r["time"], r["in.x"], r["out.y"]) for r in logs] == [(1735689600000, [1], [2.5]),
                                                                    (1735689600001, [2], [3.5])]
+
+
+def test_chunks_are_gathered_into_segments_of_segment_rows(tmp_path, small_blocks, monkeypatch):
+    """Small parse blocks bound memory; segments still hold SEGMENT_ROWS rows (few files to read), time-sorted."""
+    monkeypatch.setattr(import_stream, "SEGMENT_ROWS", 150)
+    recs = _records(400)
+    path = tmp_path / "g.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in recs))
+    assert path.stat().st_size > 5 * import_stream.BLOCK_BYTES  # many blocks
+    code, store, pid = _import(tmp_path, path, "gathered")
+    assert code == 0
+    with store.tx() as conn:
+        segs = conn.execute("SELECT rows, min_ms, max_ms FROM log_segments WHERE pipeline_id = ? ORDER BY id",
+                            (pid,)).fetchall()
+        assert [r["time"] for r in get_logs(conn, pid)] == sorted(r["time"] for r in recs)
+    assert sum(n for n, _, _ in segs) == 400
+    assert all(n >= 150 for n, _, _ in segs[:-1]) and 2 <= len(segs) <= 3
