@@ -53,7 +53,10 @@ def test_a_drag_on_the_logs_timeline_sets_the_baseline_and_rescores(builder):
     start, end = T0 + pd.Timedelta(hours=6), T0 + pd.Timedelta(hours=18)
     assert (builder.config.baseline_start, builder.config.baseline_end) == (start, end)
     assert pd.Timestamp(builder.baseline_start.value) == start and pd.Timestamp(builder.baseline_end.value) == end
-    assert builder.pickers["baseline_start"].value == start.to_pydatetime()
+    # the pickers show the dragged UTC times as UTC wall times (naive: the browser shows them as they are)
+    assert builder.pickers["baseline_start"].value == dt.datetime(2024, 3, 1, 6)
+    assert builder.pickers["baseline_end"].get_state()["value"] == {
+        "year": 2024, "month": 2, "date": 1, "hours": 18, "minutes": 0, "seconds": 0, "milliseconds": 0}
     assert builder.model.stats["results_computed"] == computed + 1 and builder.error == ""
     want = expected(builder.model.logs, baseline=(start, end), width="6 hours")
     assert scores(builder) == [r["score"] for r in want] != before_scores
@@ -78,8 +81,8 @@ def test_selected_range_reads_the_box_else_the_points():
 
 def test_date_time_pickers_and_text_are_one_knob(builder):
     picker = builder.pickers["baseline_end"]
-    assert picker.value == dt.datetime(2024, 3, 2, tzinfo=dt.timezone.utc)
-    picker.value = dt.datetime(2024, 3, 1, 12, tzinfo=dt.timezone.utc)
+    assert picker.value == dt.datetime(2024, 3, 2)  # UTC wall time, naive
+    picker.value = dt.datetime(2024, 3, 1, 12)
     assert pd.Timestamp(builder.baseline_end.value) == T0 + pd.Timedelta(hours=12) and builder.error == ""
     want = expected(builder.model.logs, baseline=(T0, T0 + pd.Timedelta(hours=12)), width="6 hours")
     assert scores(builder) == [r["score"] for r in want]
@@ -130,3 +133,34 @@ def test_config_traits_drive_the_widgets_too(builder):
     builder.weights.value = "1, 2"  # bad text: an inline error on the next score, no exception
     assert "Weights need 7 values" in builder.error
     assert np.isfinite(scores(builder)).all()
+
+
+def test_pickers_show_and_take_utc_whatever_the_time_zone(builder):
+    """Every picker is labelled UTC and holds the UTC wall time as a naive value (a browser in any time zone shows
+    it as it is); what a user types there is that UTC instant, and a time typed with an offset shows in UTC."""
+    pickers = [*builder.pickers.values(), *builder.logs_pickers]
+    assert len(pickers) == 6 and {p.description for p in pickers} == {"UTC"}
+    assert all(type(p).__name__ == "NaiveDatetimePicker" for p in pickers)
+    picker = builder.pickers["baseline_start"]
+    # what the browser sends when a user types 2024-03-01 05:30 into the picker
+    picker.set_state({"value": {"year": 2024, "month": 2, "date": 1, "hours": 5, "minutes": 30, "seconds": 0,
+                                "milliseconds": 0}})
+    assert builder.config.baseline_start == pd.Timestamp("2024-03-01T05:30:00Z")
+    assert builder.baseline_start.value == "2024-03-01T05:30:00+00:00" and builder.error == ""
+    want = expected(builder.model.logs, baseline=(T0 + pd.Timedelta(minutes=330), T0 + pd.Timedelta(hours=24)),
+                    width="6 hours")
+    assert scores(builder) == [r["score"] for r in want]
+    builder.baseline_start.value = "2024-03-01T09:00:00+05:30"  # typed with an offset: 03:30 UTC
+    assert picker.value == dt.datetime(2024, 3, 1, 3, 30)
+    assert builder.config.baseline_start == "2024-03-01T09:00:00+05:30"  # kept as typed, scored as that instant
+    builder.config.window_start = dt.datetime(2024, 3, 1, 20, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
+    assert builder.pickers["window_start"].value == dt.datetime(2024, 3, 2, 1)
+    builder.baseline_start.value = "2024-03-01 04:00"  # naive text is UTC, as everywhere
+    assert picker.value == dt.datetime(2024, 3, 1, 4)
+    picker.value = None  # a cleared picker: no baseline start (an inline error, no exception)
+    assert builder.config.baseline_start is None and builder.baseline_start.value == "" and builder.error
+    logs_from = builder.logs_pickers[0]
+    logs_from.value = dt.datetime(2024, 3, 1, 12)
+    assert builder.logs_start.value == "2024-03-01T12:00:00+00:00"
+    builder.logs_end.value = "2024-03-02T00:00:00-08:00"
+    assert builder.logs_pickers[1].value == dt.datetime(2024, 3, 2, 8)

@@ -5,7 +5,8 @@ bins chart in place; "Create assay" posts exactly the previewed configuration; "
 The knobs are a :class:`~.builder_model.BuilderConfig` (traitlets) linked to the widgets
 (:mod:`.builder_controls`); one observer re-scores on any change. A drag across the logs timeline
 (:mod:`.builder_timeline`) sets the baseline range; "Compare with previous settings" overlays the score timeline
-of the configuration before the last change."""
+of the configuration before the last change; "Save report" writes the locally scored configuration and results as
+one self-contained HTML file (:func:`.reporting.save_report`). The date-time pickers show and take UTC."""
 
 from __future__ import annotations
 
@@ -19,10 +20,11 @@ import pandas as pd
 from .. import discovery
 from . import validate as v
 from .assays import PipelinePanel
-from .builder_controls import knob_rows, link_knobs, make_knobs, picked_time, text_of
+from .builder_controls import from_picker, knob_rows, link_knobs, make_knobs, picked_time, text_of, utc_picker
 from .builder_model import AssayBuilderModel, BuilderConfig, default_baseline_range, model_names_of
 from .builder_timeline import LogsTimeline, with_previous
 from .figures import figure_widget, sync_figure
+from .reporting import save_report
 from .table import DataTable
 from .views import (
     WorkspaceContext,
@@ -87,7 +89,7 @@ class AssayBuilder(PipelinePanel):
             self.baseline_fig, self.summary, widgets.HBox([self.compare]), self.timeline,
             widgets.HBox([self.window_index]), self.bins,
             widgets.HBox([self.name, self.create_button, self.preview_button, self.cancel_button]), self.notice,
-            self.diff,
+            self.diff, widgets.HBox([self.report_path, self.report_button]),
         ]
 
     def _make_source(self) -> None:
@@ -99,10 +101,11 @@ class AssayBuilder(PipelinePanel):
                                            ensure_option=False, layout=lay)
         self.logs_start = widgets.Text(description="Logs from", placeholder="ISO time (blank = all)", layout=when)
         self.logs_end = widgets.Text(description="Logs to", placeholder="ISO time (blank = all)", layout=when)
-        self.logs_pickers = [widgets.DatetimePicker(layout=widgets.Layout(width="16em")) for _ in range(2)]
+        self.logs_pickers = [utc_picker() for _ in range(2)]
         for text, picker in zip((self.logs_start, self.logs_end), self.logs_pickers, strict=True):
             text.continuous_update = False
-            widgets.link((text, "value"), (picker, "value"), transform=(picked_time, text_of))
+            widgets.link((text, "value"), (picker, "value"),
+                         transform=(picked_time, lambda when: text_of(from_picker(when))))
         for w in (self.pipeline, self.model_name, self.logs_start, self.logs_end):
             w.style.description_width = "7.5em"
         self.load_button = self.button("Load logs", self.load_logs, icon="download", style="primary")
@@ -125,6 +128,12 @@ class AssayBuilder(PipelinePanel):
         self.create_button = self.button("Create assay", self.create, icon="check", style="success")
         self.preview_button = self.button("Preview on server", self.preview_on_server, icon="cloud")
         self.cancel_button = self.make_cancel_button("Stop waiting for the server preview (its answer is ignored)")
+        self.report_path = widgets.Text(description="Report file", value="assay-builder-report.html",
+                                        continuous_update=False, layout=widgets.Layout(width="31em"))
+        self.report_path.style.description_width = "7.5em"
+        self.report_button = self.button("Save report", self.save_report, icon="file",
+                                         tooltip="The previewed configuration and scores as one HTML file (opens "
+                                                 "offline)")
         self.notice = widgets.HTML()  # persistent: "the dropdowns differ from the loaded logs" (not the status)
         self._loaded: tuple[Any, str | None] | None = None  # (pipeline id, model name) of the loaded logs
         self.diff = DataTable(caption="Local vs server", page_length=5,
@@ -323,6 +332,19 @@ class AssayBuilder(PipelinePanel):
         highlight_point(self.timeline, i if result else None)
         base = self.model.last("baseline")
         sync_figure(self.bins, bins_figure(base, result))
+
+    def save_report(self) -> None:
+        """The locally scored configuration and results (timeline, every Warning/Alert window's bins) as one HTML
+        file at the Report file path."""
+        def act() -> None:
+            if not len(self.model.logs):
+                raise v.InputError("Load logs first")
+            self.apply_widgets()
+            results, (warn, alert) = self.model.results(), self.model.thresholds()
+            title = f"Assay {self.config.name or '(unnamed)'} · {self.model.pipeline.get('name') or 'local logs'}"
+            save_report(self, self.report_path.value, results, config=self.model.report_config(), title=title,
+                        warning_threshold=warn, alert_threshold=alert, iopath=self.config.iopath)
+        self.run_action(act)
 
     # -- server -------------------------------------------------------------------------------------
     def _config(self) -> dict[str, Any]:

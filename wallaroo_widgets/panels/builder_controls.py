@@ -4,6 +4,10 @@ Each knob widget is linked (``widgets.link``, a two-way traitlets link, as ipywi
 to the config trait of the same meaning; text is kept as typed (stripped, blank = None) and validated when the
 model scores, so a bad entry is an inline error, never an exception while typing. Times get a date-time picker
 beside the text (both linked to the one trait); bins get a slider beside the number; window widths get presets.
+
+The pickers speak UTC, as the rest of the product: they are ``NaiveDatetimePicker`` widgets holding *UTC-naive*
+datetimes (the browser shows the naive value as it is, whatever its own time zone), labelled "UTC"; the
+conversion to and from aware UTC happens only at the link to the config (:func:`picked_time`, :func:`from_picker`).
 """
 
 from __future__ import annotations
@@ -51,7 +55,8 @@ def to_trait(optional: bool):
 
 
 def picked_time(value: Any) -> _dt.datetime | None:
-    """A config time (text, datetime, Timestamp) as the picker's aware UTC datetime; None when unreadable."""
+    """A config time (text, datetime, Timestamp; naive = UTC) as the picker's value: the UTC wall time as a
+    *naive* datetime (what the picker shows in any browser time zone); None when unreadable."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
@@ -60,13 +65,25 @@ def picked_time(value: Any) -> _dt.datetime | None:
         return None
     if ts is pd.NaT:
         return None
-    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    if ts.tzinfo is not None:
+        ts = ts.tz_convert("UTC").tz_localize(None)
     return ts.to_pydatetime()
 
 
 def from_picker(value: _dt.datetime | None) -> Any:
-    """A picked datetime as the config's value (UTC Timestamp; cleared picker -> None)."""
-    return None if value is None else pd.Timestamp(value).tz_convert("UTC")
+    """A picked datetime (UTC-naive; an aware one is converted) as the config's value: an aware UTC Timestamp;
+    a cleared picker -> None."""
+    if value is None:
+        return None
+    ts = pd.Timestamp(value)
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+
+
+def utc_picker() -> widgets.NaiveDatetimePicker:
+    """A date-time picker of UTC wall times (naive values; the browser's time zone plays no part)."""
+    return widgets.NaiveDatetimePicker(description="UTC", tooltip="UTC date and time (not your local time)",
+                                       layout=widgets.Layout(width="19em"),
+                                       style={"description_width": "2.5em"})
 
 
 def make_knobs(panel: Any) -> None:
@@ -104,8 +121,7 @@ def make_knobs(panel: Any) -> None:
     panel.warning_threshold = text(description="Warning", placeholder="optional", layout=lay)
     panel.alert_threshold = text(description="Alert", value="0.25", layout=lay)
     panel.name = text(description="Assay name", layout=lay)
-    panel.pickers = {name: widgets.DatetimePicker(description="", layout=widgets.Layout(width="16em"))
-                     for name in TIME_KNOBS}
+    panel.pickers = {name: utc_picker() for name in TIME_KNOBS}
     for name in TEXT_KNOBS:
         getattr(panel, name).continuous_update = False  # commit on Enter / leaving: one re-score per edit
     for name in (*TEXT_KNOBS, "iopath", "bin_mode", "num_bins", "aggregation", "metric"):

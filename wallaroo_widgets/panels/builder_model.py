@@ -328,6 +328,14 @@ class AssayBuilderModel:
                 "summarizer": self.summarizer_dict(), "warning_threshold": warn, "alert_threshold": alert,
                 "run_until": iso_short_z(_utc(self.config.run_until, "Run until")), "workspace_id": self.workspace_id}
 
+    def report_config(self) -> Any:
+        """The configuration a report shows: what Create would post (``assay_config()``) when it is complete,
+        else (no name or pipeline yet) every knob's value with the pipeline and model."""
+        try:
+            return self.assay_config()
+        except v.InputError:
+            return {"pipeline": self.pipeline.get("name"), "model_name": self.model_name, **self.config.as_dict()}
+
     def compare(self, server: list[dict[str, Any]], tol: float = 1e-9) -> pd.DataFrame:
         """Local vs server results per window: scores, statuses and whether they agree."""
         local = {pd.Timestamp(r["window_start"]): r for r in self.results()}

@@ -1,6 +1,6 @@
 """"Save report" for any panel: :func:`wallaroo_widgets.plots.report` written to one HTML file, the panel's
-message saying where. Used by the Assays tab and the overview; the assay builder can call it as
-``save_report(self, path, self.model.results(), config=self.model.assay_config())``."""
+message saying where. Used by the Assays tab, the overview and the assay builder (its locally scored results with
+``config=self.model.report_config()``)."""
 
 from __future__ import annotations
 
