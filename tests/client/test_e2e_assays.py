@@ -124,6 +124,9 @@ def test_assay_create_list_set_active_and_previews(logged):
     assert [r["id"] for r in stored] == [r["id"] for r in s.assays.get_results(sid)]  # unbounded call: same rows
     sdf = stored.df
     assert len(sdf) >= 1 and (sdf["assay_id"] == sid).all() and sdf["id"].notna().all()
+    typed = stored.typed  # the same results as drift AssayResult objects, checked once at the client
+    assert [t.to_api() for t in typed] == list(stored) and typed[0].id == stored[0]["id"]
+    assert typed[0].window_summary.count == logged["n"] and typed[0].scores == tuple(stored[0]["scores"])
     assert sdf.loc[0, "window_start"] == first["window_start"]
     assert sdf.loc[0, "score"] == pytest.approx(first["score"], rel=1e-6)
     assert sdf.loc[0, "window_count"] == logged["n"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pandas as pd
 import pyarrow as pa
@@ -103,6 +104,17 @@ def test_inference_answer_not_a_list(loopback):
     srv = loopback(lambda seen: (200, {"oops": 1}))
     with pytest.raises(errors.UnexpectedResponse, match="expected a list"):
         _s(srv.url).pipelines.infer("/x", pd.DataFrame({"a": [1]}))
+
+
+@pytest.mark.parametrize(("answer", "field"), [
+    ([{"window_start": "2024-01-01T00:00:00Z", "window_summary": {"aggregated_values": ["x"]}}],
+     "results[0].window_summary.aggregated_values"),
+    ([{"window_start": "2024-01-01T00:00:00Z", "score": "high"}], "results[0].score"),
+])
+def test_assay_results_of_a_bad_shape_name_the_field(loopback, answer, field):
+    srv = loopback(lambda seen: (200, answer))
+    with pytest.raises(errors.UnexpectedResponse, match=re.escape(f"unexpected assay answer: {field}:")):
+        _s(srv.url).assays.get_assay_results(1)
 
 
 class _Auth:

@@ -1,13 +1,24 @@
 """``/v1/api/assays/*`` (V1, integer ids): summarize, create, list, set_active, run_interactive_baseline,
-get_baseline, run_interactive, get_assay_results and the older get_results; newer get_assay_by_id, filter."""
+get_baseline, run_interactive, get_assay_results and the older get_results; newer get_assay_by_id, filter.
+
+Summaries and results are checked once, here, with ``drift.types`` (``Summary.from_api``,
+``AssayResult.from_api``; a bad shape is an ``UnexpectedResponse`` naming the field). The calls still return
+the wire dicts (``.df`` frames as before); result lists also carry them typed in ``.typed``, which the panels
+hand to the plots."""
 
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from ..drift import timeutil
+from ..drift.types import AssayResult, Summary, SummaryError, results_from_api
+from ..errors import UnexpectedResponse
 from . import frames
-from ._base import ApiDict, ApiList, Area, api, compact, expect, expect_type, iso
+from ._base import ApiDict, ApiList, Area, api, compact, endpoint_of, expect, expect_type, iso, status_of
+
+T = TypeVar("T")
 
 #: Bounds sent for ``get_assay_results`` when none are given (2026.1.3 requires ``start``/``end``).
 EPOCH = "1970-01-01T00:00:00+00:00"
@@ -34,6 +45,15 @@ def _assay_list(body: Any, session: Any) -> ApiList:
     return ApiList(items, raw=body, frame=frames.assays_frame)
 
 
+class Results(ApiList):
+    """An ``ApiList`` of V1 result dicts (``.df`` one row per window) with ``.typed``: the same results as
+    ``drift.types.AssayResult`` objects (one shared baseline Summary)."""
+
+    def __init__(self, items: list[dict[str, Any]], raw: Any, typed: list[AssayResult]) -> None:
+        super().__init__(items, raw=raw, frame=frames.results_frame)
+        self.typed = typed
+
+
 class Assays(Area):
     area = "assays"
 
@@ -41,7 +61,8 @@ class Assays(Area):
     def summarize(self, summarizer: dict[str, Any], baseline: dict[str, Any]) -> dict[str, Any]:
         """Baseline Summary for ``{"fixed_window": {...}}`` or ``{"vector": [...]}`` (pure read)."""
         body = self._post("summarize", {"summarizer": summarizer, "baseline": baseline})
-        return expect_type(body, dict, self.session)
+        self._typed(lambda b: Summary.from_api(b, "summary"), expect_type(body, dict, self.session))
+        return body
 
     @api(read=False)
     def create(self, config: dict[str, Any] | None = None, /, **fields: Any) -> dict[str, Any]:
@@ -92,7 +113,10 @@ class Assays(Area):
         as :meth:`run_interactive`'s) and ``.raw``; an empty ``ApiDict`` when the server answers ``{}``/null."""
         body = _config(config, fields)
         out = self._post("run_interactive_baseline", body)
-        return ApiDict(expect_type(out, (dict, type(None)), self.session) or {}, raw=out, frame=frames.results_frame)
+        item = expect_type(out, (dict, type(None)), self.session) or {}
+        if item:
+            self._typed(AssayResult.from_api, item)
+        return ApiDict(item, raw=out, frame=frames.results_frame)
 
     @api(read=True)
     def get_baseline(self, workspace_id: int, pipeline_name: str, start: Any = None, end: Any = None, *,
@@ -106,7 +130,7 @@ class Assays(Area):
         return ApiList(expect_type(out, list, self.session), raw=out, frame=frames.logs_frame)
 
     @api(read=True)
-    def run_interactive(self, config: dict[str, Any] | None = None, /, **fields: Any) -> ApiList:
+    def run_interactive(self, config: dict[str, Any] | None = None, /, **fields: Any) -> Results:
         """Preview an assay config (nothing stored; pure read): one AssayResult per window."""
         body = _config(config, fields)
         out = self._post("run_interactive", body)
@@ -114,12 +138,12 @@ class Assays(Area):
 
     @api(read=True)
     def get_assay_results(self, assay_id: int, start: Any = None, end: Any = None, *,
-                          workspace_id: int | None = None, workspace_name: str | None = None) -> ApiList:
+                          workspace_id: int | None = None, workspace_name: str | None = None) -> Results:
         """Stored results (``assays/get_assay_results``), ascending by ``window_start``; ``.df`` one row per window.
 
         ``start``/``end`` are always sent (2026.1.3 requires them): None means 1970-01-01 / now + 1 day (UTC)."""
         start = EPOCH if start is None else iso(start)
-        end = iso(_dt.datetime.now(_dt.timezone.utc) + END_MARGIN) if end is None else iso(end)
+        end = iso(timeutil.now() + END_MARGIN) if end is None else iso(end)
         body = compact(assay_id=assay_id, start=start, end=end, workspace_id=workspace_id,
                        workspace_name=workspace_name)
         out = self._post("get_assay_results", body)
@@ -127,12 +151,20 @@ class Assays(Area):
 
     @api(read=True)
     def get_results(self, assay_id: int, start: Any = None, end: Any = None, *, limit: int | None = None,
-                    pipeline_id: int | None = None) -> ApiList:
+                    pipeline_id: int | None = None) -> Results:
         """Stored results through the older Seed-000 path ``assays/get_results``."""
         body = compact(assay_id=assay_id, start=iso(start), end=iso(end), limit=limit, pipeline_id=pipeline_id)
         out = self._post("get_results", body)
         return self._results(out)
 
-    def _results(self, body: Any) -> ApiList:
+    def _results(self, body: Any) -> Results:
         items = [r for r in expect_type(body, list, self.session) if isinstance(r, dict)]
-        return ApiList(items, raw=body, frame=frames.results_frame)
+        return Results(items, body, self._typed(results_from_api, items))
+
+    def _typed(self, parse: Callable[[Any], T], data: Any) -> T:
+        """``parse(data)``; a shape ``drift.types`` rejects is an UnexpectedResponse naming the field."""
+        try:
+            return parse(data)
+        except SummaryError as exc:
+            raise UnexpectedResponse(f"unexpected assay answer: {exc}", status=status_of(self.session),
+                                     endpoint=endpoint_of(self.session)) from None

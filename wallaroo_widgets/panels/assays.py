@@ -188,7 +188,7 @@ class AssaysPanel(PipelinePanel):
             if a.get("version") == 2:
                 results = self._v2_results(str(a["id"]), start, end)
             else:
-                results = self.require_session().assays.get_assay_results(int(a["id"]), start, end)
+                results = self.require_session().assays.get_assay_results(int(a["id"]), start, end).typed
             self.show_results(list(results), a.get("warning_threshold"), a.get("alert_threshold"))
             n = len(results)
             self.message = f"{n} result window{'' if n == 1 else 's'} of '{a['name']}'"
