@@ -17,8 +17,9 @@ import pandas as pd
 from ..scorer import NO_DATA, WindowArrays, WindowRows, sorted_rows
 from .bins import layout, merge
 from .config import Thresholds, UnivariateContinuous
-from .engine import F32, aggregate, baseline_values, edge_positions, is_float32, score_matrix, statistics
+from .engine import F32, aggregate, baseline_values, edge_positions, is_float32, score_matrix
 from .schedule import Windows
+from .stats import window_statistics
 from .types import ScoreData, SeriesSummary, Statistics
 
 __all__ = ["NO_DATA", "WindowBatch", "WindowScoresV2", "score_windows"]
@@ -42,24 +43,25 @@ class WindowScoresV2(WindowArrays):
         return self.batch.statistics()
 
     @functools.cached_property
-    def _py(self) -> tuple[list, list, list, list, list]:
-        """Python lists of the per-window pieces (converted once, not per window)."""
+    def _py(self) -> tuple[list, list, list, list, list, list, list | None]:
+        """Python lists of the per-window pieces (converted once, not per window): starts, ends, aggregated,
+        per-bin scores, score, count, bin_index (None unless MaxDiff with bins)."""
+        idx = None if self.bin_index is None or not self.scores.shape[1] else self.bin_index.tolist()
         return (list(self.starts.to_pydatetime()), list(self.ends.to_pydatetime()), self.aggregated.tolist(),
-                self.scores.tolist(), self.score.tolist())
+                self.scores.tolist(), self.score.tolist(), self.count.tolist(), idx)
 
     def summary(self, i: int, name: str | None = None) -> SeriesSummary:
         """Window i's summary (the baseline's bins repeated; start/end the window bounds)."""
-        starts, ends, agg, _, _ = self._py
+        starts, ends, agg = self._py[:3]
         return SeriesSummary(tuple(agg[i]), self.baseline.bins, self.stats[i], self.summarizer.aggregation, name,
                              starts[i], ends[i])
 
     def score_data(self, i: int) -> ScoreData | None:
         """Window i's ``ScoreData`` (None for an empty window)."""
-        if self.count[i] == 0:
+        _, _, _, scores, total, count, idx = self._py
+        if count[i] == 0:
             return None
-        _, _, _, scores, total = self._py
-        idx = None if self.bin_index is None or not self.scores.shape[1] else int(self.bin_index[i])
-        return ScoreData(total[i], tuple(scores[i]), idx)
+        return ScoreData(total[i], tuple(scores[i]), None if idx is None else idx[i])
 
     def frame(self) -> pd.DataFrame:
         """window_start, window_end, count, score, status, bin_index."""
@@ -92,7 +94,7 @@ class WindowBatch(WindowRows):
     def statistics(self) -> list[Statistics]:
         """Every window's V2 statistics (computed once)."""
         if self._v2_stats is None:
-            self._v2_stats = [statistics(s, self.float32) for s in self.window_stats()]
+            self._v2_stats = window_statistics(self.values, self.lo, self.hi, self.float32)
         return self._v2_stats
 
     def aggregated(self, baseline: SeriesSummary, aggregation: str) -> tuple[np.ndarray, np.ndarray]:

@@ -14,17 +14,10 @@ import numpy as np
 
 from ..binning import bin_counts, bin_indices
 from ..edges import equal_edges, fmt_edge
+from .stats import linear_quantiles
 from .types import BinMode, Bins
 
 F32 = np.float32
-
-
-def linear_quantiles(finite: np.ndarray, n: int) -> np.ndarray:
-    """Q(1/n) … Q((n−1)/n) of the non-NaN values: numpy ``quantile(method="linear")`` (Hyndman–Fan type 7),
-    h = (N−1)·p, j = ⌊h⌋, Q = x[j] + (h − j)·(x[j+1] − x[j]) on the sorted values (numpy's rounding)."""
-    if n < 2:
-        return np.empty(0)
-    return np.quantile(finite, np.arange(1, n) / n, method="linear")
 
 
 def percent(i: int, n: int) -> str:
@@ -56,8 +49,9 @@ def _dtype(x: np.ndarray, float32: bool) -> np.ndarray:
     return x.astype(F32).astype(np.float64) if float32 else x
 
 
-def compute_bins(finite: np.ndarray, mode: BinMode, float32: bool = False) -> Bins:
-    """The baseline's bins from its non-NaN values (non-empty unless mode is Provided or None)."""
+def compute_bins(finite: np.ndarray, mode: BinMode, float32: bool = False, part: np.ndarray | None = None) -> Bins:
+    """The baseline's bins from its non-NaN values (non-empty unless mode is Provided or None); ``part``: a copy
+    of ``finite`` partitioned at ``stats.quantile_positions`` (Quantile modes), else one is made."""
     if mode.kind == "None":
         return Bins((), (), mode)
     if mode.kind == "Provided":
@@ -69,7 +63,7 @@ def compute_bins(finite: np.ndarray, mode: BinMode, float32: bool = False) -> Bi
     if mode.kind == "Equal":
         e = _dtype(equal_edges(float(finite.min()), float(finite.max()), n), float32)
         return Bins((*e.tolist(), math.inf), tuple(value_labels(e)), mode)
-    q = _dtype(linear_quantiles(finite, n), float32)
+    q = _dtype(linear_quantiles(finite, n, part), float32)
     if mode.kind == "Quantile":
         return Bins((*q.tolist(), math.inf), tuple(quantile_labels(n)), mode)
     e = np.concatenate([[finite.min()], q, [finite.max()]])  # QuantileWithExplicitOutliers

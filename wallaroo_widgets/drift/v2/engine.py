@@ -18,6 +18,7 @@ from ..validate import as_values
 from . import wire
 from .bins import compute_bins, count_bins
 from .config import Thresholds, UnivariateContinuous
+from .stats import partitioned, quantile_positions
 from .types import BinMode, Bins, ScoreData, SeriesSummary, Statistics
 
 F32 = np.float32
@@ -59,9 +60,12 @@ def summarize(values: Any, bin_mode: BinMode | Any = None, aggregation: str = "D
     if f32:
         vals = vals.astype(F32).astype(np.float64)
     finite = non_nan(vals)
-    bins = compute_bins(finite, mode, f32)
+    part = None  # one partition serves the quantile edges and the median
+    if finite.size and mode.kind in ("Quantile", "QuantileWithExplicitOutliers"):
+        part = partitioned(finite, quantile_positions(finite.size, int(mode.n or 0)))
+    bins = compute_bins(finite, mode, f32, part)
     agg = aggregated(vals, bins, aggregation, f32)
-    stats = basic_stats(vals, finite)
+    stats = basic_stats(vals, finite, part)  # part is then scratch space
     return SeriesSummary(tuple(agg.tolist()), bins, statistics(stats, f32), aggregation, name,
                          _time(start, "start"), _time(end, "end"))
 

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import functools
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+import numpy as np
 
 from . import wire
 from .batch import WindowScoresV2
@@ -27,10 +30,17 @@ def worst(statuses: Sequence[str]) -> str:
 
 
 def _uuid(value: Any, field: str) -> uuid.UUID:
+    if isinstance(value, uuid.UUID):
+        return value
     try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+        return _parse_uuid(str(value))
     except ValueError:
         raise wire.WireError(field, f"expected a UUID, got {value!r}") from None
+
+
+#: a run's results repeat one assay id: parsed and printed once (UUIDs are immutable)
+_parse_uuid = functools.lru_cache(maxsize=256)(uuid.UUID)
+_uuid_text = functools.lru_cache(maxsize=256)(str)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,11 +81,14 @@ class AssayResultV2:
                    wire.number(d.get("alert_threshold"), f"{field}.alert_threshold", optional=True))
 
     def to_api(self) -> dict[str, Any]:
-        return {"id": self.id, "assay_id": str(self.assay_id), "analyzed_at": wire.server_time(self.analyzed_at),
+        analyzed = wire.server_time(self.analyzed_at)  # created / updated are mostly the same stamp
+        created = analyzed if self.created_at is self.analyzed_at else wire.server_time(self.created_at)
+        updated = analyzed if self.updated_at is self.analyzed_at else wire.server_time(self.updated_at)
+        return {"id": self.id, "assay_id": _uuid_text(self.assay_id), "analyzed_at": analyzed,
                 "elapsed_millis": self.elapsed_millis, "scores": scores_to_api(self.scores), "status": self.status,
                 "summaries": {k: v.to_api() for k, v in self.summaries.items()},
                 "window_end": wire.server_time(self.window_end), "window_start": wire.server_time(self.window_start),
-                "created_at": wire.server_time(self.created_at), "updated_at": wire.server_time(self.updated_at),
+                "created_at": created, "updated_at": updated,
                 "workspace_id": self.workspace_id, "workspace_name": self.workspace_name,
                 "pipeline_id": self.pipeline_id, "warning_threshold": wire.opt_float(self.warning_threshold),
                 "alert_threshold": wire.opt_float(self.alert_threshold)}
@@ -111,7 +124,7 @@ class PreviewResult:
                    summaries_from_api(wire.req(d, "summaries", field), f"{field}.summaries"))
 
     def to_api(self) -> dict[str, Any]:
-        return {"analyzed_at": wire.server_time(self.analyzed_at), "assay_id": str(self.assay_id),
+        return {"analyzed_at": wire.server_time(self.analyzed_at), "assay_id": _uuid_text(self.assay_id),
                 "elapsed_millis": self.elapsed_millis, "id": self.id, "pipeline_id": self.pipeline_id,
                 "scores": scores_to_api(self.scores),
                 "summaries": {k: v.minimal().to_api() for k, v in self.summaries.items()},
@@ -163,9 +176,12 @@ def combine(scored: Mapping[str, WindowScoresV2 | str], include_empty: bool = Fa
     if not batches:
         return []
     ref = batches[0]
+    starts, ends = ref._py[0], ref._py[1]
+    has = np.logical_or.reduce([b.count > 0 for b in batches]).tolist()
+    status = {k: b.status.tolist() for k, b in scored.items() if not isinstance(b, str)}
     out = []
     for i in range(len(ref)):
-        if not include_empty and all(b.count[i] == 0 for b in batches):
+        if not include_empty and not has[i]:
             continue
         scores: dict[str, ScoreData | str] = {}
         summaries: dict[str, SeriesSummary] = {}
@@ -180,8 +196,9 @@ def combine(scored: Mapping[str, WindowScoresV2 | str], include_empty: bool = Fa
                 continue
             scores[key] = data
             summaries[key] = b.summary(i, name=key)
-            statuses.append(str(b.status[i]))
-        out.append(WindowOutcome(ref._py[0][i], ref._py[1][i], scores, summaries, worst(statuses)))
+            statuses.append(status[key][i])
+        out.append(WindowOutcome(starts[i], ends[i], scores, summaries,
+                                 statuses[0] if len(statuses) == 1 else worst(statuses)))
     return out
 
 
