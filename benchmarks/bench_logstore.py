@@ -4,7 +4,7 @@ Everything goes through public interfaces (``drift.score_windows``, the ``sandbo
 sandbox over HTTP, ``Session``), so the same script measures an older checkout too:
 ``PYTHONPATH=/path/to/old/checkout .venv/bin/python benchmarks/bench_logstore.py`` (the README's "before"
 column). Data are generated with numpy (seeded): 1M rows over 30 days (≈ 33k rows a day), two inputs and
-one float32 output, as JSON lines. ``--big`` adds the 10M-row import and run_interactive (slow, ~1.1 GB file).
+one float32 output, as JSON lines. ``--big`` adds the 10M-row import, run_interactive and V2 preview (slow, ~1.1 GB file).
 Writes ``benchmarks/results/bench_logstore.json``.
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -93,19 +94,18 @@ def import_logs(data_dir: str, path: Path, pipeline: str = "bench") -> dict[str,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t
-    err = proc.stderr.read().decode()
+    err, said = proc.stderr.read().decode(), proc.stdout.read().decode()
     proc.stdout.close()
     proc.stderr.close()
     if status != 0:
         raise RuntimeError(f"import-logs failed: {err[-500:]}")
     size = sum(f.stat().st_size for f in Path(data_dir).rglob("*") if f.is_file())
     return {"s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024,
-            "data_dir_mb": size / 2**20}
+            "data_dir_mb": size / 2**20, "pipeline_id": int(re.search(r"pipeline .* \(id (\d+)\)", said)[1])}
 
 
-def assay_config(s, pipeline: str, width: str, days: int = 30) -> dict:
+def assay_config(s, pipeline: str, pid: int, width: str, days: int = 30) -> dict:
     ws = next(w for w in s.workspaces.list() if w["name"] == "bench")
-    pid = next(p for p in ws["pipelines"]) if ws.get("pipelines") else None
     window = {"pipeline_name": pipeline, "model_name": "m", "path": "output variable 0", "width": width,
               "interval": width, "start": (T0 + pd.Timedelta(days=1)).isoformat(), "workspace_id": ws["id"],
               "locations": []}
@@ -118,14 +118,29 @@ def assay_config(s, pipeline: str, width: str, days: int = 30) -> dict:
             "run_until": (T0 + pd.Timedelta(days=days)).isoformat()}
 
 
-def assay_rows(srv: SandboxProcess, pipeline: str, rows: int, days: int = 30) -> list[dict[str, Any]]:
+def v2_config(cfg: dict) -> Any:
+    """The V2 twin of a V1 ``assay_config`` (Static baseline = the first day; same windows and bins)."""
+    from wallaroo_widgets.api import assays_v2
+
+    window = cfg["window"]
+    return assays_v2.config("bench-v2", pipeline_id=cfg["pipeline_id"], pipeline_name=cfg["pipeline_name"],
+                            workspace_id=cfg["workspace_id"], baseline=(T0, T0 + pd.Timedelta(days=1)),
+                            iopaths="out.variable.0", bins=5, width=window["width"],
+                            first_run=window["start"], end=cfg["run_until"])
+
+
+def assay_rows(srv: SandboxProcess, pipeline: str, pid: int, rows: int, days: int = 30) -> list[dict[str, Any]]:
     s = srv.session()
     out = []
     for width in ("1 day", "1 hour"):
-        cfg = assay_config(s, pipeline, width, days)
+        cfg = assay_config(s, pipeline, pid, width, days)
         windows = len(s.assays.run_interactive(cfg))
         out.append({"what": f"run_interactive, {rows:,} rows, {windows} windows of {width}",
                     **timed(lambda c=cfg: s.assays.run_interactive(c), 3, srv.proc.pid)})
+        cfg2 = v2_config(cfg)
+        windows = len(s.assays_v2.preview(cfg2))
+        out.append({"what": f"V2 preview, {rows:,} rows, {windows} windows of {width}",
+                    **timed(lambda c=cfg2: s.assays_v2.preview(c), 3, srv.proc.pid)})
     ws = next(w for w in s.workspaces.list() if w["name"] == "bench")
     day = (T0 + pd.Timedelta(days=3), T0 + pd.Timedelta(days=4))
     n = len(s.assays.get_baseline(ws["id"], pipeline, *day).df)
@@ -194,8 +209,8 @@ def main(big: bool = False) -> dict[str, Any]:
                   f"peak {r['peak_mb']:.0f} MB, data dir {r['data_dir_mb']:.0f} MB", flush=True)
         srv = SandboxProcess(data_dir, "--assay-tick", "3600", timeout=180)
         try:
-            for n in sizes:
-                for row in assay_rows(srv, f"bench{n}", n):
+            for n, imported in zip(sizes, results["import"], strict=True):
+                for row in assay_rows(srv, f"bench{n}", imported["pipeline_id"], n):
                     results["reads"].append(row)
                     print(f"  {row['what']:<58} {row['ms']:9.1f} ms (cpu {row['cpu_ms']:.1f})", flush=True)
             results["inference"] = inference_rows(srv)
