@@ -43,6 +43,16 @@ def test_every_input_kind_reads_as_the_same_utc_instant(value) -> None:
     ts = t.parse_utc(value, epoch_ms=True)
     assert ts == pd.Timestamp("2024-07-29T19:48:46.5Z") and str(ts.tz) == "UTC"
     assert t.try_utc(value) == ts
+    assert t.epoch_ms(value) == 1722282526500  # every reader of epoch milliseconds (sandbox, client)
+
+
+def test_epoch_ms_floors_exactly() -> None:
+    # the floor of the exact nanoseconds (no float product)
+    assert t.epoch_ms("2024-01-01T00:00:00.001Z") == 1704067200001
+    assert t.epoch_ms("1969-12-31T23:59:59.9995Z") == -1  # floored, also before the epoch
+    assert t.epoch_ms(WHOLE) == 1722282526000 and t.epoch_ms(np.int64(5)) == 5
+    with pytest.raises(t.TimeError):
+        t.epoch_ms("garbage")
 
 
 def test_errors_say_what_is_wrong() -> None:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..drift.timeutil import epoch_ms
 from ..errors import DeploymentFailed, DeploymentTimeout, NotFoundError, UnexpectedResponse
 from . import frames
 from ._base import ApiList, api, compact, expect, expect_type, helper
@@ -243,8 +244,7 @@ def _clean(v: Any, where: str) -> Any:
             raise ValueError(f"inference data has Infinity at {where}; JSON cannot carry it")
         return None if math.isnan(v) else float(v)
     if isinstance(v, pd.Timestamp | _dt.datetime):
-        ts = pd.Timestamp(v)
-        return int((ts.tz_localize("UTC") if ts.tzinfo is None else ts).value // 1_000_000)
+        return epoch_ms(v)
     if isinstance(v, pd.Timedelta | _dt.timedelta | np.timedelta64):
         return int(pd.Timedelta(v).value // 1_000_000)
     if isinstance(v, np.datetime64):

@@ -78,6 +78,13 @@ def parse_utc(value: Any, *, epoch_ms: bool = False, ns: bool = False) -> pd.Tim
     return ts.as_unit("ns")
 
 
+def epoch_ms(value: Any) -> int:
+    """Epoch milliseconds (floored) of anything :func:`parse_utc` reads; an int is milliseconds already."""
+    if isinstance(value, int | np.integer) and not isinstance(value, bool):
+        return int(value)
+    return int(parse_utc(value, ns=True).value // 1_000_000)
+
+
 def try_utc(value: Any) -> pd.Timestamp | None:
     """:func:`parse_utc` (epoch milliseconds allowed), or None when ``value`` is not a time."""
     try:

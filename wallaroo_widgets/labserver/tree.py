@@ -14,8 +14,7 @@ import datetime as _dt
 from typing import Any
 from urllib.parse import urlsplit
 
-from dateutil.parser import isoparse
-
+from ..drift import timeutil
 from ..errors import NotFoundError, WallarooError
 from ..session import Session
 
@@ -39,7 +38,7 @@ def build_tree(sess: Session, memo: dict[str, Any]) -> dict[str, Any]:
         except WallarooError as exc:
             out.append({"kind": "workspace", "id": ws.get("id"), "name": ws.get("name"), "pipelines": [],
                         "models": [], "assays": [], "error": exc.msg})
-    now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    now = timeutil.now().isoformat(timespec="seconds")
     return {"workspaces": out, "v2": bool(memo.get("v2")), "fetched_at": now}
 
 
@@ -212,12 +211,9 @@ def latest(results: Any, key: str) -> dict[str, Any]:
 
 
 def _ts(value: Any) -> float:
-    try:
-        t = isoparse(str(value))
-    except ValueError:
-        return float("-inf")
-    return (t if t.tzinfo else t.replace(tzinfo=_dt.timezone.utc)).timestamp()
+    t = timeutil.try_utc(str(value))
+    return float("-inf") if t is None else t.timestamp()
 
 
 def _far_end() -> str:
-    return (_dt.datetime.now(_dt.timezone.utc) + _dt.timedelta(days=1)).isoformat()
+    return timeutil.iso_offset(timeutil.now() + _dt.timedelta(days=1))

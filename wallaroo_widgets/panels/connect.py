@@ -8,6 +8,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from ..drift import timeutil
 from . import validate as v
 from .base import Panel
 
@@ -27,7 +28,7 @@ def identity_line(session: Any, now: _dt.datetime | None = None) -> str:
     text = f"Connected to {session.url} as {who}" + (f" ({', '.join(roles)})" if roles else "")
     exp = ident.get("expires_at")
     if exp is not None:
-        now = now or _dt.datetime.now(_dt.timezone.utc)
+        now = now or timeutil.now()
         mins = (exp - now).total_seconds() / 60
         text += f" — token expires at {exp:%Y-%m-%d %H:%M:%S} UTC (in {mins:.0f} min"
         if getattr(session.provider, "can_refresh", True):

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..drift.overview import field_label
+from ..drift.timeutil import as_utc, iso_short_z
 from ..plots.overview import field_order, overview_heatmap, window_result
 from ..plots.stats import format_stat
 from . import validate as v
@@ -246,8 +247,7 @@ class DriftOverview(PipelinePanel):
             self.select_cell(ov.keys[int(field)], int(window))
             return
         key = self._order_labels.get(points.ys[0])
-        x = pd.Timestamp(points.xs[0])
-        x = x.tz_localize("UTC") if x.tzinfo is None else x.tz_convert("UTC")
+        x = as_utc(pd.Timestamp(points.xs[0]))
         window = int(np.searchsorted(ov.starts.asi8, x.value, side="right") - 1)
         if key is not None and window >= 0:
             self.select_cell(key, window)
@@ -320,4 +320,4 @@ class DriftOverview(PipelinePanel):
 
 
 def _text(ts: Any) -> str:
-    return pd.Timestamp(ts).isoformat().replace("+00:00", "Z")
+    return iso_short_z(pd.Timestamp(ts))

@@ -12,6 +12,7 @@ import pandas as pd
 from ..api import assays_v2
 from ..drift import v2
 from ..drift.overview import Overview, OverviewSettings, field_label, log_columns, score_overview
+from ..drift.timeutil import iso_short_z
 from ..drift.windows import times_to_ns
 from . import validate as v
 
@@ -31,10 +32,6 @@ def load_logs(session: Any, pipeline: dict[str, Any], start: Any = None, end: An
     if getattr(pipes, "has_current_api", None) is not None and pipes.has_current_api():
         return pipes.logs(pipeline["workspace_id"], pipeline["name"], start, end, page_size=LOG_PAGE)
     return session.assays.get_baseline(pipeline["workspace_id"], pipeline["name"], start, end).df
-
-
-def _iso(ts: pd.Timestamp) -> str:
-    return ts.isoformat().replace("+00:00", "Z")
 
 
 class OverviewModel:
@@ -119,7 +116,7 @@ class OverviewModel:
         return {"name": f"{prefix}-{key}", "pipeline_id": p["id"], "pipeline_name": p["name"], "active": True,
                 "status": "created", "baseline": {"static": ov.baselines[key]},
                 "window": {"pipeline_name": p["name"], "model_name": None, "path": field_label(key),
-                           "width": s.width, "interval": s.interval or None, "start": _iso(s.first_window),
+                           "width": s.width, "interval": s.interval or None, "start": iso_short_z(s.first_window),
                            "workspace_id": wid, "locations": []},
                 "summarizer": s.summarizer().to_dict(), "warning_threshold": s.warning_threshold,
                 "alert_threshold": s.alert_threshold, "run_until": None, "workspace_id": wid}

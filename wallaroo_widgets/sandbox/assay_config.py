@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .. import drift
-from ..drift.timeutil import RANGE_TEXT, TimeError, iso_z, parse_utc
+from ..drift.timeutil import RANGE_TEXT, TimeError, epoch_ms, iso_z, parse_utc
 from ..drift.types import AssayResult, Summary, SummaryError, results_from_api
 from .errors import ApiError
 
@@ -54,7 +54,8 @@ iso = iso_z
 
 
 def to_ms(ts: pd.Timestamp | None) -> int | None:
-    return None if ts is None else int(ts.value // 1_000_000)
+    """Epoch milliseconds (``timeutil.epoch_ms``), None stays None."""
+    return None if ts is None else epoch_ms(ts)
 
 
 def jsonable(obj: Any) -> Any:

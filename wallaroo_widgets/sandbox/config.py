@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..drift import timeutil
 from ..netutil import is_loopback
 
 DEFAULT_ADMIN_EMAIL = "admin@wallaroo.local"
@@ -29,9 +30,7 @@ def parse_demo_now(value: str | dt.datetime | None) -> dt.datetime | None:
         except ValueError:
             raise ValueError(f"demo now must be an ISO 8601 time such as 2026-11-30T23:50:00Z, got {value!r}") \
                 from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
-    return value.astimezone(dt.timezone.utc)
+    return timeutil.aware(value).astimezone(timeutil.UTC)
 
 
 

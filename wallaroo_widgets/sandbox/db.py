@@ -272,12 +272,8 @@ def _ms(value: Any) -> int | None:
     """Epoch milliseconds of an int (ms), a datetime or an ISO-8601 string; None stays None."""
     if value is None or isinstance(value, int):
         return value
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=dt.timezone.utc)
-        return int(value.timestamp() * 1000)
+    if isinstance(value, str | dt.datetime):
+        return timeutil.epoch_ms(value)
     raise ValueError(f"not a time: {value!r}")
 
 
@@ -311,7 +307,7 @@ def create_user(conn: sqlite3.Connection, email: str, password: str, *, admin: b
     uid = str(uuid.uuid4())
     conn.execute("INSERT INTO users (id, email, password_hash, enabled, is_admin, created_ms) VALUES (?,?,?,?,?,?)",
                  (uid, email, hash_password(password), 1, int(admin),
-                  int(dt.datetime.now(dt.timezone.utc).timestamp() * 1000)))
+                  timeutil.epoch_ms(timeutil.now())))
     name = default_workspace_name(email)
     if conn.execute("SELECT 1 FROM workspaces WHERE name = ?", (name,)).fetchone() is None:
         create_workspace(conn, name, uid)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..drift import timeutil
 from .onnx_models import HOUSE_FEATURES
 
 DEMO_SEED = 20231031
@@ -108,7 +109,7 @@ def history(seed: int = DEMO_SEED, days: int = DAYS, per_hour: int = PER_HOUR,
 
 def month_start(end: dt.datetime | None = None, days: int = DAYS) -> dt.datetime:
     """Start of the demo month: it ends at the last full hour before ``end`` (default now), UTC."""
-    end = (end or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
+    end = (end or timeutil.now()).astimezone(timeutil.UTC)
     last_hour = end.replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=1)
     return last_hour - dt.timedelta(days=days)
 
@@ -207,7 +208,7 @@ def seed(store, now: dt.datetime | None = None, run_assays: bool = True) -> dict
     with store.tx() as conn:
         if assay_env.workspace_id_by_name(conn, WORKSPACE_NAME) is not None:
             return {"seeded": False}
-    now = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
+    now = (now or timeutil.now()).astimezone(timeutil.UTC)
     users = {email: store.ensure_user(email, password) for email, password in DEMO_USERS}
     alice, bob = (users[e] for e, _ in DEMO_USERS)
     # the admin (the notebook user of `make lab`) owns the house-price workspace; alice and bob collaborate

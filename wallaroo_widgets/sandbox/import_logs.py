@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..drift import timeutil
 from ..drift.float32 import is_float32_shortest as float32_shortest
 
 
@@ -100,9 +101,7 @@ def _parse_time(value: Any, where: str) -> int:
     if isinstance(value, np.datetime64):
         return int(value.astype("datetime64[ms]").astype(np.int64))
     if isinstance(value, dt.datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=dt.timezone.utc)
-        return int(round(value.timestamp() * 1000))
+        return int(round(timeutil.aware(value).timestamp() * 1000))
     if isinstance(value, bool):
         raise ImportError_(f"{where}: not a time: {value!r}")
     if isinstance(value, (int, np.integer)):
@@ -114,12 +113,9 @@ def _parse_time(value: Any, where: str) -> int:
         if s.lstrip("-").isdigit():
             return int(s)
         try:
-            ts = pd.Timestamp(s)
-        except (ValueError, TypeError):
+            return timeutil.epoch_ms(s)
+        except timeutil.TimeError:
             raise ImportError_(f"{where}: not a time: {value!r}") from None
-        if ts.tzinfo is None:
-            ts = ts.tz_localize("UTC")
-        return int(ts.value // 1_000_000)
     raise ImportError_(f"{where}: not a time: {value!r}")
 
 
