@@ -1,5 +1,7 @@
 """Builder gestures for the browser tests: a real mouse drag across the assay builder's logs timeline (Plotly
-box-select) must set the baseline range in the kernel; the fields, the shaded range and the summary follow."""
+box-select) must set the baseline range in the kernel; the fields, the shaded range, the summary and the UTC
+date-time pickers follow. The page runs in a time zone far from UTC (see the ``page`` fixture): the pickers must
+still show, and take, UTC."""
 
 from __future__ import annotations
 
@@ -41,6 +43,17 @@ KERNEL_STATE = ("b = app.panel('Assay builder'); f = b.logs_timeline.widget\n"
 
 def _field(out, label: str):
     return out.locator(".widget-tab .widget-text:visible", has_text=label).first.locator("input")
+
+
+def _picker(pg, out, label: str):
+    """The date-time picker beside the text field ``label`` (its "UTC" datetime-local input)."""
+    row = out.locator(".widget-tab .widget-hbox:visible", has=pg.locator(".widget-text", has_text=label)).last
+    return row.locator(".widget-datetimepicker input[type='datetime-local']").first
+
+
+def _picked(pg, out, label: str) -> pd.Timestamp:
+    """What the picker beside ``label`` shows, read as UTC."""
+    return pd.Timestamp(_picker(pg, out, label).input_value()).tz_localize("UTC")
 
 
 def _drag(pg, box: dict) -> None:
@@ -92,4 +105,24 @@ def drag_builder_baseline(pg, out, shot, visible_plots: str) -> None:
                          timeout=20_000, polling=200)
     shade = [_utc(t) for t in pg.evaluate(logs_plot)["shade"]]
     assert abs(shade[0] - start) < pd.Timedelta(seconds=1) and abs(shade[1] - end) < pd.Timedelta(seconds=1)
+    # the pickers show the dragged times in UTC (the page's own time zone is UTC-8/-7)
+    assert pg.evaluate("() => new Date(2026, 0, 1).getTimezoneOffset()") != 0, "the test page must not be in UTC"
+    for label, when in (("Baseline from", start), ("Baseline to", end)):
+        assert abs(_picked(pg, out, label) - when) < pd.Timedelta(seconds=1), (label, _picked(pg, out, label), when)
     shot(pg, "13_builder_baseline_set.png")
+    # typed into a picker: that UTC wall time becomes the baseline start (the text shows it with +00:00)
+    typed = start.floor("h") - pd.Timedelta(hours=1)
+    picker = _picker(pg, out, "Baseline from")
+    picker.fill(typed.strftime("%Y-%m-%dT%H:%M"))
+    picker.dispatch_event("change")
+    expect(_field(out, "Baseline from")).to_have_value(typed.isoformat(), timeout=20_000)
+    assert _picked(pg, out, "Baseline from") == typed
+    shot(pg, "14_builder_picker_typed.png")
+    # Save report (a click): the kernel writes the file and the status line says where
+    save = out.locator(".widget-tab button:visible", has_text="Save report").last
+    save.scroll_into_view_if_needed()
+    save.click()
+    expect(out.locator(".widget-tab .widget-html:visible", has_text="Saved report to").last).to_contain_text(
+        "assay-builder-report.html", timeout=20_000)
+    pg.wait_for_timeout(300)
+    shot(pg, "15_builder_report_saved.png")

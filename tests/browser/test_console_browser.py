@@ -129,7 +129,8 @@ def browser(lab):
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    # far from UTC: every time the panels show (charts, fields, date-time pickers) must still be UTC
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, timezone_id="America/Los_Angeles")
     pg = context.new_page()
     pg.console_lines = []  # the browser's console errors and warnings, reported when a wait fails
     pg.on("console", lambda m: m.type in ("error", "warning") and pg.console_lines.append(f"{m.type}: {m.text}"))
