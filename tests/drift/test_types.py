@@ -68,3 +68,18 @@ def test_typed_objects_go_where_the_dicts_go(scored) -> None:
     assert summary_dict(results[0]) is results[0]["window_summary"]  # a dict is checked, not copied
     with pytest.raises(ValueError, match="neither 'window_summary' nor 'aggregated_values'"):
         summary_dict({"score": 1})
+
+
+def test_the_engine_takes_typed_objects(scored) -> None:
+    """score, summarize_window, diagnostics and WindowScorer take Summary / AssayResult as they take the dicts."""
+    base, results = scored
+    typed_base, typed = Summary.from_api(base), [AssayResult.from_api(r) for r in results]
+    win = results[-1]["window_summary"]
+    assert drift.score(typed_base, Summary.from_api(win)) == drift.score(base, win)
+    values = np.random.default_rng(5).normal(size=300)
+    assert drift.summarize_window(values, typed_base) == drift.summarize_window(values, base)
+    assert [drift.outlier_share(t) for t in typed] == [drift.outlier_share(r) for r in results]
+    assert drift.results_diagnostics(typed) == drift.results_diagnostics(results)
+    assert drift.baseline_diagnostics(values, typed_base) == drift.baseline_diagnostics(values, base)
+    with pytest.raises(SummaryError, match="score"):
+        drift.outlier_share({"score": "high", "scores": [1.0]})

@@ -11,6 +11,7 @@ import pandas as pd
 
 from .edges import finite_edges, quantile_names
 from .summarizer import Summarizer
+from .types import AssayResult, results_from_api, wire
 from .validate import as_values
 from .windows import common_interval, missing_after, times_to_ns
 
@@ -50,36 +51,38 @@ def baseline_findings(n_values: int, n_finite: int, edges: np.ndarray, summ: Sum
     return out
 
 
-def baseline_diagnostics(values: Any, baseline: dict[str, Any],
+def baseline_diagnostics(values: Any, baseline: Any,
                          summarizer: Summarizer | dict | None = None) -> list[Diagnostic]:
-    """Findings about a baseline: too small, constant, collapsed (tied) edges, NaN share."""
+    """Findings about a baseline (a Summary, typed or its dict): too small, constant, collapsed (tied) edges,
+    NaN share."""
     summ = Summarizer.from_dict(summarizer)
+    baseline = wire(baseline)
     vals = as_values(values, "values")
     n_finite = int(vals.size - np.isnan(vals).sum())
     return baseline_findings(vals.size, n_finite, finite_edges(baseline["edges"]), summ)
 
 
-def outlier_share(result: dict[str, Any]) -> float | None:
+def outlier_share(result: Any) -> float | None:
     """Share (0..1) of a result's score coming from the two outlier bins: of the summed per-bin scores, or for
     MaxDiff (score = one bin's difference) 1 or 0 by ``bin_index``. None without scores, and for the Edges
-    aggregation (its entries are edge positions e0..en, not bins: there are no outlier bins)."""
-    scores = result.get("scores")
-    summ = result.get("summarizer") or {}
-    window = result.get("window_summary") or {}
-    if not scores or "Edges" in (summ.get("aggregation"), window.get("aggregation")):
+    aggregation (its entries are edge positions e0..en, not bins: there are no outlier bins). ``result``: an
+    AssayResult, typed or its dict."""
+    r = AssayResult.from_api(result)
+    scores, summ = r.scores, r.summarizer or {}
+    if not scores or "Edges" in (summ.get("aggregation"), r.window_summary and r.window_summary.aggregation):
         return None
-    if summ.get("metric") == "MaxDiff" and result.get("bin_index") is not None:
-        return float(int(result["bin_index"]) in (0, len(scores) - 1))
+    if summ.get("metric") == "MaxDiff" and r.bin_index is not None:
+        return float(r.bin_index in (0, len(scores) - 1))
     s = np.asarray(scores, dtype=np.float64)
     total = s.sum()
     return float((s[0] + s[-1]) / total) if total > 0 else 0.0
 
 
-def missing_windows(results: list[dict[str, Any]]) -> tuple[pd.Timedelta | None, list[pd.Timestamp]]:
+def missing_windows(results: list[Any]) -> tuple[pd.Timedelta | None, list[pd.Timestamp]]:
     """(interval, starts of the windows missing between results): the interval is the most common spacing of
     ``window_start``; a larger spacing means windows without a result (the server omits empty windows).
     Only gaps between the first and the last result can be seen."""
-    starts = [r.get("window_start") for r in results if r.get("window_start") is not None]
+    starts = [r.window_start for r in results_from_api(results) if r.window_start is not None]
     if len(starts) < 2:
         return None, []
     ns = np.unique(times_to_ns(starts, "window_start"))
@@ -102,11 +105,12 @@ def human_duration(delta: pd.Timedelta) -> str:
     return f"{ns / 1e9:g} seconds"
 
 
-def results_diagnostics(results: list[dict[str, Any]]) -> list[Diagnostic]:
-    """Findings over many results: empty windows (no score, or missing from the window_start sequence),
-    windows whose score is mostly outlier bins."""
+def results_diagnostics(results: list[Any]) -> list[Diagnostic]:
+    """Findings over many results (AssayResults, typed or their dicts): empty windows (no score, or missing from
+    the window_start sequence), windows whose score is mostly outlier bins."""
     out: list[Diagnostic] = []
-    empty = sum(1 for r in results if r.get("score") is None)
+    results = results_from_api(results)
+    empty = sum(1 for r in results if r.score is None)
     if empty:
         out.append(Diagnostic("empty_windows", f"{empty} of {len(results)} windows have no data (no score)"))
     step, missing = missing_windows(results)

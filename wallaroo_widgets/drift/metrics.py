@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from .summarizer import Summarizer
+from .types import wire
 from .validate import as_number, as_values
 
 PSI_FLOOR = 0.005          # Wallaroo: exact-zero proportions become 0.005
@@ -72,15 +73,17 @@ def _rowsum(s: np.ndarray) -> np.ndarray:
     return total
 
 
-def score(baseline: dict[str, Any], window: dict[str, Any], summarizer: Summarizer | dict | None = None,
+def score(baseline: Any, window: Any, summarizer: Summarizer | dict | None = None,
           textbook_psi: bool = False) -> dict[str, Any]:
-    """``{"score", "scores", "bin_index"}`` of a window summary against a baseline summary.
+    """``{"score", "scores", "bin_index"}`` of a window summary against a baseline summary (``drift.Summary``
+    objects or their dicts).
 
     ``textbook_psi=True`` is NOT Wallaroo's rule: zero proportions become 1e-4 instead of 0.005 (for
     comparison with other tools); it only applies to metric PSI with Density, and only then is the result
     labelled ``"psi_variant": "textbook"``.
     """
     summ = Summarizer.from_dict(summarizer)
+    baseline, window = wire(baseline), wire(window)
     b = as_values(_agg(baseline, "baseline"), "baseline aggregated_values", allow_nan=False)
     w = as_values(_agg(window, "window"), "window aggregated_values", allow_nan=False)
     s, total, idx = score_matrix(b, w[None, :], summ, textbook_psi)

@@ -28,7 +28,7 @@ from .summary import (
     window_aggregate,
 )
 from .timeutil import iso_z, iso_z_many
-from .types import wire
+from .types import Summary, wire
 from .validate import as_number, as_values
 from .windows import plan_windows, times_to_ns, to_timestamp
 
@@ -198,14 +198,14 @@ class WindowScorer(WindowRows):
         return self._edge_aggs[key]
 
     # -- scoring -------------------------------------------------------------------------------------
-    def score(self, summarizer: Summarizer | dict | None = None, baseline: dict[str, Any] | None = None,
+    def score(self, summarizer: Summarizer | dict | None = None, baseline: Summary | dict[str, Any] | None = None,
               warning_threshold: float | None = None, alert_threshold: float | None = 0.25,
               textbook_psi: bool = False) -> WindowScores:
         """Score every planned window (arrays; no per-window dicts)."""
         summ = Summarizer.from_dict(summarizer)
         warn = as_number(warning_threshold, "warning_threshold", optional=True)
         alert = as_number(alert_threshold, "alert_threshold", optional=True)
-        base = baseline if baseline is not None else self.baseline_summary(summ)
+        base = wire(baseline) if baseline is not None else self.baseline_summary(summ)
         edges = baseline_edges(base, summ)
         counts = self.bin_counts(edges)
         if summ.aggregation == "Edges":
@@ -224,7 +224,7 @@ class WindowScorer(WindowRows):
                             status_array(total, warn, alert), base, summ, warn, alert,
                             uses_textbook(summ, textbook_psi))
 
-    def results(self, summarizer: Summarizer | dict | None = None, baseline: dict[str, Any] | None = None,
+    def results(self, summarizer: Summarizer | dict | None = None, baseline: Summary | dict[str, Any] | None = None,
                 warning_threshold: float | None = None, alert_threshold: float | None = 0.25,
                 include_empty: bool | None = None, textbook_psi: bool = False) -> list[dict[str, Any]]:
         """V1 AssayResult-shaped dicts (server-only fields None); empty windows only with include_empty."""

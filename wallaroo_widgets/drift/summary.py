@@ -21,6 +21,7 @@ from .edges import (
 )
 from .summarizer import DriftWarning, Summarizer
 from .timeutil import iso_z
+from .types import wire
 from .validate import as_values
 
 STAT_KEYS = ("count", "min", "max", "mean", "median", "std")
@@ -115,9 +116,11 @@ def window_aggregate(vals: np.ndarray, edges: np.ndarray, summ: Summarizer) -> l
     return [float(e) for e in compute_edges(finite, summ)]
 
 
-def summarize_window(values: Any, baseline: dict[str, Any], summarizer: Summarizer | dict | None = None,
+def summarize_window(values: Any, baseline: Any, summarizer: Summarizer | dict | None = None,
                      start: Any = None, end: Any = None) -> dict[str, Any]:
-    """Window Summary: its own stats, the baseline's edges (copied) and ``e_<fmt>`` names."""
+    """Window Summary: its own stats, the baseline's (a Summary, typed or its dict) edges (copied) and
+    ``e_<fmt>`` names."""
+    baseline = wire(baseline)
     summ = Summarizer.from_dict(summarizer)
     vals = as_values(values, "values")
     edges = baseline_edges(baseline, summ)
@@ -134,8 +137,9 @@ def summarize_window(values: Any, baseline: dict[str, Any], summarizer: Summariz
                     start, end)
 
 
-def baseline_edges(baseline: dict[str, Any], summ: Summarizer) -> np.ndarray:
-    """The finite edges of a baseline summary, checked against the summarizer's bin count."""
+def baseline_edges(baseline: Any, summ: Summarizer) -> np.ndarray:
+    """The finite edges of a baseline summary (typed or its dict), checked against the summarizer's bin count."""
+    baseline = wire(baseline)
     if not isinstance(baseline, dict) or "edges" not in baseline:
         raise ValueError("baseline must be a Summary dict with 'edges'")
     edges = finite_edges(baseline["edges"])
