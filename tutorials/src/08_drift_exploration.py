@@ -311,8 +311,10 @@ assert not builder.error, builder.error
 builder
 
 # %% [markdown]
-# Change the settings (here from Python; in the widget by typing): the timeline and the bins chart
-# above update in place.
+# Change the settings (here from Python; in the widget by typing, or by dragging across the logs timeline to
+# pick the baseline): the timeline and the bins chart above update in place. Times are **UTC** everywhere: a
+# time typed without an offset is UTC, and the date-time picker beside each time field (labelled "UTC") shows
+# and takes UTC whatever your browser's time zone.
 
 # %%
 builder.iopath.value = IOPATH
@@ -323,6 +325,22 @@ builder.warning_threshold.value = "0.1"
 builder.name.value = ASSAY_NAME
 assert not builder.error, builder.error
 print(builder.summary.value)
+
+# %% [markdown]
+# **Save report** (at the bottom of the builder) writes what you see as one self-contained HTML file to share:
+# the configuration Create would post, the score timeline with its bands and the bins of every Warning/Alert
+# window, with plotly.js inside (it opens offline; no token in it). Here into a temporary folder:
+
+# %%
+import tempfile
+from pathlib import Path
+
+report_dir = Path(tempfile.mkdtemp(prefix="builder-report-"))
+builder.report_path.value = str(report_dir / "builder-report.html")
+builder.report_button.click()
+assert not builder.error, builder.error
+print(builder.message)
+assert session.provider.access_token() not in builder.last_report.read_text()
 
 # %%
 builder.preview_button.click()  # runs in the background: Cancel stays clickable
@@ -355,9 +373,12 @@ next(a for a in session.assays.list(pipeline_id) if a["id"] == assay_id)["summar
 # **What remains:** the assay `tutorial drift 10 bins` on the demo pipeline, **deactivated** (the scheduler
 # leaves it alone), with the results it stored while it was active — its own, never mixed into the demo
 # assay's. The API cannot delete an assay; the next run finds it by name instead of creating another.
-# Everything else in this notebook was computed locally.
+# Everything else in this notebook was computed locally; the builder's report file is deleted.
 
 # %%
+import shutil
+
+shutil.rmtree(report_dir)  # the builder's report (section 7)
 session.assays.set_active(assay_id, False)
 ours = [a for a in session.assays.list(pipeline_id) if a["name"] == ASSAY_NAME]
 assert [a["active"] for a in ours] == [False], ours

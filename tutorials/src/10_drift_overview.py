@@ -201,8 +201,8 @@ assert assay["window"]["path"] == field_label(top) and assay["window"]["width"] 
 # `wallaroo_widgets.report(...)` (also `plots.report`) builds **one HTML file**: the configuration, the score
 # timeline with its threshold bands, the bins comparison and statistics of every Warning/Alert window, and the
 # overview heatmap with its ranked table when you pass one. plotly.js is embedded, so the file opens offline;
-# no token or password is ever written into it. The **Save report** buttons of the Assays tab and of the
-# Overview do the same.
+# no token or password is ever written into it. The **Save report** buttons of the Assays tab, of the
+# assay builder and of the Overview do the same.
 
 # %%
 folder = Path(tempfile.mkdtemp(prefix="drift-reports-"))
