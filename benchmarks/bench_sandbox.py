@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import statistics
 import threading
 import time
@@ -23,6 +24,7 @@ from _bench import SandboxProcess
 HERE = Path(__file__).resolve().parent
 CCFRAUD_1K = HERE.parent / "tests" / "data" / "wallaroo_tutorials" / "ccfraud" / "cc_data_api_1k.df.json"
 TOKEN_PATH = "/auth/realms/master/protocol/openid-connect/token"
+ASSAY_REQUESTS = 8  # per client thread, for each of the two assay rows (720 windows each)
 
 
 def _token(url: str, user: str, password: str, secret: str) -> str:
@@ -32,8 +34,20 @@ def _token(url: str, user: str, password: str, secret: str) -> str:
     return r.json()["access_token"]
 
 
-def _load(call: Callable[[requests.Session], requests.Response], threads: int, per_thread: int) -> dict:
-    """Run ``call`` ``per_thread`` times in each of ``threads`` threads -> throughput and latency stats."""
+def _server_cpu_s(pid: int | None) -> float | None:
+    """CPU seconds (user + system) the sandbox process has used so far (Linux /proc; None elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError, TypeError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _load(call: Callable[[requests.Session], requests.Response], threads: int, per_thread: int,
+          pid: int | None = None) -> dict:
+    """Run ``call`` ``per_thread`` times in each of ``threads`` threads -> throughput and latency stats, and
+    the server's CPU time per request (``pid``: the sandbox process; a shared machine's load moves wall times
+    much more than CPU times)."""
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -53,18 +67,21 @@ def _load(call: Callable[[requests.Session], requests.Response], threads: int, p
 
     call(requests.Session())  # warm-up (model load, caches)
     pool = [threading.Thread(target=worker) for _ in range(threads)]
+    cpu0 = _server_cpu_s(pid)
     t0 = time.perf_counter()
     for t in pool:
         t.start()
     for t in pool:
         t.join()
     wall = time.perf_counter() - t0
+    cpu1 = _server_cpu_s(pid)
     if errors:
         raise RuntimeError(f"{len(errors)} failed requests, first: {errors[0]}")
     lat = np.array(latencies) * 1000
     return {"requests": len(latencies), "threads": threads, "req_per_s": len(latencies) / wall,
             "p50_ms": float(np.percentile(lat, 50)), "p99_ms": float(np.percentile(lat, 99)),
-            "mean_ms": statistics.fmean(lat)}
+            "mean_ms": statistics.fmean(lat),
+            "server_cpu_ms": None if cpu0 is None or cpu1 is None else (cpu1 - cpu0) * 1000 / len(latencies)}
 
 
 def _ccfraud_rows() -> str:
@@ -81,6 +98,7 @@ def main() -> dict:
     from wallaroo_widgets.sandbox.onnx_models import ccfraud_onnx
 
     results: dict[str, dict] = {}
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     with tempfile.TemporaryDirectory() as tmp, SandboxProcess(tmp, "--demo") as srv:
         url = srv.url
         admin = {"Authorization": f"Bearer {_token(url, srv.admin_email, srv.admin_password, srv.client_secret)}"}
@@ -121,7 +139,7 @@ def main() -> dict:
                                "start": start.isoformat()}})
         first = requests.post(f"{url}/v1/api/assays/run_interactive", json=cfg, headers=user, timeout=120).json()
         r = _load(lambda http: http.post(f"{url}/v1/api/assays/run_interactive", json=cfg, headers=user,
-                                         timeout=120), 2, 3)
+                                         timeout=120), 2, ASSAY_REQUESTS, srv.proc.pid)
         r["windows"] = len(first)
         results["assays/run_interactive (month, hourly)"] = r
 
@@ -134,17 +152,32 @@ def main() -> dict:
                      "scheduling": {"first_run": start.isoformat(),
                                     "run_frequency": {"SimpleRunFrequency": {"quantity": 1, "unit": "Hour"}}}})
         first = requests.post(v2_url + "preview", json=body, headers=user, timeout=120).json()
-        r = _load(lambda http: http.post(v2_url + "preview", json=body, headers=user, timeout=120), 2, 3)
+        r = _load(lambda http: http.post(v2_url + "preview", json=body, headers=user, timeout=120), 2,
+                  ASSAY_REQUESTS, srv.proc.pid)
         r["windows"] = len(first)
         results["v2 assays/preview (month, hourly)"] = r
 
-    print(f"{'endpoint':40s} {'threads':>7s} {'requests':>8s} {'req/s':>9s} {'p50 ms':>9s} {'p99 ms':>9s}")
+    load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    print(f"{'endpoint':40s} {'threads':>7s} {'requests':>8s} {'req/s':>9s} {'p50 ms':>9s} {'p99 ms':>9s} "
+          f"{'srv CPU ms':>10s}")
     for name, r in results.items():
+        cpu = f"{r['server_cpu_ms']:10.1f}" if r.get("server_cpu_ms") is not None else f"{'n/a':>10s}"
         print(f"{name:40s} {r['threads']:7d} {r['requests']:8d} {r['req_per_s']:9.1f} {r['p50_ms']:9.1f} "
-              f"{r['p99_ms']:9.1f}")
+              f"{r['p99_ms']:9.1f} {cpu}")
     print(f"inference: {results['inference 1,000 rows']['rows_per_s']:.0f} rows/s; run_interactive windows: "
           f"{results['assays/run_interactive (month, hourly)']['windows']}; V2 preview windows: "
           f"{results['v2 assays/preview (month, hourly)']['windows']}")
+    if load_before is not None:
+        print(f"Machine load (1-minute average): {load_before:.2f} before, {load_after:.2f} after "
+              f"({os.cpu_count()} cores); server CPU ms = the sandbox process's CPU time per request")
+    v1, v2 = results["assays/run_interactive (month, hourly)"], results["v2 assays/preview (month, hourly)"]
+    targets = [("V2 preview p50 <= V1 run_interactive p50", v2["p50_ms"] / v1["p50_ms"])]
+    if v1.get("server_cpu_ms") and v2.get("server_cpu_ms") is not None:
+        targets.append(("V2 preview server CPU <= V1 run_interactive's", v2["server_cpu_ms"] / v1["server_cpu_ms"]))
+    for name, ratio in targets:
+        print(f"  {'PASS' if ratio <= 1.0 else 'FAIL'}  {name:<50} {ratio:.2f}x")
+    results["targets"] = [{"target": name, "value": f"{ratio:.2f}x", "ok": ratio <= 1.0} for name, ratio in targets]
+    results["load_1min"] = {"before": load_before, "after": load_after}
     out = HERE / "results" / "bench_sandbox.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2))

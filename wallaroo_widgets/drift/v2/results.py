@@ -127,7 +127,7 @@ class PreviewResult:
         return {"analyzed_at": wire.server_time(self.analyzed_at), "assay_id": _uuid_text(self.assay_id),
                 "elapsed_millis": self.elapsed_millis, "id": self.id, "pipeline_id": self.pipeline_id,
                 "scores": scores_to_api(self.scores),
-                "summaries": {k: v.minimal().to_api() for k, v in self.summaries.items()},
+                "summaries": {k: v.to_api(minimal=True) for k, v in self.summaries.items()},
                 "window_end": wire.server_time(self.window_end), "workspace_id": self.workspace_id,
                 "workspace_name": self.workspace_name}
 

@@ -176,12 +176,13 @@ class SeriesSummary:
                    start=wire.time(d.get("start"), f"{field}.start", optional=True),
                    end=wire.time(d.get("end"), f"{field}.end", optional=True))
 
-    def to_api(self) -> dict[str, Any]:
+    def to_api(self, minimal: bool = False) -> dict[str, Any]:
+        """The wire dict; ``minimal``: as ``self.minimal().to_api()`` (no name, no aggregation) without a copy."""
         out: dict[str, Any] = {}
-        if self.name is not None:
+        if self.name is not None and not minimal:
             out["name"] = self.name
-        out.update(aggregated_values=[float(v) for v in self.aggregated_values])
-        if self.aggregation is not None:
+        out["aggregated_values"] = [float(v) for v in self.aggregated_values]
+        if self.aggregation is not None and not minimal:
             out["aggregation"] = self.aggregation
         out.update(bins=self.bins.to_api(), statistics=self.statistics.to_api(),
                    start=wire.server_time(self.start), end=wire.server_time(self.end))
