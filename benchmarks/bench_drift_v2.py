@@ -1,8 +1,10 @@
 """Assays V2 engine vs V1 (issue 13): scoring 720 hourly windows over 1M values, and a 1M-value baseline.
 
-Each row times the same job in both engines (best of runs, ms): V1 ``drift.score_windows`` / ``WindowScorer``
-(Quantile 5 → 7 bins) against ``drift.v2`` (Quantile 5 → 5 bins, windows (start, end]). Target: V2 no slower
-than V1 (ratio V2/V1 ≤ 1.10, a noise margin on a shared machine). Writes ``benchmarks/results/bench_drift_v2.json``.
+Each row times the same job in both engines, run alternately (best of runs, ms, wall and CPU time of this
+process): V1 ``drift.score_windows`` / ``WindowScorer`` (Quantile 5 → 7 bins) against ``drift.v2`` (Quantile 5
+→ 5 bins, windows (start, end]). Target: V2 no slower than V1, checked on the CPU-time ratio (a shared
+machine's load moves wall times by tens of percent, best-of CPU times by a few): V2/V1 ≤ 1.0 plus a
+``NOISE`` allowance of 0.05. Writes ``benchmarks/results/bench_drift_v2.json``.
 """
 
 from __future__ import annotations
@@ -14,13 +16,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from _bench import best
+from _bench import best_pair
 
 from wallaroo_widgets import drift
 from wallaroo_widgets.drift import v2
 
 RESULTS = Path(__file__).resolve().parent / "results"
-N, HOURS, RATIO = 1_000_000, 720, 1.10
+N, HOURS, RATIO, NOISE = 1_000_000, 720, 1.0, 0.05
 T0 = pd.Timestamp("2024-01-01T00:00:00Z")
 UNTIL = T0 + pd.Timedelta(hours=HOURS)
 KEY = "out.variable.0"
@@ -62,36 +64,40 @@ def table() -> list[dict[str, Any]]:
     s2_max = v2.UnivariateContinuous(s2.bin_mode, metric="MaxDiff")
     vals32 = vals.astype(np.float32)
     jobs = [
-        ("720 windows → result records (plan, bin 1M rows, score, stats, JSON-ready)", v1_records, v2_records, 3),
-        ("720 windows → arrays (bin 1M rows, score; no stats)", v1_arrays, v2_arrays, 5),
+        ("720 windows → result records (plan, bin 1M rows, score, stats, JSON-ready)", v1_records, v2_records, 9),
+        ("720 windows → arrays (bin 1M rows, score; no stats)", v1_arrays, v2_arrays, 9),
         ("re-score after a metric change (binning cached)", lambda: scorer.score(s1.replace(metric="MaxDiff"), b1),
-         lambda: batch.score(b2, s2_max, th), 7),
+         lambda: batch.score(b2, s2_max, th), 31),
         ("baseline summary of 1M values (Quantile 5)", lambda: drift.summarize(vals, s1),
-         lambda: v2.summarize(vals, s2.bin_mode), 5),
+         lambda: v2.summarize(vals, s2.bin_mode), 9),
         ("baseline summary of 1M float32 values", lambda: drift.summarize(vals32.astype(np.float64), s1),
-         lambda: v2.summarize(vals32, s2.bin_mode), 5),
+         lambda: v2.summarize(vals32, s2.bin_mode), 9),
     ]
     rows = []
     for name, f1, f2, repeat in jobs:
-        t1, t2 = best(f1, repeat), best(f2, repeat)
-        rows.append({"job": name, "v1_ms": t1, "v2_ms": t2, "v2_over_v1": t2 / t1})
+        t = best_pair(f1, f2, repeat)
+        rows.append({"job": name, "v1_ms": t["wall1"], "v2_ms": t["wall2"], "v2_over_v1": t["wall2"] / t["wall1"],
+                     "v1_cpu_ms": t["cpu1"], "v2_cpu_ms": t["cpu2"], "v2_over_v1_cpu": t["cpu2"] / t["cpu1"]})
     return rows
 
 
 def main() -> dict[str, Any]:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     rows = table()
-    out = {"rows": rows, "windows": HOURS, "values": N, "load_1min_before": load,
-           "targets": [{"target": f"V2 ≤ {RATIO:g}× V1: {r['job']}", "value": f"{r['v2_over_v1']:.2f}x",
-                        "ok": r["v2_over_v1"] <= RATIO} for r in rows]}
-    print(f"Assays V2 vs V1 engine, {HOURS} hourly windows over {N:,} values (best of runs, ms)")
-    print(f"  {'job':<76} {'V1':>8} {'V2':>8} {'V2/V1':>6}")
+    after = os.getloadavg()[0] if load is not None else None
+    limit = RATIO + NOISE
+    out = {"rows": rows, "windows": HOURS, "values": N, "load_1min_before": load, "load_1min_after": after,
+           "targets": [{"target": f"V2 ≤ {RATIO:g}× V1 (CPU time, +{NOISE:g} noise): {r['job']}",
+                        "value": f"{r['v2_over_v1_cpu']:.2f}x", "ok": r["v2_over_v1_cpu"] <= limit} for r in rows]}
+    print(f"Assays V2 vs V1 engine, {HOURS} hourly windows over {N:,} values (best of alternate runs, ms)")
+    print(f"  {'job':<76} {'V1':>7} {'V2':>7} {'V2/V1':>6} {'V1 CPU':>7} {'V2 CPU':>7} {'V2/V1':>6}")
     for r in rows:
-        print(f"  {r['job']:<76} {r['v1_ms']:8.1f} {r['v2_ms']:8.1f} {r['v2_over_v1']:6.2f}")
+        print(f"  {r['job']:<76} {r['v1_ms']:7.1f} {r['v2_ms']:7.1f} {r['v2_over_v1']:6.2f} "
+              f"{r['v1_cpu_ms']:7.1f} {r['v2_cpu_ms']:7.1f} {r['v2_over_v1_cpu']:6.2f}")
     if load is not None:
-        print(f"Machine load (1-minute average) before: {load:.2f} ({os.cpu_count()} cores)")
+        print(f"Machine load (1-minute average): {load:.2f} before, {after:.2f} after ({os.cpu_count()} cores)")
     for c in out["targets"]:
-        print(f"  {'PASS' if c['ok'] else 'FAIL'}  {c['target']:<90} {c['value']}")
+        print(f"  {'PASS' if c['ok'] else 'FAIL'}  {c['target']:<100} {c['value']}")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "bench_drift_v2.json").write_text(json.dumps(out, indent=2, default=float))
     return out
