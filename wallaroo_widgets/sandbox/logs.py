@@ -13,10 +13,11 @@ import json
 import math
 import sqlite3
 from collections.abc import Iterable
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from . import log_arrow
 from .logstore import LogStore, values
@@ -71,10 +72,13 @@ def insert_logs(conn: sqlite3.Connection, pipeline_id: int, records: Iterable[di
 def get_logs(conn: sqlite3.Connection, pipeline_id: int, start_ms: int | None = None, end_ms: int | None = None,
              model_name: str | None = None, limit: int | None = None) -> list[dict]:
     """Flattened records (``time``, ``in.*``, ``out.*``, ``check_failures``, ``metadata.*``), oldest first."""
+    return table_records(_logs_table(conn, pipeline_id, start_ms, end_ms, model_name, limit))
+
+
+def _logs_table(conn: sqlite3.Connection, pipeline_id: int, start_ms: int | None, end_ms: int | None,
+                model_name: str | None, limit: int | None) -> Any:
     table = LogStore.of(conn).read(pipeline_id, None, start_ms, end_ms, model_name=model_name, conn=conn)
-    if limit is not None:
-        table = table.slice(0, max(0, int(limit)))
-    return table_records(table)
+    return table if limit is None else table.slice(0, max(0, int(limit)))
 
 
 def table_records(table: Any) -> list[dict]:
@@ -134,5 +138,91 @@ def logs_response(conn: sqlite3.Connection, pipeline_id: int, start_ms: int | No
     """``get_baseline``'s HTTP answer: the records of ``get_logs`` as one JSON body."""
     from fastapi.responses import Response
 
-    return Response(records_json(get_logs(conn, pipeline_id, start_ms, end_ms, model_name, limit)),
-                    media_type="application/json")
+    table = _logs_table(conn, pipeline_id, start_ms, end_ms, model_name, limit)
+    body = table_json(table)
+    return Response(records_json(table_records(table)) if body is None else body, media_type="application/json")
+
+
+def table_json(table: Any) -> bytes | None:
+    """``records_json(table_records(table))`` built by columns, byte for byte (no per-row dicts), or None when
+    a column needs the row path (sparse, JSON text, nested lists) or orjson is not installed."""
+    try:
+        import orjson
+    except ImportError:
+        return None
+    enabled = gc.isenabled()
+    gc.disable()  # ~10^5 short-lived lists and bytes: no cyclic GC passes over them
+    try:
+        return _table_json(orjson, table)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _table_json(orjson: Any, table: Any) -> bytes | None:
+    names = [n for n in table.column_names if n != "model_name"]
+    if table.num_rows == 0 or not names:
+        return None
+    keys, cells = [], []
+    for name in names:
+        got = _column_json(orjson, table.column(name), table.schema.field(name), table.num_rows)
+        if got is None:
+            return None
+        keys.append((orjson.dumps(name) + b":" + got[0][0], got[0][1]))  # '"key":[' and ']'
+        cells.append(got[1])
+    # a row is head cell0 mid0 cell1 ... cell(k-1) tail; rows are joined by "," in one flat join
+    head, tail = b"{" + keys[0][0], keys[-1][1] + b"}"
+    mids = [keys[i][1] + b"," + keys[i + 1][0] for i in range(len(keys) - 1)]
+    row_end = tail + b"," + head
+    streams = [x for i, c in enumerate(cells) for x in (c, repeat(mids[i] if i < len(mids) else row_end))]
+    body = b"".join(chain.from_iterable(zip(*streams)))  # noqa: B905 - the repeat()s are endless
+    return b"[" + head + body[: -len(row_end)] + tail + b"]"
+
+
+def _column_json(orjson: Any, col: Any, field: Any, n: int) -> tuple[tuple[bytes, bytes], list[bytes]] | None:
+    """``((opening, closing), cell JSON per row)`` of a column without nulls, or None. Numbers are written by
+    orjson from numpy arrays when rows have one length (the digits of Python floats, float32 as their shortest
+    decimals), else from the Python values; cells are cut at "," / "],[" (numbers and null hold neither)."""
+    t = col.type
+    if col.null_count or (field.metadata and field.metadata.get(b"json")):
+        return None
+    if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_dictionary(t):
+        memo: dict[str, bytes] = {}
+        cells = [memo.get(w) or memo.setdefault(w, orjson.dumps(w)) for w in log_arrow.pylist(col, field)]
+        return (b"", b""), cells
+    scalar = pa.types.is_integer(t) or pa.types.is_floating(t)
+    listed = (pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t)) and (
+        pa.types.is_integer(t.value_type) or pa.types.is_floating(t.value_type) or pa.types.is_null(t.value_type))
+    if not (scalar or listed):
+        return None
+    grid = _grid(col.combine_chunks())
+    try:
+        text = orjson.dumps(grid if grid is not None else log_arrow.pylist(col, field),
+                            option=orjson.OPT_SERIALIZE_NUMPY)[1:-1]
+    except orjson.JSONEncodeError:
+        return None
+    cells = text.split(b",") if scalar else text[1:-1].split(b"],[")  # "[a],[b]" -> "a],[b" -> cells
+    return ((b"", b"") if scalar else (b"[", b"]"), cells) if len(cells) == n else None
+
+
+_NP_OK = {np.dtype(x) for x in ("float64", "int64", "int32", "int16", "int8", "uint64", "uint32", "uint16", "uint8")}
+
+
+def _grid(arr: Any) -> np.ndarray | None:
+    """Numbers of a numeric column (1-D) or of a list column whose rows have one length > 0 (2-D), as numpy
+    (float32 -> its shortest decimals as float64, as ``log_arrow.pylist`` gives them); None otherwise."""
+    t = arr.type
+    if pa.types.is_fixed_size_list(t):
+        arr, t = arr.cast(pa.list_(t.value_type)), pa.list_(t.value_type)
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        offsets = arr.offsets.to_numpy()  # absolute in the child values, sliced or not
+        lengths = np.diff(offsets)
+        if not len(arr) or lengths.min() != lengths.max() or lengths[0] == 0:
+            return None
+        values = arr.values.slice(int(offsets[0]), int(offsets[-1] - offsets[0]))
+        if values.null_count or not (pa.types.is_integer(values.type) or pa.types.is_floating(values.type)):
+            return None
+        flat = log_arrow._np_numbers(values.to_numpy(zero_copy_only=False))
+        return np.ascontiguousarray(flat).reshape(len(arr), int(lengths[0])) if flat.dtype in _NP_OK else None
+    flat = log_arrow._np_numbers(arr.to_numpy(zero_copy_only=False))
+    return np.ascontiguousarray(flat) if flat.dtype in _NP_OK else None
