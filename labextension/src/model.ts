@@ -14,22 +14,36 @@ export const FRONTEND_VERSION: string = require('../package.json').version;
  */
 export class WallarooModel {
   constructor(intervalSeconds = 30) {
+    this._base = WallarooModel.baseInterval(intervalSeconds);
     this._poll = new Poll({
-      factory: () => {
+      factory: async () => {
         const force = this._force;
         this._force = false;
-        return this._tick(force);
+        try {
+          await this._tick(force);
+          this._failures = 0;
+        } catch {
+          this._failures += 1; // already recorded in this.error
+        }
+        this._applyFrequency();
       },
-      frequency: WallarooModel.frequency(intervalSeconds),
+      frequency: this._frequency(),
       standby: 'when-hidden',
       linger: 0, // no extra tick once the page is hidden
       name: 'wallaroo-widgets:model'
     });
   }
 
-  static frequency(seconds: number): IPoll.Frequency {
-    const interval = Math.max(5, seconds) * 1000;
-    return { interval, backoff: true, max: interval * 8 };
+  /** The polling interval in ms for a ``refreshInterval`` setting in seconds (at least 5 s). */
+  static baseInterval(seconds: number): number {
+    return Math.max(5, Number.isFinite(seconds) ? seconds : 30) * 1000;
+  }
+
+  /** Milliseconds to the next poll after ``failures`` failed polls in a row: the interval doubled per failure,
+   * at most 8 times the interval (deterministic, unlike Lumino's randomised backoff, which after an immediate
+   * refresh can retry sooner than the interval). */
+  static backoff(baseMs: number, failures: number): number {
+    return baseMs * 2 ** Math.min(Math.max(0, failures), 3);
   }
 
   /** Emitted after every status/tree update (and when loading starts or stops). */
@@ -71,12 +85,18 @@ export class WallarooModel {
     }
   }
 
-  setInterval(seconds: number): void {
-    this._poll.frequency = WallarooModel.frequency(seconds);
+  /** Seconds to the next automatic poll while polls fail (backing off), else null. */
+  get retryIn(): number | null {
+    return this._failures > 0 ? WallarooModel.backoff(this._base, this._failures) / 1000 : null;
   }
 
-  /** Fetch now through the poll (which resets its backoff); ``force`` bypasses the server's short cache.
-   * Never throws. */
+  setInterval(seconds: number): void {
+    this._base = WallarooModel.baseInterval(seconds);
+    this._applyFrequency();
+  }
+
+  /** Fetch now through the poll; ``force`` bypasses the server's short cache. A success resets the backoff, a
+   * failure backs off further. Never throws. */
   async refresh(force = true): Promise<void> {
     this._force = force;
     await this._poll.refresh();
@@ -125,7 +145,19 @@ export class WallarooModel {
     }
   }
 
+  private _frequency(): IPoll.Frequency {
+    return { interval: WallarooModel.backoff(this._base, this._failures), backoff: false, max: this._base * 8 };
+  }
+
+  /** The next poll's interval follows the failures in a row (read by Lumino when it schedules the next tick). */
+  private _applyFrequency(): void {
+    this._poll.frequency = this._frequency();
+    this._changed.emit();
+  }
+
   private _poll: Poll;
+  private _base: number;
+  private _failures = 0;
   private _force = false;
   private _status: IStatus | null = null;
   private _tree: ITree | null = null;

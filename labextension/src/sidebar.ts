@@ -102,7 +102,11 @@ export class WallarooSidebar extends Widget {
       el('div', 'wl-User', user, { title: user }),
       el('div', 'wl-Where', where, { title: `${where} (credentials held by the Jupyter server: ${status?.auth_type ?? 'none'})` })
     );
-    this._message.textContent = error ?? '';
+    const retry = this.model.retryIn;
+    this._message.replaceChildren(
+      ...(error ? [error] : []),
+      ...(error && retry ? [el('span', 'wl-Retry', ` · retrying in ${retry} s`)] : [])
+    );
     this._message.style.display = error ? '' : 'none';
     if (tree) {
       const key = JSON.stringify(tree.workspaces);

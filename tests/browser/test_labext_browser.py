@@ -34,7 +34,8 @@ def sandbox(tmp_path_factory):
     _require_chromium()
     from wallaroo_widgets.sandbox import SandboxServer
 
-    with SandboxServer(tmp_path_factory.mktemp("labext-sandbox"), port=0, demo=True, deploy_delay=0.2,
+    # deploy_delay: a new deployment stays Starting for an hour (the demo's own deployment is Running)
+    with SandboxServer(tmp_path_factory.mktemp("labext-sandbox"), port=0, demo=True, deploy_delay=3600,
                        admin_password="pw-" + secrets.token_hex(8),
                        client_secret="cs-" + secrets.token_hex(8)) as srv:
         yield srv
@@ -177,7 +178,26 @@ def run_active_cell_and_wait(page, timeout: float = 60_000) -> str:
                          ".querySelector('.jp-OutputArea').innerText", index)
 
 
+def deploy_a_starting_pipeline(sandbox) -> tuple[str, str]:
+    """A new ccfraud-demo pipeline deployed on the sandbox (Starting: deploy_delay is an hour) -> (its name, the
+    deployment's name)."""
+    from testkit import pipeline_with
+
+    from wallaroo_widgets import Session
+
+    sess = Session.password(sandbox.url, sandbox.admin_email, sandbox.admin_password,
+                            client_secret=sandbox.client_secret)
+    wid = next(w["id"] for w in sess.workspaces.list() if w["name"] == "ccfraud-demo")
+    mid = next(m["id"] for m in sess.models.list(wid) if m["name"] == "ccfraud")
+    name, created = pipeline_with(sess, wid, mid, "fraudstarting")
+    dep = sess.pipelines.deploy(name, created["pipeline_variant_pk_id"], created["pipeline_pk_id"], model_ids=[mid])
+    dname = sess.pipelines.deployment_name(name, dep["id"])
+    assert sess.pipelines.status(dname)["status"] == "Starting"
+    return name, dname
+
+
 def test_sidebar_shows_the_demo_tree_with_badges(pg, sandbox):
+    starting, deployment = deploy_a_starting_pipeline(sandbox)
     assert any("wallaroo-widgets" in line and "activated" in line for line in pg.console_lines), pg.console_lines
     pg.locator(SIDEBAR_TAB).click()
     sidebar = pg.locator(".wl-Sidebar")
@@ -195,6 +215,10 @@ def test_sidebar_shows_the_demo_tree_with_badges(pg, sandbox):
     assert node(pg, "assay", "house price drift v2").locator(".wl-Count").inner_text() == "V2"
     assert node(pg, "model", "housepricemodel").locator(".wl-Count").inner_text() == "1 version"
     assert badges(pg, "pipeline", "ccfraudpipe") == ["Undeployed"]
+    assert badges(pg, "pipeline", starting) == ["Starting"]
+    assert [node(pg, "pipeline", p).locator(":scope > .wl-Row > .wl-Badge").get_attribute("title")
+            for p in ("housepricepipe", starting, "ccfraudpipe")] == [
+        "deployment housepricepipe-1", f"deployment {deployment}", "not deployed"]
     node(pg, "model", "housepricemodel").locator(":scope > .wl-Row").click()  # expand: the version row
     assert node(pg, "model", "housepricemodel").locator(".wl-Node[data-kind='version'] .wl-Badge").inner_text() \
         == "deployed"
@@ -350,6 +374,39 @@ def test_polling_skips_the_tree_when_collapsed_and_stops_while_hidden(pg):
     pg.locator(".wl-Sidebar").wait_for(state="visible")
     seen = _polls_during(pg, 6)
     assert any(p.startswith("tree") for p in seen), seen
+
+
+def test_polling_backs_off_while_failing(pg, sandbox):
+    """Each failed poll doubles the wait (10, 20, 40 s, at most 8 times the 5 s interval), said in the sidebar; a
+    success polls at the set interval again."""
+    from playwright.sync_api import expect
+
+    pg.route("**/wallaroo-widgets/status*", lambda route: route.fulfill(
+        status=500, content_type="application/json", body=json.dumps({"message": "Wallaroo is down"})))
+    retry = pg.locator(".wl-Message .wl-Retry")
+    try:
+        pg.locator(".wl-Refresh").click()
+        expect(retry).to_have_text(" · retrying in 10 s", timeout=10_000)
+        assert "Wallaroo is down" in pg.locator(".wl-Message").inner_text()
+        shot(pg, "08_backing_off")
+        assert [p for p in _polls_during(pg, 8) if p.startswith("status")] == []  # not at the 5 s interval
+        expect(retry).to_have_text(" · retrying in 20 s", timeout=8_000)  # the automatic retry, failed again
+        for wait in (40, 40):  # capped at 8 times the interval
+            n = len(pg.polls)
+            pg.locator(".wl-Refresh").click()
+            deadline = time.monotonic() + 10
+            while not any(p.startswith("status") for _, p in pg.polls[n:]) and time.monotonic() < deadline:
+                pg.wait_for_timeout(100)  # the click's poll has started ...
+            expect(pg.locator(".wl-Sidebar")).not_to_have_class(re.compile("wl-mod-loading"))  # ... and ended
+            expect(retry).to_have_text(f" · retrying in {wait} s", timeout=10_000)
+    finally:
+        pg.unroute("**/wallaroo-widgets/status*")
+    pg.locator(".wl-Refresh").click()
+    pg.locator(".wl-Message").wait_for(state="hidden", timeout=10_000)
+    assert retry.count() == 0
+    assert pg.locator(".wl-StatusItem").inner_text() == f"Wallaroo: {sandbox.admin_email}"
+    seen = _polls_during(pg, 6)
+    assert any(p.startswith("status") for p in seen), seen  # back at the 5 s interval
 
 
 def test_no_credential_reaches_the_browser(pg, lab, sandbox):
