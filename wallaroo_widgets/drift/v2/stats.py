@@ -48,22 +48,23 @@ def window_statistics(values: np.ndarray, lo: np.ndarray, hi: np.ndarray, float3
     if has.any():
         mins[has] = _extreme(np.minimum, fin, flo[has], fhi[has])
         maxs[has] = _extreme(np.maximum, fin, flo[has], fhi[has])
-    means, medians, stds = np.zeros(w), np.zeros(w), np.zeros(w)
+    means, medians, stds = [0.0] * w, [0.0] * w, [0.0] * w
     add, sub, mul = np.add.reduce, np.subtract, np.multiply
     scratch = np.empty(int(m.max()) if w else 0)
+    starts, stops = flo.tolist(), fhi.tolist()
     for i in np.flatnonzero(has).tolist():
-        a, b = int(flo[i]), int(fhi[i])
-        n, h = b - a, (b - a) // 2
-        seg, part = fin[a:b], scratch[:b - a]
+        a, b = starts[i], stops[i]
+        n = b - a
+        h = n // 2
+        seg, part = fin[a:b], scratch[:n]
         part[:] = seg
         part.partition(h)
         medians[i] = part[h] if n % 2 else (part[:h].max() + part[h]) / 2
-        mean = add(seg) / n  # np.mean: the pairwise sum over the slice, divided by the count
-        means[i] = mean
+        means[i] = mean = add(seg) / n  # np.mean: the pairwise sum over the slice, divided by the count
         sub(seg, mean, out=part)
         mul(part, part, out=part)
         stds[i] = add(part) / n
-    np.sqrt(stds, out=stds)
+    medians, means, stds = np.array(medians), np.array(means), np.sqrt(np.array(stds))
     if float32:
         mins, maxs, medians, stds = (x.astype(F32).astype(np.float64) for x in (mins, maxs, medians, stds))
     return [Statistics(c, mx, mean, med, mn, sd) for c, mx, mean, med, mn, sd
