@@ -62,20 +62,24 @@ RECORDER_ANSWERS = {
 
 
 class Recorder:
-    """A fake Wallaroo answering POSTs from ``RECORDER_ANSWERS`` (404 ``{"msg","code"}`` otherwise) with a
-    ``Set-Cookie``; keeps each request's path and headers."""
+    """A fake Wallaroo answering POSTs from ``answers`` (default ``RECORDER_ANSWERS``; 404 ``{"msg","code"}``
+    otherwise) with a ``Set-Cookie``; keeps each request's path and headers (``requests``) and JSON body
+    (``bodies``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, answers: dict | None = None) -> None:
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.bodies: list[tuple[str, object]] = []
+        answers = RECORDER_ANSWERS if answers is None else answers
         rec = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("Content-Length") or 0)
-                self.rfile.read(length)
+                raw = self.rfile.read(length)
                 rec.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
-                found = self.path in RECORDER_ANSWERS
-                answer = RECORDER_ANSWERS[self.path] if found else {"msg": "no such endpoint", "code": 404}
+                rec.bodies.append((self.path, json.loads(raw) if raw else None))
+                found = self.path in answers
+                answer = answers[self.path] if found else {"msg": "no such endpoint", "code": 404}
                 body = json.dumps(answer).encode()
                 self.send_response(200 if found else 404)
                 self.send_header("Content-Type", "application/json")

@@ -10,6 +10,8 @@ import tornado.httpclient
 
 from wallaroo_widgets import __version__
 
+from .conftest import RECORDER_ANSWERS, Recorder
+
 pytestmark = pytest.mark.timeout(120)
 
 
@@ -152,6 +154,35 @@ class TestAgainstARecordingUpstream:
                                body="{}" if method == "POST" else None, headers={"Authorization": ""})
             assert err.value.code == 403, (method, path)
         assert recorder.requests == []
+
+
+class TestA2023InstanceWithADeploymentInError:
+    """The pre-list_pipelines path: an assay names pipeline 3, its inference URL names the deployment, and the
+    instance's ``status/get_deployment`` says Error (a recording upstream: the sandbox has list_pipelines)."""
+
+    @pytest.fixture
+    def recorder(self):
+        rec = Recorder({**RECORDER_ANSWERS,
+                        "/v1/api/admin/get_pipeline_external_url": {
+                            "url": "https://old.example/v1/api/pipelines/infer/oldpipe-5/oldpipe"},
+                        "/v1/api/status/get_deployment": {"status": "Error", "details": ["engine crashed"],
+                                                          "engines": [], "engine_lbs": [], "sidekicks": []}})
+        yield rec
+        rec.close()
+
+    @pytest.fixture
+    def wallaroo_config(self, recorder):
+        return {"api_url": recorder.url, "token": "static-upstream-token"}
+
+    async def test_the_error_badge_comes_from_the_deployment_status(self, jp_fetch, recorder):
+        _, tree = await get_json(jp_fetch, "tree")
+        (ws,) = tree["workspaces"]
+        assert [(p["id"], p["name"], p["status"], p["deployment"]) for p in ws["pipelines"]] == [
+            (3, "oldpipe", "Error", "oldpipe-5"), (9, None, None, None)]
+        asked = [(path, body) for path, body in recorder.bodies if "get_pipeline_external_url" in path
+                 or "get_deployment" in path]
+        assert asked == [("/v1/api/admin/get_pipeline_external_url", {"workspace_id": 7, "pipeline_name": "oldpipe"}),
+                         ("/v1/api/status/get_deployment", {"name": "oldpipe-5"})]
 
 
 class TestNotConfigured:
