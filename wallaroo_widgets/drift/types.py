@@ -70,7 +70,10 @@ def _edges(values: Any, field: str) -> tuple[float | None, ...]:
 
 @dataclasses.dataclass(frozen=True)
 class Summary:
-    """A V1 Summary: statistics, edges (``None`` = +inf), edge names, aggregated values, aggregation, span."""
+    """A V1 Summary: statistics, edges (``None`` = +inf), edge names, aggregated values, aggregation, span.
+
+    ``labels`` and ``outlier_bins`` (None: not said) are what a V2 series summary flattened for the figures
+    adds (``plots._v2.flat``): its bin labels and whether its first and last bins are outlier bins."""
 
     aggregated_values: tuple[float | None, ...]
     edges: tuple[float | None, ...] = ()
@@ -84,7 +87,9 @@ class Summary:
     std: float | None = None
     start: str | None = None
     end: str | None = None
-    #: the mapping as received (key order, raw edges and keys this class does not model, e.g. V2 ``labels``)
+    labels: tuple[str, ...] = ()
+    outlier_bins: bool | None = None
+    #: the mapping as received (key order, raw edges and keys this class does not model)
     raw: Mapping[str, Any] = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -100,22 +105,35 @@ class Summary:
         raw_edges = data.get("edges")
         if edges_required and not isinstance(raw_edges, list | tuple):
             raise SummaryError(field, "has no 'edges' list (expected a Summary, as /assays/summarize returns)")
-        names = data.get("edge_names")
+        names, labels = data.get("edge_names"), data.get("labels")
         return cls(aggregated_values=_numbers(data["aggregated_values"], f"{field}.aggregated_values",
                                               "aggregated_values"),
                    edges=_edges(raw_edges or (), f"{field}.edges"),
                    edge_names=tuple(str(n) for n in names) if isinstance(names, list | tuple) else (),
                    aggregation=data.get("aggregation"),
                    **{k: _number(data.get(k), f"{field}.{k}", k) for k in STATS},
-                   start=data.get("start"), end=data.get("end"), raw=dict(data))
+                   start=data.get("start"), end=data.get("end"),
+                   labels=tuple(str(n) for n in labels) if isinstance(labels, list | tuple) else (),
+                   outlier_bins=bool(data["outlier_bins"]) if "outlier_bins" in data else None, raw=dict(data))
 
     def to_api(self) -> dict[str, Any]:
-        """The wire dict: as received for a parsed Summary, else in ``drift.summarize``'s key order."""
+        """The wire dict: as received for a parsed Summary, else in ``drift.summarize``'s key order (plus
+        ``labels`` / ``outlier_bins`` when set)."""
         if self.raw:
             return dict(self.raw)
-        return {**{k: getattr(self, k) for k in STATS}, "edges": list(self.edges), "edge_names": list(self.edge_names),
-                "aggregated_values": list(self.aggregated_values), "aggregation": self.aggregation,
-                "start": self.start, "end": self.end}
+        out = {**{k: getattr(self, k) for k in STATS}, "edges": list(self.edges), "edge_names": list(self.edge_names),
+               "aggregated_values": list(self.aggregated_values), "aggregation": self.aggregation,
+               "start": self.start, "end": self.end}
+        if self.labels:
+            out["labels"] = list(self.labels)
+        if self.outlier_bins is not None:
+            out["outlier_bins"] = self.outlier_bins
+        return out
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The bins' names: edge names, else (V2) labels."""
+        return self.edge_names or self.labels
 
     @property
     def finite_edges(self) -> tuple[float, ...]:
@@ -155,6 +173,8 @@ class AssayResult:
     workspace_name: str | None = None
     summarizer: Mapping[str, Any] | None = None
     created_at: str | None = None
+    #: ``"textbook"`` on a local result scored with the textbook PSI rule (never Wallaroo's numbers)
+    psi_variant: str | None = None
     raw: Mapping[str, Any] = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -178,13 +198,16 @@ class AssayResult:
             bin_index=None if index is None else int(index), status=data.get("status"),
             warning_threshold=_number(data.get("warning_threshold"), f"{field}.warning_threshold", "warning_threshold"),
             alert_threshold=_number(data.get("alert_threshold"), f"{field}.alert_threshold", "alert_threshold"),
-            **{k: data.get(k) for k in _SERVER}, raw=dict(data))
+            **{k: data.get(k) for k in _SERVER}, psi_variant=data.get("psi_variant"), raw=dict(data))
 
     def to_api(self) -> dict[str, Any]:
         """The wire dict: as received for a parsed result, else every :data:`RECORD_KEYS` key in order."""
         if self.raw:
             return dict(self.raw)
-        return {k: _wire_value(getattr(self, k)) for k in RECORD_KEYS}
+        out = {k: _wire_value(getattr(self, k)) for k in RECORD_KEYS}
+        if self.psi_variant is not None:
+            out["psi_variant"] = self.psi_variant
+        return out
 
     def replace(self, **changes: Any) -> AssayResult:
         """A copy with ``changes`` (field names); a parsed result's wire dict changes the same keys only."""
@@ -217,7 +240,18 @@ def results_from_api(items: Any, field: str = "results", *, baseline: Summary | 
     return out
 
 
-def summary_dict(item: Any, name: str = "window") -> Mapping[str, Any]:
+def as_summary(item: Any, name: str = "window") -> Summary:
+    """The Summary of a Summary, an AssayResult (its ``window_summary``) or their dicts (parsed once, here)."""
+    if isinstance(item, AssayResult):
+        if item.window_summary is None:
+            raise ValueError(f"{name} has neither 'window_summary' nor 'aggregated_values'")
+        return item.window_summary
+    if isinstance(item, Summary):
+        return item
+    return Summary.from_api(summary_dict(item, name, check=False), name, edges_required=False)
+
+
+def summary_dict(item: Any, name: str = "window", *, check: bool = True) -> Mapping[str, Any]:
     """The Summary dict of a Summary, an AssayResult (its ``window_summary``) or their dicts (checked once)."""
     if isinstance(item, AssayResult):
         item = item.window_summary
@@ -229,7 +263,8 @@ def summary_dict(item: Any, name: str = "window") -> Mapping[str, Any]:
         item = item["window_summary"]
     elif "aggregated_values" not in item:
         raise ValueError(f"{name} has neither 'window_summary' nor 'aggregated_values'")
-    Summary.from_api(item, name, edges_required=False)  # checked once, here
+    if check:
+        Summary.from_api(item, name, edges_required=False)  # checked once, here
     return item  # the caller's own dict (identity tells a baseline shown against itself)
 
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 
 from ..drift.edges import finite_edges
 from ..drift.timeutil import try_utc
-from ..drift.types import summary_dict as summary_of  # noqa: F401 - the one Summary check of the plots
-from ..drift.types import wire  # noqa: F401 - typed V1 objects in, wire dicts inside
+
+# as_summary: a typed Summary from anything the plots take; summary_of: the one check of the dict paths;
+# wire: typed V1 objects in, wire dicts inside those paths
+from ..drift.types import Summary, as_summary, wire  # noqa: F401
+from ..drift.types import summary_dict as summary_of  # noqa: F401
 
 BASELINE_COLOR = "#1f77b4"   # Wallaroo's charts: baseline blue
 WINDOW_COLOR = "#ff7f0e"     # window orange
@@ -73,15 +76,26 @@ def fmt_span(start: Any, end: Any) -> str:
 TOP_LEGEND = {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0}
 
 
-def bin_ranges(summary: dict[str, Any], precise: bool = False) -> list[str]:
+def _layout(summary: Summary | Mapping[str, Any] | None) -> tuple[list[Any], list[str], int, bool | None]:
+    """(edges, bin names, number of aggregated values, outlier_bins or None) of a typed Summary or its dict."""
+    if isinstance(summary, Summary):
+        return list(summary.edges), list(summary.names), len(summary.aggregated_values), summary.outlier_bins
+    s = summary or {}
+    outlier = bool(s["outlier_bins"]) if "outlier_bins" in s else None
+    return (list(s.get("edges") or []), list(s.get("edge_names") or s.get("labels") or []),
+            len(s.get("aggregated_values") or []), outlier)
+
+
+def bin_ranges(summary: Summary | Mapping[str, Any], precise: bool = False) -> list[str]:
     """``< e0``, ``[e0, e1]``, ``(e1, e2]``, …, ``> en`` for each bin of a summary (right-closed bins).
 
     Compact (``fmt``, ≥ 3 digits) or ``precise`` (≥ 6 digits, no suffix, for hover text); either way with
     as many digits as it takes for neighbouring distinct edges to print differently.
     """
-    if "outlier_bins" in summary and not summary.get("edges"):  # V2 Quantile 1 / mode "None": no edges
-        return [""] * len(summary.get("aggregated_values") or [])
-    edges = finite_edges(summary.get("edges") or [])
+    raw_edges, _, count, outlier = _layout(summary)
+    if outlier is not None and not raw_edges:  # V2 Quantile 1 / mode "None": no edges
+        return [""] * count
+    edges = finite_edges(raw_edges)
     formatter = fmt_precise if precise else fmt
     digits = distinct_digits(edges, formatter, 6 if precise else 3)
 
@@ -97,22 +111,22 @@ def bin_ranges(summary: dict[str, Any], precise: bool = False) -> list[str]:
     return out
 
 
-def bin_names(summary: dict[str, Any]) -> list[str]:
+def bin_names(summary: Summary | Mapping[str, Any]) -> list[str]:
     """Edge names, or bin numbers when a summary has none."""
-    names = summary.get("edge_names") or summary.get("labels")
-    return list(names) if names else [f"bin {i}" for i in range(len(summary.get("aggregated_values") or []))]
+    _, names, count, _ = _layout(summary)
+    return names or [f"bin {i}" for i in range(count)]
 
 
-def has_outlier_bins(summary: dict[str, Any] | None) -> bool:
+def has_outlier_bins(summary: Summary | Mapping[str, Any] | None) -> bool:
     """V1 layout (``left_outlier`` … ``right_outlier``, or no names at all: the engine's layout) vs a V2-native
     summary whose labels (``< 20%``, ``20% - 40%`` …, ``> 80%``) are all regular quantile bins."""
-    if "outlier_bins" in (summary or {}):  # a V2 summary says so itself (plots._v2.flat)
-        return bool(summary["outlier_bins"])  # type: ignore[index]
-    names = (summary or {}).get("edge_names") or (summary or {}).get("labels")
+    _, names, _, outlier = _layout(summary)
+    if outlier is not None:  # a V2 summary says so itself (plots._v2.flat)
+        return outlier
     return not names or (names[0] == "left_outlier" and names[-1] == "right_outlier")
 
 
-def outlier_flags(n: int, summary: dict[str, Any] | None = None) -> list[bool]:
+def outlier_flags(n: int, summary: Summary | Mapping[str, Any] | None = None) -> list[bool]:
     """First and last bins are the outlier bins (V1 layout, K = n + 2); none for a V2-native ``summary``."""
     if summary is not None and not has_outlier_bins(summary):
         return [False] * n

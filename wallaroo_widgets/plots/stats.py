@@ -9,8 +9,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..drift.edges import finite_edges
+from ..drift.types import Summary
 from . import _v2
-from ._common import BASELINE_COLOR, WINDOW_COLOR, as_float, bin_names, has_outlier_bins, summary_of, wire
+from ._common import BASELINE_COLOR, WINDOW_COLOR, as_summary, bin_names, has_outlier_bins
 
 STATS = ("count", "min", "max", "mean", "median", "std")
 
@@ -19,8 +20,8 @@ def stats_frame(baseline: Any, window: Any, iopath: str | None = None) -> pd.Dat
     """Rows count/min/max/mean/median/std; columns Baseline, Window, diff (= W − B), pct_diff (= diff/B·100,
     NaN when the baseline value is 0). V2 summaries, results, previews and assays (``iopath``: default first)."""
     b, w = (_flat(baseline, iopath, "baseline"), _flat(window, iopath, "window"))
-    df = pd.DataFrame({"Baseline": [float(b.get(k, np.nan)) for k in STATS],
-                       "Window": [float(w.get(k, np.nan)) for k in STATS]}, index=list(STATS))
+    df = pd.DataFrame({"Baseline": [_stat(b, k) for k in STATS], "Window": [_stat(w, k) for k in STATS]},
+                      index=list(STATS))
     df["diff"] = df["Window"] - df["Baseline"]
     with np.errstate(divide="ignore", invalid="ignore"):
         df["pct_diff"] = np.where(df["Baseline"] != 0, df["diff"] / df["Baseline"] * 100, np.nan)
@@ -37,14 +38,19 @@ def format_stat(x: float) -> str:
     return f"{x:,.2f}" if abs(x) >= 1000 else f"{x:.6g}"
 
 
-def _flat(item: Any, iopath: str | None, name: str) -> dict[str, Any]:
-    item = wire(item)
+def _stat(summary: Summary, key: str) -> float:
+    value = getattr(summary, key)
+    return np.nan if value is None else value
+
+
+def _flat(item: Any, iopath: str | None, name: str) -> Summary:
+    """The typed Summary of a V1 input (typed or its dict) or of a V2 one (its ``iopath`` series, flattened)."""
     if _v2.is_v2(item):
         s = _v2.summary(item, iopath)
         if s is None:
             raise ValueError(f"{name} has no V2 summary for {iopath or 'its first iopath'}")
-        return _v2.flat(s)
-    return summary_of(item, name)
+        return Summary.from_api(_v2.flat(s), name, edges_required=False)
+    return as_summary(item, name)
 
 
 def stats_comparison(baseline: Any, window: Any, title: str = "Basic stats", iopath: str | None = None) -> go.Figure:
@@ -59,11 +65,11 @@ def stats_comparison(baseline: Any, window: Any, title: str = "Basic stats", iop
     return fig
 
 
-def bin_shares(summary: dict[str, Any]) -> np.ndarray | None:
+def bin_shares(summary: Summary) -> np.ndarray | None:
     """Each bin's share of the values (K,): Density as is, Cumulative differenced; None for Edges (the
     summary holds edge positions, not shares) or when there are no aggregated values."""
-    agg = np.asarray([as_float(v) for v in summary.get("aggregated_values") or []], dtype=np.float64)
-    aggregation = summary.get("aggregation") or "Density"
+    agg = np.asarray([np.nan if v is None else v for v in summary.aggregated_values], dtype=np.float64)
+    aggregation = summary.aggregation or "Density"
     if not agg.size or aggregation == "Edges":
         return None
     return np.diff(agg, prepend=0.0) if aggregation == "Cumulative" else agg
@@ -81,9 +87,10 @@ def baseline_distribution(baseline: Any, values: Any = None, window_values: Any 
     e0, e1, …; a V2 Quantile summary has no outlier bins, its two unbounded tails are reported instead.
     """
     base = _flat(baseline, iopath, "baseline")
-    if "outlier_bins" in base and not base.get("edges"):
+    v2_layout = base.outlier_bins is not None
+    if v2_layout and not base.edges:
         raise ValueError("this V2 baseline has no finite edge to draw (Quantile 1 or bin mode None)")
-    edges = finite_edges(base.get("edges") or [])
+    edges = finite_edges(list(base.edges))
     names = bin_names(base)
     shares = bin_shares(base)
     fig = go.Figure()
@@ -113,7 +120,6 @@ def baseline_distribution(baseline: Any, values: Any = None, window_values: Any 
             fig.add_annotation(text="Edges aggregation: the summary holds edge positions, not bin shares "
                                     "(pass the baseline values to draw a histogram)", showarrow=False,
                                x=0.5, y=0.5, xref="paper", yref="paper")
-    v2_layout = "outlier_bins" in base
     for i, e in enumerate(edges):
         label = (f"e{i}" if v2_layout else
                  names[i] if i < len(names) - 1 and i > 0 else ("e0 (min)" if i == 0 else f"e{i}"))
@@ -121,7 +127,7 @@ def baseline_distribution(baseline: Any, values: Any = None, window_values: Any 
                       annotation_text=label, annotation_textangle=-90, annotation_font_size=9)
     outer = "outlier bins" if has_outlier_bins(base) else "tails (≤ e0, > last edge)"
     outl = f"{outer} {shares[0] + shares[-1]:.1%}" if shares is not None and shares.size >= 2 else ""
-    count = len(base.get("aggregated_values") or []) if v2_layout else edges.size - 1
+    count = len(base.aggregated_values) if v2_layout else edges.size - 1
     fig.update_layout(title=f"{title} ({count} bins{'; ' + outl if outl else ''})", xaxis_title="value",
                       legend={"orientation": "h", "y": -0.2})
     return fig
