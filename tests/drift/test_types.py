@@ -83,3 +83,16 @@ def test_the_engine_takes_typed_objects(scored) -> None:
     assert drift.baseline_diagnostics(values, typed_base) == drift.baseline_diagnostics(values, base)
     with pytest.raises(SummaryError, match="score"):
         drift.outlier_share({"score": "high", "scores": [1.0]})
+
+
+def test_replace_changes_the_wire_dict_the_same_way(scored) -> None:
+    _, results = scored
+    typed = AssayResult.from_api(results[0])
+    stamped = typed.replace(assay_id=7, workspace_name="w")
+    assert stamped.assay_id == 7 and typed.assay_id is None  # a copy; the original is unchanged
+    wire_dict = stamped.to_api()
+    assert list(wire_dict) == list(results[0]) and wire_dict == {**results[0], "assay_id": 7, "workspace_name": "w"}
+    built = AssayResult(typed.window_summary, score=0.0, scores=(0.0,) * 7).replace(id=3)
+    assert list(built.to_api())[:3] == ["id", "assay_id", "window_start"] and built.to_api()["scores"] == [0.0] * 7
+    with pytest.raises(TypeError, match="no field 'colour'"):
+        typed.replace(colour="red")

@@ -10,6 +10,7 @@ does not know are kept in ``extra``, so a round trip changes nothing on the wire
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 import numbers
@@ -211,8 +212,17 @@ class AssayResult:
 
     def replace(self, **changes: Any) -> AssayResult:
         """A copy with ``changes`` (field names); a parsed result's wire dict changes the same keys only."""
-        raw = {**self.raw, **{k: _wire_value(v) for k, v in changes.items()}} if self.raw else {}
-        return dataclasses.replace(self, **changes, raw=raw)
+        new = copy.copy(self)  # not dataclasses.replace: a run's hundreds of results are stamped at once
+        for k, v in changes.items():
+            if k not in _FIELDS:
+                raise TypeError(f"AssayResult has no field {k!r}")
+            object.__setattr__(new, k, v)
+        object.__setattr__(new, "raw", {**self.raw, **{k: _wire_value(v) for k, v in changes.items()}}
+                           if self.raw else {})
+        return new
+
+
+_FIELDS = frozenset(f.name for f in dataclasses.fields(AssayResult)) - {"raw"}
 
 
 def _summary_or_none(data: Any, field: str) -> Summary | None:
@@ -224,6 +234,8 @@ def _summary_or_none(data: Any, field: str) -> Summary | None:
 
 
 def _wire_value(value: Any) -> Any:
+    if value is None or type(value) in (str, int, float):
+        return value
     if isinstance(value, Summary):
         return value.to_api()
     return list(value) if isinstance(value, tuple) else value
