@@ -3,6 +3,11 @@
 Tagged unions are serde externally tagged one-key objects (``{"Static": [...]}``); ``tagged()`` checks that
 exactly one variant is given so errors name the field. Times stay the strings the client sent (echoed as
 received, docs/spec/assays-v2.md §1); ``parse_time`` turns them into UTC timestamps (naive = UTC).
+
+What the OpenAPI document can state (types, required, enums, bounds, patterns) is checked while parsing. The
+content rules JSON Schema cannot state (one time before another, sizes that must agree, an iopath monitored
+twice) are each model's ``rules()``, run by ``check_rules`` after the route resolved the targeted pipeline or
+assay: an unknown or foreign one is a 404 first, as in the V1 routes.
 """
 
 from __future__ import annotations
@@ -73,6 +78,33 @@ def one_tag(*unsupported: str):
     return fix
 
 
+class RuleError(ValueError):
+    """A content rule broken at ``where`` (a dotted field path)."""
+
+    def __init__(self, where: str, msg: str) -> None:
+        super().__init__(f"{where}: {msg}")
+        self.where, self.msg = where, msg
+
+
+def check_rules(model: Any, where: str = "") -> None:
+    """Run ``rules()`` of ``model`` and of every model inside it; RuleError naming the field."""
+    if isinstance(model, BaseModel):
+        rules = getattr(model, "rules", None)
+        if rules is not None:
+            try:
+                rules()
+            except ValueError as exc:
+                raise RuleError(where or "body", str(exc)) from None
+        for name in type(model).model_fields:
+            check_rules(getattr(model, name), f"{where}.{name}" if where else name)
+    elif isinstance(model, list):
+        for i, item in enumerate(model):
+            check_rules(item, f"{where}.{i}")
+    elif isinstance(model, dict):
+        for key, item in model.items():
+            check_rules(item, f"{where}.{key}")
+
+
 def tagged(model: BaseModel, name: str) -> BaseModel:
     given = [k for k in type(model).model_fields if getattr(model, k) is not None]
     if len(given) != 1:
@@ -118,12 +150,10 @@ class Targeting(Wire):
     data_origin: DataOrigin
     iopath: list[DataPath] = Field(min_length=1, max_length=50)
 
-    @model_validator(mode="after")
-    def _unique(self) -> Targeting:
+    def rules(self) -> None:
         keys = [p.key for p in self.iopath]
         if len(set(keys)) != len(keys):
             raise ValueError("iopath: the same field/index is monitored twice")
-        return self
 
 
 class Width(Wire):
@@ -256,13 +286,15 @@ class SeriesSummary(Wire):
     start: Time | None = None
     end: Time | None = None
 
-    @model_validator(mode="after")
-    def _sizes(self) -> SeriesSummary:
+    def rules(self) -> None:
         if len(self.bins.edges) != len(self.aggregated_values):
             raise ValueError(f"{len(self.aggregated_values)} aggregated_values for {len(self.bins.edges)} bin edges")
         if self.bins.labels and len(self.bins.labels) != len(self.bins.edges):
             raise ValueError(f"{len(self.bins.labels)} labels for {len(self.bins.edges)} bin edges")
-        return self
+
+
+#: a Vector baseline is binned from its numbers (null = NaN): it needs at least one
+_A_NUMBER = {"contains": {"type": "number"}, "description": "numbers or null (NaN); at least one number"}
 
 
 class RollingBaseline(Wire):
@@ -275,7 +307,8 @@ class Baseline(Wire):
     Summary: dict[str, SeriesSummary] | None = None
     Static: Annotated[list[Time], Field(min_length=2, max_length=2)] | None = None
     Rolling: RollingBaseline | None = None
-    Vector: Annotated[list[Num | None], Field(min_length=1, max_length=5_000_000)] | None = None
+    Vector: Annotated[list[Num | None], Field(min_length=1, max_length=5_000_000,
+                                              json_schema_extra=_A_NUMBER)] | None = None
 
     @model_validator(mode="after")
     def _one(self) -> Baseline:
@@ -283,9 +316,11 @@ class Baseline(Wire):
         if self.Rolling is not None:
             raise ValueError("Rolling baselines are not supported by the sandbox (use Static, Vector "
                              "or Summary)")
+        return self
+
+    def rules(self) -> None:
         if self.Static is not None and parse_time(self.Static[0]) >= parse_time(self.Static[1]):
             raise ValueError("Static: the start must be before the end")
-        return self
 
 
 class ScoreWindow(Wire):

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import pandas as pd
 from fastapi import Depends, Request
-from pydantic import Field, StrictBool
+from pydantic import ConfigDict, Field, StrictBool
 
 from ...drift import v2
 from .. import assay_v2_run as run
@@ -27,15 +27,17 @@ from ..assay_v2_models import (
     EXAMPLE_WINDOW,
     Baseline,
     RollingWindow,
+    RuleError,
     Scheduling,
     ScoreWindow,
     Summarizer,
     Targeting,
     Time,
+    check_rules,
     parse_time,
 )
 from ..deps import Caller, member_type, require_user, store, visible_pipeline
-from ..errors import ApiError
+from ..errors import ApiError, error_responses
 from . import Body, Id, make_router
 
 router = make_router(errors=(404,), prefix="/v2/api/assays", tags=["assays v2"])
@@ -66,13 +68,25 @@ class SetActiveBody(AssayIdBody):
     active: StrictBool = Field(examples=[False])
 
 
-class BinningBody(Body):
+class ScoringBody(Body):
+    """What every scoring call has: a baseline and a summarizer."""
+
     baseline: Baseline = Field(examples=[EXAMPLE_BASELINE])
     summarizer: Summarizer = Field(examples=[EXAMPLE_SUMMARIZER])
-    targeting: Targeting | None = Field(default=None, examples=[EXAMPLE_TARGETING])
 
 
-class ConfigBody(BinningBody):
+#: preview_baseline_binning keys its answer by the targeting's iopaths; without them only a Vector baseline works
+_TARGETING_OR_VECTOR = {"anyOf": [{"required": ["targeting"], "properties": {"targeting": {"type": "object"}}},
+                                  {"properties": {"baseline": {"required": ["Vector"]}}}]}
+
+
+class BinningBody(ScoringBody):
+    model_config = ConfigDict(json_schema_extra=_TARGETING_OR_VECTOR)
+    targeting: Targeting | None = Field(default=None, examples=[EXAMPLE_TARGETING],
+                                        description="required unless the baseline is a Vector")
+
+
+class ConfigBody(ScoringBody):
     targeting: Targeting = Field(examples=[EXAMPLE_TARGETING])
     scheduling: Scheduling = Field(examples=[EXAMPLE_SCHEDULING])
     window: RollingWindow = Field(examples=[EXAMPLE_WINDOW])
@@ -84,10 +98,11 @@ class PreviewBody(ConfigBody):
 
 
 class ScheduleBody(ConfigBody):
-    name: str = Field(min_length=1, max_length=255, examples=["house price drift v2"])
+    name: str = Field(min_length=1, max_length=255, pattern=r"\S", examples=["house price drift v2"],
+                      description="not blank (stored stripped)")
 
 
-class ScoreBody(BinningBody):
+class ScoreBody(ScoringBody):
     targeting: Targeting = Field(examples=[EXAMPLE_TARGETING])
     window: ScoreWindow = Field(examples=[{"Stored": ["2025-07-10T00:00:00+00:00", "2025-07-11T00:00:00+00:00"]}])
 
@@ -130,7 +145,7 @@ def baseline_json(b: Baseline) -> dict:
     return _plain(b) if b.Static is not None else {"Vector": b.Vector}
 
 
-def _plan(body: BinningBody) -> run.Plan:
+def _plan(body: BinningBody | ConfigBody | ScoreBody) -> run.Plan:
     cfg = {"targeting": targeting_json(body.targeting), "summarizer": summarizer_json(body.summarizer),
            "scheduling": scheduling_json(body.scheduling) if isinstance(body, ConfigBody) else
            {"first_run": "1970-01-01T00:00:00Z", "run_frequency": {"SimpleRunFrequency": {"quantity": 1,
@@ -165,13 +180,22 @@ def _check_target(conn: Any, caller: Caller, t: Targeting) -> dict:
     return pipe
 
 
+def _rules(body: ScoringBody) -> None:
+    """The body's content rules (``assay_v2_models.check_rules``): checked after access, so a pipeline the
+    caller cannot see is a 404 whatever the rest of the body says."""
+    try:
+        check_rules(body)
+    except RuleError as exc:
+        raise ApiError(400, f"field '{exc.where}': {exc.msg}") from None
+
+
 def field_error(exc: ValueError) -> ApiError:
     """``"<field>: <message>"`` -> 400 ``field '<field>': <message>``."""
     where, _, msg = str(exc).partition(": ")
     return ApiError(400, f"field '{where}': {msg}")
 
 
-def _baselines(conn: Any, plan: run.Plan, body: BinningBody, keep_range: bool = True) -> dict[str, dict]:
+def _baselines(conn: Any, plan: run.Plan, body: ScoringBody, keep_range: bool = True) -> dict[str, dict]:
     try:
         return run.baseline_summaries(conn, plan, baseline_json(body.baseline), keep_range=keep_range)
     except ValueError as exc:
@@ -240,6 +264,7 @@ def preview_baseline_binning(request: Request, body: BinningBody,
     if body.targeting is None:  # no iopath to key by (docs/spec/assays-v2.md §9.6, a sandbox choice): key "baseline"
         if body.baseline.Vector is None:
             raise ApiError(400, "missing field 'targeting' (needed unless the baseline is a Vector)")
+        _rules(body)
         try:
             summ = v2.UnivariateContinuous.from_api(summarizer_json(body.summarizer))
             return {"baseline": run.vector_summary(body.baseline.Vector, summ, "baseline")}
@@ -247,6 +272,7 @@ def preview_baseline_binning(request: Request, body: BinningBody,
             raise ApiError(400, f"field 'baseline.Vector': {exc}") from None
     with store(request).tx() as conn:
         _check_target(conn, caller, body.targeting)
+        _rules(body)
         return _baselines(conn, _plan(body), body, keep_range=False)
 
 
@@ -254,15 +280,16 @@ def preview_baseline_binning(request: Request, body: BinningBody,
 def preview(request: Request, body: PreviewBody, caller: Caller = Depends(require_user)) -> list[dict]:  # noqa: B008
     t0 = time.perf_counter()
     plan = _plan(body)
-    p_start, p_end = parse_time(body.preview_start), parse_time(body.preview_end)
-    if p_end <= p_start:
-        raise ApiError(400, "field 'preview_end': must be after preview_start")
-    try:
-        ends = run.preview_ends(plan, p_start, p_end)
-    except ValueError as exc:
-        raise field_error(exc) from None
     with store(request).tx() as conn:
         _check_target(conn, caller, body.targeting)
+        _rules(body)
+        p_start, p_end = parse_time(body.preview_start), parse_time(body.preview_end)
+        if p_end <= p_start:
+            raise ApiError(400, "field 'preview_end': must be after preview_start")
+        try:
+            ends = run.preview_ends(plan, p_start, p_end)
+        except ValueError as exc:
+            raise field_error(exc) from None
         outcomes = run.score_windows(conn, plan, _baselines(conn, plan, body), ends)
         ws_name = run.workspace_name(conn, plan.workspace_id) or ""
     assay_id, now = run.new_id(), pd.Timestamp.now(tz="UTC")
@@ -283,11 +310,12 @@ def create(db_store: Any, body: ScheduleBody, now: str, caller: Caller | None = 
     if not name:
         raise ApiError(400, "field 'name': must not be blank")
     plan = _plan(body)
-    if plan.end is not None and plan.end < plan.run_time(0):
-        raise ApiError(400, "field 'scheduling.end': before the first run (first_run + window width)")
     with db_store.tx() as conn:
         if caller is not None:
             _check_target(conn, caller, body.targeting)
+        _rules(body)
+        if plan.end is not None and plan.end < plan.run_time(0):
+            raise ApiError(400, "field 'scheduling.end': before the first run (first_run + window width)")
         config = config_json(body, _baselines(conn, plan, body))
     assay_id = run.new_id()
     with db_store.tx(write=True) as conn:
@@ -299,7 +327,8 @@ def create(db_store: Any, body: ScheduleBody, now: str, caller: Caller | None = 
     return assay_id
 
 
-@router.post("/schedule", summary="Create a V2 assay; answers its id as a bare JSON string")
+@router.post("/schedule", summary="Create a V2 assay; answers its id as a bare JSON string",
+             responses=error_responses(409))
 def schedule(request: Request, body: ScheduleBody, caller: Caller = Depends(require_user)) -> str:  # noqa: B008
     assay_id = create(store(request), body, _now(), caller)
     _wake(request)
@@ -311,6 +340,7 @@ def score(request: Request, body: ScoreBody, caller: Caller = Depends(require_us
     plan = _plan(body)
     with store(request).tx() as conn:
         _check_target(conn, caller, body.targeting)
+        _rules(body)
         baselines = _baselines(conn, plan, body)
         if body.window.Stored is not None:
             s, e = (parse_time(x) for x in body.window.Stored)
