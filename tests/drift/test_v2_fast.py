@@ -43,6 +43,17 @@ def test_window_statistics_equal_basic_stats_window_by_window(xs, ranges, float3
         assert all(same(getattr(g, k), getattr(want, k)) for k in ("min", "max", "median", "mean", "std"))
 
 
+def test_window_statistics_keep_the_sign_of_a_zero_min_or_max() -> None:
+    rng = np.random.default_rng(11)
+    vals = np.where(rng.random(20_000) < 0.5, 0.0, -0.0)
+    vals[rng.integers(0, vals.size, 50)] = np.nan
+    bounds = np.sort(rng.integers(0, vals.size, 301))
+    got = window_statistics(vals, bounds[:-1], bounds[1:], False)
+    for g, a, b in zip(got, bounds[:-1], bounds[1:], strict=True):
+        want = statistics(basic_stats(vals[a:b]), False)
+        assert all(same(getattr(g, k), getattr(want, k)) for k in ("min", "max", "median", "mean", "std"))
+
+
 def test_window_statistics_on_a_large_batch() -> None:
     rng = np.random.default_rng(5)
     vals = rng.lognormal(3, 2, 100_000)
@@ -53,13 +64,15 @@ def test_window_statistics_on_a_large_batch() -> None:
 
 
 @FAST
-@given(st.lists(st.one_of(floats, st.integers(-3, 3).map(float)), min_size=1, max_size=300), st.integers(1, 14))
+@given(st.lists(st.one_of(floats, st.integers(-3, 3).map(float), st.sampled_from([0.0, -0.0])), min_size=1,
+                max_size=300), st.integers(1, 14))
 def test_linear_quantiles_equal_numpy(xs, n) -> None:
     finite = np.array(xs, dtype=np.float64)
     want = np.quantile(finite, np.arange(1, n) / n, method="linear") if n > 1 else np.empty(0)
     assert linear_quantiles(finite, n).tobytes() == want.tobytes()
     part = partitioned(finite, quantile_positions(finite.size, n))
-    assert linear_quantiles(finite, n, part).tobytes() == want.tobytes()
+    if part is not None:  # None: a zero at a read position (the plain path keeps its sign)
+        assert linear_quantiles(finite, n, part).tobytes() == want.tobytes()
 
 
 def test_linear_quantiles_equal_numpy_on_large_data() -> None:
@@ -68,7 +81,21 @@ def test_linear_quantiles_equal_numpy_on_large_data() -> None:
         finite = rng.normal(size=size) * 1e3
         for n in (2, 5, 7, 10, 100):
             want = np.quantile(finite, np.arange(1, n) / n, method="linear")
-            assert linear_quantiles(finite, n).tobytes() == want.tobytes()
+            part = partitioned(finite, quantile_positions(finite.size, n))
+            assert part is not None and linear_quantiles(finite, n, part).tobytes() == want.tobytes()
+
+
+@FAST
+@given(st.lists(st.one_of(st.integers(-2, 2).map(float), st.sampled_from([0.0, -0.0, float("nan")])), min_size=1,
+                max_size=120).filter(lambda xs: any(x == x for x in xs)), st.integers(1, 9))
+def test_summarize_keeps_the_sign_of_zero_edges_and_median(xs, n) -> None:
+    vals = np.array(xs, dtype=np.float64)
+    finite = vals[~np.isnan(vals)]
+    s = v2.summarize(vals, v2.BinMode.quantile(n))
+    want = np.quantile(finite, np.arange(1, n) / n, method="linear") if n > 1 else np.empty(0)
+    assert np.array(s.bins.finite_edges, dtype=np.float64).tobytes() == want.tobytes()
+    plain = statistics(basic_stats(vals), False)
+    assert all(same(getattr(s.statistics, k), getattr(plain, k)) for k in ("min", "max", "median", "mean", "std"))
 
 
 def test_summarize_equals_the_plain_forms() -> None:

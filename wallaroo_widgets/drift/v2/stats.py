@@ -3,8 +3,9 @@ partition (docs/assays-v2-math.md §2–§3). Same numbers, bit for bit, as the 
 ``drift.summary.basic_stats`` per window and ``np.quantile(method="linear")`` (tests/drift/test_v2_fast.py).
 
 Exact because every number comes from the same operation on the same data: order statistics (min, max,
-median, quantile neighbours) are values of the data whichever way they are found; sums (mean, std) are
-numpy's pairwise ``add.reduce`` over each window's own contiguous slice, as ``np.mean`` / ``np.std`` do.
+median, quantile neighbours) are values of the data whichever way they are found (a zero min / max is taken
+window by window, as its sign depends on the order); sums (mean, std) are numpy's pairwise ``add.reduce``
+over each window's own contiguous slice, as ``np.mean`` / ``np.std`` do.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ def _finite_ranges(values: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[
 
 def _extreme(ufunc: np.ufunc, fin: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     """``ufunc.reduce(fin[a:b])`` of every non-empty range (a, b) in one ``reduceat``: pairs (a, b − 1) give
-    fin[a:b−1] (or fin[a] when b − 1 = a), combined with fin[b − 1]; min / max are exact in any order."""
+    fin[a:b−1] (or fin[a] when b − 1 = a), combined with fin[b − 1]. The value is exact in any order; only the
+    sign of a zero result depends on it (the caller redoes those windows as ``basic_stats`` does)."""
     last = hi - 1
     idx = np.empty(2 * lo.size, dtype=np.intp)
     idx[0::2], idx[1::2] = lo, last
@@ -48,6 +50,9 @@ def window_statistics(values: np.ndarray, lo: np.ndarray, hi: np.ndarray, float3
     if has.any():
         mins[has] = _extreme(np.minimum, fin, flo[has], fhi[has])
         maxs[has] = _extreme(np.maximum, fin, flo[has], fhi[has])
+        for i in np.flatnonzero(has & ((mins == 0) | (maxs == 0))).tolist():  # which zero depends on the order
+            seg = fin[flo[i]:fhi[i]]
+            mins[i], maxs[i] = seg.min(), seg.max()
     means, medians, stds = [0.0] * w, [0.0] * w, [0.0] * w
     add, sub, mul = np.add.reduce, np.subtract, np.multiply
     scratch = np.empty(int(m.max()) if w else 0)
@@ -73,16 +78,16 @@ def window_statistics(values: np.ndarray, lo: np.ndarray, hi: np.ndarray, float3
 
 def linear_quantiles(finite: np.ndarray, n: int, part: np.ndarray | None = None) -> np.ndarray:
     """Q(1/n) … Q((n−1)/n) of the non-NaN values: ``np.quantile(finite, p, method="linear")`` (Hyndman–Fan
-    type 7), h = (N−1)·p, j = ⌊h⌋, Q = lerp(x[j], x[j+1], h − j), numpy's own steps. ``part``: a copy of
-    ``finite`` partitioned at ``quantile_positions(finite.size, n)`` (else one is made)."""
+    type 7), h = (N−1)·p, j = ⌊h⌋, Q = lerp(x[j], x[j+1], h − j), numpy's own steps on ``part``: a copy of
+    ``finite`` partitioned at ``quantile_positions(finite.size, n)`` with no zero there (``partitioned``);
+    without one, ``np.quantile`` itself."""
     if n < 2:
         return np.empty(0)
     p = np.arange(1, n) / n
+    if part is None:
+        return np.quantile(finite, p, method="linear")
     virtual = (finite.size - 1) * p
     prev, nxt = _neighbours(virtual, finite.size)
-    if part is None:
-        part = finite.copy()
-        part.partition(np.unique(np.concatenate([prev, nxt])))
     gamma = virtual - np.where(virtual >= finite.size - 1, -1, prev)  # numpy's gamma uses its −1 index there
     a, b = part[prev], part[nxt]
     diff = b - a
@@ -108,8 +113,15 @@ def quantile_positions(size: int, n: int) -> np.ndarray:
     return np.concatenate([prev, nxt])
 
 
-def partitioned(finite: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """A copy of ``finite`` partitioned at ``positions`` and at the median position N // 2 (one pass)."""
+def partitioned(finite: np.ndarray, positions: np.ndarray) -> np.ndarray | None:
+    """A copy of ``finite`` partitioned at ``positions`` and at the median position N // 2 (one pass), or None
+    when a value read there is a zero: which of 0.0 / −0.0 lands at a position depends on the partition's
+    arrangement, so the caller then takes the plain path (``np.quantile``, ``basic_stats``) to keep the sign."""
     part = finite.copy()
-    part.partition(np.unique(np.concatenate([positions, [finite.size // 2]]).astype(np.intp)))
+    h = finite.size // 2
+    part.partition(np.unique(np.concatenate([positions, [h]]).astype(np.intp)))
+    if not part[np.concatenate([positions, [h]]).astype(np.intp)].all():
+        return None
+    if finite.size % 2 == 0 and h and part[:h].max() == 0:  # the median's lower middle value
+        return None
     return part
