@@ -1,10 +1,12 @@
 """Inference logs at production scale (issue 17): the times front door, import-logs, assay reads, inference.
 
 Everything goes through public interfaces (``drift.score_windows``, the ``sandbox import-logs`` CLI, the
-sandbox over HTTP, ``Session``), so the same script measures an older checkout too:
-``PYTHONPATH=/path/to/old/checkout .venv/bin/python benchmarks/bench_logstore.py`` (the README's "before"
+sandbox over HTTP, ``Session``), so the same script measures an older checkout too, run from that checkout's
+folder (the CLI subprocesses put their working directory first on sys.path):
+``cd OLD && PYTHONPATH=OLD NEW/.venv/bin/python NEW/benchmarks/bench_logstore.py`` (the README's "before"
 column). Data are generated with numpy (seeded): 1M rows over 30 days (≈ 33k rows a day), two inputs and
-one float32 output, as JSON lines. ``--big`` adds the 10M-row import, run_interactive and V2 preview (slow, ~1.1 GB file).
+one float32 output, as JSON lines. ``--big`` adds 10M rows: import, run_interactive and V2 preview (slow,
+an 814 MB file; ``BENCH_TMP`` chooses where).
 Writes ``benchmarks/results/bench_logstore.json``.
 """
 
