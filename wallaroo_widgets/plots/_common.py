@@ -10,10 +10,9 @@ import numpy as np
 from ..drift.edges import finite_edges
 from ..drift.timeutil import try_utc
 
-# as_summary: a typed Summary from anything the plots take; summary_of: the one check of the dict paths;
-# wire: typed V1 objects in, wire dicts inside those paths
+# as_summary: a typed Summary from anything the plots take (checked once); wire: typed V1 objects in, wire
+# dicts inside the score timeline (its rows also come from DataFrames and WindowScores)
 from ..drift.types import Summary, as_summary, wire  # noqa: F401
-from ..drift.types import summary_dict as summary_of  # noqa: F401
 
 BASELINE_COLOR = "#1f77b4"   # Wallaroo's charts: baseline blue
 WINDOW_COLOR = "#ff7f0e"     # window orange
