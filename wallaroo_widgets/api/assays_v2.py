@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..drift import v2
+from ..drift import timeutil, v2
 from ..drift.durations import parse_duration
 from ..errors import NotFoundError, UnexpectedResponse
 from ._base import ApiList, Area, api, compact, endpoint_of, expect_type, iso, status_of
@@ -224,7 +224,7 @@ def config(name: str, *, pipeline_id: int, pipeline_name: str, workspace_id: int
     quantity, unit = v2.convert.frequency(_seconds(frequency if frequency is not None else width_s, "frequency"))
     first = v2.wire.time(_as_dt(first_run), "first_run", optional=True)
     if first is None:
-        first = base.end if isinstance(base, v2.StaticBaseline) else _dt.datetime.now(_dt.timezone.utc)
+        first = base.end if isinstance(base, v2.StaticBaseline) else timeutil.now()
     sched = v2.Scheduling(first, quantity, unit, None, v2.wire.time(_as_dt(end), "end", optional=True))
     origin = v2.DataOrigin(pipeline_id, pipeline_name, workspace_id, workspace_name,
                            tuple(locations) if locations else None, model)
