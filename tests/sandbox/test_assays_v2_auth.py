@@ -115,6 +115,13 @@ def _bad_bodies(cfg: dict) -> list[tuple[str, object, str]]:
         ("score", {**cfg, "window": {"Raw": []}}, "window.Raw"),
         ("score", {**cfg, "window": {"Stored": ["2020-01-02T00:00:00Z", "2020-01-01T00:00:00Z"]}}, "window.Stored"),
         ("preview_baseline_binning", {"baseline": cfg["baseline"], "summarizer": cfg["summarizer"]}, "targeting"),
+        ("preview_baseline_binning", {"baseline": {"Vector": [None, None]}, "summarizer": cfg["summarizer"]},
+         "baseline.Vector"),
+        ("score", {**cfg, "baseline": {"Vector": [1.0, 1e151]}, "window": {"Raw": [1.0]}}, "baseline.Vector.1"),
+        ("score", {**cfg, "window": {"Raw": [-1e200]}}, "window.Raw.0"),
+        ("score", {**cfg, "window": {"Stored": ["1800-01-01T00:00:00Z", "2200-01-01T00:00:00Z"]}}, "window.Stored"),
+        ("schedule", {**cfg, "name": " \t "}, "name"),
+        ("schedule", {**cfg, "targeting": {**cfg["targeting"], "iopath": [path, path]}}, "targeting"),
     ]
 
 
@@ -131,3 +138,41 @@ def test_bad_bodies_are_4xx_naming_the_field(ctx):
 def test_duplicate_names_are_a_conflict(ctx):
     r = v2(ctx["admin"], "schedule", ctx["cfg"])
     assert r.status_code == 409 and ctx["cfg"]["name"] in r.json()["msg"]
+
+
+def test_content_rules_come_after_the_pipeline_is_found(ctx):
+    """What JSON Schema cannot state (times in order, an iopath once) is checked after access: a body naming an
+    unknown pipeline is a 404 whatever else is wrong (as V1), so the OpenAPI document's bodies are never a 400."""
+    cfg = {k: v for k, v in ctx["cfg"].items() if k != "name"}
+    path = cfg["targeting"]["iopath"][0]
+    missing = {"data_origin": {**cfg["targeting"]["data_origin"], "pipeline_id": 10**9},
+               "iopath": [path, path]}
+    backwards = {"Static": list(reversed(cfg["baseline"]["Static"]))}
+    first = cfg["scheduling"]["first_run"]
+    bodies = {"schedule": {**cfg, "name": uniq("x"), "baseline": backwards,
+                           "scheduling": {**cfg["scheduling"], "end": "1999-01-01T00:00:00Z"}},
+              "preview": {**cfg, "baseline": backwards, "preview_start": first, "preview_end": first},
+              "preview_baseline_binning": {"baseline": backwards, "summarizer": cfg["summarizer"]},
+              "score": {**cfg, "baseline": backwards, "window": {"Stored": [first, first]}}}
+    for verb, body in bodies.items():
+        r = v2(ctx["admin"], verb, {**body, "targeting": missing})
+        assert r.status_code == 404 and "not found" in r.json()["msg"], (verb, r.text)
+        found = v2(ctx["admin"], verb, {**body, "targeting": cfg["targeting"]})
+        assert found.status_code == 400 and "field 'baseline'" in found.json()["msg"], (verb, found.text)
+
+
+def test_the_openapi_document_states_the_v2_rules(ctx):
+    doc = requests.get(f"{ctx['sandbox'].url}/v1/api/openapi.json", timeout=30).json()
+    paths, schemas = doc["paths"], doc["components"]["schemas"]
+    for verb in ("get", "get/:id", "get_results", "get_next_run", "set_active", "preview_baseline_binning",
+                 "preview", "schedule", "score"):
+        codes = set(paths[f"/v2/api/assays/{verb}"]["post"]["responses"])
+        assert {"200", "400", "401", "403", "404", "413"} <= codes, (verb, codes)
+        assert "422" not in codes
+    assert "409" in paths["/v2/api/assays/schedule"]["post"]["responses"]
+    binning = schemas["BinningBody"]
+    assert binning["required"] == ["baseline", "summarizer"]
+    assert {"required": ["targeting"], "properties": {"targeting": {"type": "object"}}} in binning["anyOf"]
+    assert schemas["ScheduleBody"]["properties"]["name"]["pattern"] == r"\S"
+    vector = schemas["Baseline"]["properties"]["Vector"]
+    assert vector["contains"] == {"type": "number"} and vector["items"]["anyOf"][0]["maximum"] == 1e150

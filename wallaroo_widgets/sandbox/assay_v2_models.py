@@ -32,6 +32,9 @@ from .assay_bodies import DATETIME_PATTERN
 from .routers import Id
 
 Num = Annotated[float, Field(allow_inf_nan=False, strict=False)]
+#: a value to summarise (Vector baselines, Raw windows): bounded so that squares and sums of up to 5,000,000 of
+#: them stay finite (the statistics' std would overflow to inf near 1e154)
+Value = Annotated[float, Field(allow_inf_nan=False, strict=False, ge=-1e150, le=1e150)]
 UNITS = {"Minute": 60, "Hour": 3600, "Day": 86400, "Week": 604800}
 
 
@@ -307,7 +310,7 @@ class Baseline(Wire):
     Summary: dict[str, SeriesSummary] | None = None
     Static: Annotated[list[Time], Field(min_length=2, max_length=2)] | None = None
     Rolling: RollingBaseline | None = None
-    Vector: Annotated[list[Num | None], Field(min_length=1, max_length=5_000_000,
+    Vector: Annotated[list[Value | None], Field(min_length=1, max_length=5_000_000,
                                               json_schema_extra=_A_NUMBER)] | None = None
 
     @model_validator(mode="after")
@@ -325,8 +328,9 @@ class Baseline(Wire):
 
 class ScoreWindow(Wire):
     model_config = ConfigDict(extra="forbid", json_schema_extra=one_tag())
-    Raw: Annotated[list[Num | None], Field(min_length=1, max_length=5_000_000)] | None = None
-    Stored: Annotated[list[Time], Field(min_length=2, max_length=2)] | None = None
+    Raw: Annotated[list[Value | None], Field(min_length=1, max_length=5_000_000)] | None = None
+    Stored: Annotated[list[Time], Field(min_length=2, max_length=2, description=(
+        "[start, end): start before end, at most 366 days apart"))] | None = None
 
     @model_validator(mode="after")
     def _one(self) -> ScoreWindow:

@@ -8,6 +8,7 @@ windows, baselines and scoring: ``sandbox.assay_v2_run``.
 
 from __future__ import annotations
 
+import math
 import time
 import uuid
 from typing import Any, Literal
@@ -41,6 +42,7 @@ from ..errors import ApiError, error_responses
 from . import Body, Id, make_router
 
 router = make_router(errors=(404,), prefix="/v2/api/assays", tags=["assays v2"])
+MAX_STORED_NS = 366 * 86400 * 10**9
 
 
 class GetBody(Body):
@@ -197,9 +199,13 @@ def field_error(exc: ValueError) -> ApiError:
 
 def _baselines(conn: Any, plan: run.Plan, body: ScoringBody, keep_range: bool = True) -> dict[str, dict]:
     try:
-        return run.baseline_summaries(conn, plan, baseline_json(body.baseline), keep_range=keep_range)
+        out = run.baseline_summaries(conn, plan, baseline_json(body.baseline), keep_range=keep_range)
     except ValueError as exc:
         raise field_error(exc) from None
+    for key, summary in out.items():  # logged values near 1e154 and beyond: the std (or mean) overflows
+        if not all(math.isfinite(v) for v in summary["statistics"].values()):
+            raise ApiError(400, f"field 'baseline': the statistics of '{key}' overflow (values too large)")
+    return out
 
 
 def assay_json(a: dict) -> dict:
@@ -346,6 +352,8 @@ def score(request: Request, body: ScoreBody, caller: Caller = Depends(require_us
             s, e = (parse_time(x) for x in body.window.Stored)
             if e <= s:
                 raise ApiError(400, "field 'window.Stored': the start must be before the end")
+            if e.value - s.value > MAX_STORED_NS:  # as a rolling window's width (and within pandas' Timedelta)
+                raise ApiError(400, "field 'window.Stored': at most 366 days long (as window.width)")
             found = run.score_windows(conn, plan.with_width(e - s), baselines, [e])
             if not found:
                 return {p.key: f"no data for {p.key} in this window" for p in plan.paths}
