@@ -3,6 +3,7 @@ depends on the hour the tests run at), and persistence of V2 assays and results 
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import pandas as pd
@@ -118,3 +119,13 @@ def test_assays_and_results_survive_a_restart(tmp_path):
         assert c.ok(f"{srv.url}/v2/api/assays/get_next_run", {"assay_id": aid}) == nxt
     finally:
         srv.stop()
+
+
+def test_a_first_run_centuries_ago_is_due_without_overflow(env):
+    """first_run may be any documented date (years 1700-2259); 300+ years of windows overflowed a Timedelta."""
+    store, t = env
+    plan = run.Plan.parse(config_json(ScheduleBody.model_validate(config(t)), {}))
+    old = dataclasses.replace(plan, first_run=run.parse_time("1701-01-01T00:00:00Z"), freq=pd.Timedelta(days=1))
+    due = old.due(0, pd.Timestamp("2031-01-01T00:00:00Z"))
+    assert (due.start, due.stop) == (0, run.MAX_WINDOWS)
+    assert old.due(5, pd.Timestamp("1701-01-07T00:00:00Z") + plan.width) == range(5, 7)

@@ -82,7 +82,8 @@ class Plan:
     def due(self, next_index: int, now: pd.Timestamp, limit: int = MAX_WINDOWS) -> range:
         """Run indexes from ``next_index`` whose time has come (and is not after ``end``)."""
         until = now if self.end is None else min(now, self.end)
-        last = (until - self.width - self.first_run) // self.freq  # t_k <= until
+        last = (until.value - self.width.value - self.first_run.value) // self.freq.value  # t_k <= until; in ints:
+        # a first run over 292 years ago overflows a Timedelta
         return range(next_index, max(next_index, min(int(last) + 1, next_index + limit)))
 
 
