@@ -47,6 +47,23 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
     conn.executescript(SCHEMA)
 
 
+def in_ids(column: str, ids: list[int]) -> str:
+    """``column IN (?, …)`` for ``ids`` (``IN (NULL)``, true of no row, when there are none)."""
+    return f"{column} IN ({','.join('?' * len(ids)) or 'NULL'})"
+
+
+def result_bodies(rows: list[tuple]) -> list[dict]:
+    """Stored ``(id, body, created_at)`` result rows -> the wire dicts (the body with its ``id`` and
+    ``created_at``); shared by the V1 and V2 result tables."""
+    out = []
+    for rid, body, created in rows:
+        d = json.loads(body)
+        d["id"] = rid
+        d["created_at"] = created
+        out.append(d)
+    return out
+
+
 def _row(cur: sqlite3.Cursor, row: tuple) -> dict[str, Any]:
     d = {c[0]: v for c, v in zip(cur.description, row, strict=True)}
     if "config" in d:
@@ -83,7 +100,7 @@ def list_assays(conn: sqlite3.Connection, *, pipeline_id: int | None = None,
         where.append("pipeline_id = ?")
         args.append(pipeline_id)
     if workspace_ids is not None:
-        where.append(f"workspace_id IN ({','.join('?' * len(workspace_ids)) or 'NULL'})")
+        where.append(in_ids("workspace_id", workspace_ids))
         args.extend(workspace_ids)
     if active_only:
         where.append("active = 1")
@@ -151,10 +168,4 @@ def get_results(conn: sqlite3.Connection, assay_id: int, start_ms: int | None = 
     if limit is not None:
         sql += " LIMIT ?"
         args.append(limit)
-    out = []
-    for rid, body, created in conn.execute(sql, args).fetchall():
-        d = json.loads(body)
-        d["id"] = rid
-        d["created_at"] = created
-        out.append(d)
-    return out
+    return result_bodies(conn.execute(sql, args).fetchall())

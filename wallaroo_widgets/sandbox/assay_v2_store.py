@@ -12,6 +12,8 @@ import json
 import sqlite3
 from typing import Any
 
+from .assay_store import in_ids, result_bodies
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS assays_v2 (
     id TEXT PRIMARY KEY,
@@ -72,7 +74,7 @@ def list_assays(conn: sqlite3.Connection, *, workspace_ids: list[int] | None = N
     """Newest first; ``workspace_ids`` None = all workspaces, ``active`` None = both."""
     where, args = [], []
     if workspace_ids is not None:
-        where.append(f"workspace_id IN ({','.join('?' * len(workspace_ids)) or 'NULL'})")
+        where.append(in_ids("workspace_id", workspace_ids))
         args.extend(workspace_ids)
     if active is not None:
         where.append("active = ?")
@@ -113,10 +115,4 @@ def get_results(conn: sqlite3.Connection, assay_id: str, start_us: int | None = 
     if end_us is not None:
         sql += " AND window_end_us < ?"
         args.append(end_us)
-    out = []
-    for rid, body, created in conn.execute(sql + " ORDER BY window_end_us ASC", args).fetchall():
-        d = json.loads(body)
-        d["id"] = rid
-        d["created_at"] = created
-        out.append(d)
-    return out
+    return result_bodies(conn.execute(sql + " ORDER BY window_end_us ASC", args).fetchall())
