@@ -1,16 +1,22 @@
-"""Helpers the benchmarks share: best-of-N timing and the sandbox CLI in a subprocess."""
+"""Helpers the benchmarks share: best-of-N timing, the machine load, the target check and results file, and the
+sandbox CLI in a subprocess."""
 
 from __future__ import annotations
 
+import json
 import math
+import os
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import requests
+
+RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def best(fn: Callable[[], Any], repeat: int = 5) -> float:
@@ -33,6 +39,22 @@ def best_pair(f1: Callable[[], Any], f2: Callable[[], Any], repeat: int = 7) -> 
             fn()
             out["cpu" + n] = min(out["cpu" + n], (time.process_time() - cpu) * 1000)
             out["wall" + n] = min(out["wall" + n], (time.perf_counter() - wall) * 1000)
+    return out
+
+
+def load_1min() -> float | None:
+    """The machine's 1-minute load average (None where the OS has none)."""
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+
+
+def finish(name: str, out: dict[str, Any], width: int) -> dict[str, Any]:
+    """Print ``out["targets"]`` (PASS, FAIL, or n/a where ``ok`` is None; targets padded to ``width``), write
+    ``results/<name>.json``; returns ``out``."""
+    for c in out["targets"]:
+        mark = "n/a " if c["ok"] is None else ("PASS" if c["ok"] else "FAIL")
+        print(f"  {mark}  {c['target']:<{width}} {c['value']}")
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(json.dumps(out, indent=2, default=float))
     return out
 
 

@@ -20,16 +20,14 @@ import subprocess
 import sys
 import time
 import tracemalloc
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from _bench import best
+from _bench import RESULTS, best, finish, load_1min
 
 from wallaroo_widgets import drift
 
-RESULTS = Path(__file__).resolve().parent / "results"
 EVIDENTLY_PY = RESULTS / "evidently-venv" / "bin" / "python"
 N = 1_000_000
 EVIDENTLY_RATIO, RESCORE_MS, MEMORY_RATIO = 15.0, 50.0, 3.0  # the targets
@@ -197,7 +195,7 @@ def main(setup: bool = False, with_evidently: bool = True) -> dict[str, Any]:
     """Run the three tables, print them and the target check, write ``results/bench_drift.json``."""
     if setup:
         setup_evidently()
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    load = load_1min()
     out = {"psi": psi_table(with_evidently), "rescore": rescore_table(), "memory": memory_table()}
     out["load_1min"] = {"before": load, "after": os.getloadavg()[0] if load is not None else None}
     out["targets"] = check_targets(out)
@@ -221,12 +219,7 @@ def main(setup: bool = False, with_evidently: bool = True) -> dict[str, Any]:
         print(f"Machine load (1-minute average): {load:.2f} before, {out['load_1min']['after']:.2f} after "
               f"({os.cpu_count()} cores)")
     print("Targets")
-    for c in out["targets"]:
-        mark = "n/a " if c["ok"] is None else ("PASS" if c["ok"] else "FAIL")
-        print(f"  {mark}  {c['target']:<66} {c['value']}")
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "bench_drift.json").write_text(json.dumps(out, indent=2, default=float))
-    return out
+    return finish("bench_drift", out, 66)
 
 
 def setup_evidently() -> None:

@@ -9,19 +9,16 @@ machine's load moves wall times by tens of percent, best-of CPU times by a few):
 
 from __future__ import annotations
 
-import json
 import os
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from _bench import best_pair
+from _bench import best_pair, finish, load_1min
 
 from wallaroo_widgets import drift
 from wallaroo_widgets.drift import v2
 
-RESULTS = Path(__file__).resolve().parent / "results"
 N, HOURS, RATIO, NOISE = 1_000_000, 720, 1.0, 0.05
 T0 = pd.Timestamp("2024-01-01T00:00:00Z")
 UNTIL = T0 + pd.Timedelta(hours=HOURS)
@@ -82,7 +79,7 @@ def table() -> list[dict[str, Any]]:
 
 
 def main() -> dict[str, Any]:
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    load = load_1min()
     rows = table()
     after = os.getloadavg()[0] if load is not None else None
     limit = RATIO + NOISE
@@ -96,11 +93,7 @@ def main() -> dict[str, Any]:
               f"{r['v1_cpu_ms']:7.1f} {r['v2_cpu_ms']:7.1f} {r['v2_over_v1_cpu']:6.2f}")
     if load is not None:
         print(f"Machine load (1-minute average): {load:.2f} before, {after:.2f} after ({os.cpu_count()} cores)")
-    for c in out["targets"]:
-        print(f"  {'PASS' if c['ok'] else 'FAIL'}  {c['target']:<100} {c['value']}")
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "bench_drift_v2.json").write_text(json.dumps(out, indent=2, default=float))
-    return out
+    return finish("bench_drift_v2", out, 100)
 
 
 if __name__ == "__main__":

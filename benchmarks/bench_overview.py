@@ -8,18 +8,16 @@ a logs frame's tensor column into per-index arrays. Writes ``benchmarks/results/
 
 from __future__ import annotations
 
-import json
 import os
 import time
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from _bench import finish, load_1min
 
 from wallaroo_widgets.drift.overview import OverviewSettings, log_columns, score_overview
 
-RESULTS = Path(__file__).resolve().parent / "results"
 N, FIELDS, HOURS, BASE_HOURS = 1_000_000, 50, 720, 24
 T0 = pd.Timestamp("2024-01-01T00:00:00Z")
 TARGET_S = 1.0
@@ -45,7 +43,7 @@ def best(fn, repeat: int = 3) -> tuple[float, Any]:
 
 
 def main() -> dict[str, Any]:
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    load = load_1min()
     ms, cols = data()
     settings = OverviewSettings(baseline_start=T0, baseline_end=T0 + pd.Timedelta(hours=BASE_HOURS), width="1 hour")
     rows = []
@@ -78,11 +76,7 @@ def main() -> dict[str, Any]:
         print(f"  {r['job']:<70} {r['seconds']:8.3f}")
     if load is not None:
         print(f"Machine load (1-minute average) before: {load:.2f} ({os.cpu_count()} cores)")
-    for c in out["targets"]:
-        print(f"  {'PASS' if c['ok'] else 'FAIL'}  {c['target']:<90} {c['value']}")
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "bench_overview.json").write_text(json.dumps(out, indent=2, default=float))
-    return out
+    return finish("bench_overview", out, 90)
 
 
 if __name__ == "__main__":
