@@ -11,48 +11,23 @@ and the Models tab follow); in the Assay builder, a mouse drag across the logs t
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from builder_gestures import drag_builder_baseline
+from labkit import CHROMIUM, LAUNCH_ARGS, OUT, ROOT, error_outputs, jupyterlab, require_chromium
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-OUT = ROOT / "test-output" / "browser"
-LAUNCH_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
-]
 NOTEBOOK = "00_console.ipynb"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{CHROMIUM} is missing; CI must `apt-get install -y chromium`")
-    pytest.skip(f"{CHROMIUM} is missing (apt-get install -y chromium); never a downloaded browser")
 
 
 @pytest.fixture(scope="module")
 def demo_sandbox(tmp_path_factory):
-    _require_chromium()
+    require_chromium()
     from wallaroo_widgets.sandbox import SandboxServer
 
     with SandboxServer(tmp_path_factory.mktemp("browser-sandbox"), port=0, demo=True) as srv:
@@ -67,54 +42,12 @@ def lab(demo_sandbox, tmp_path_factory):
     root.mkdir()
     settings = work / "settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)
+    # no "news" pop-up over the screenshots
     (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
     for nb in (ROOT / "notebooks").glob("*.ipynb"):
         shutil.copy(nb, root / nb.name)
-    port = _free_port()
-    env = dict(os.environ)
-    env.pop("WALLAROO_TOKEN", None)
-    env.update(
-        WALLAROO_URL=demo_sandbox.url,
-        WALLAROO_USER=demo_sandbox.admin_email,
-        WALLAROO_PASSWORD=demo_sandbox.admin_password,
-        WALLAROO_CLIENT_SECRET=demo_sandbox.client_secret,
-        JUPYTER_CONFIG_DIR=str(work / "config"),  # no user config leaks in
-        JUPYTERLAB_SETTINGS_DIR=str(work / "settings"),  # no "news" pop-up over the screenshots
-        JUPYTERLAB_WORKSPACES_DIR=str(work / "workspaces"),
-    )
-    jupyter = Path(sys.executable).with_name("jupyter")
-    cmd = [
-        str(jupyter), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}", "--port-retries=0",
-        "--IdentityProvider.token=", "--ServerApp.password=", "--LabApp.expose_app_in_browser=True",
-        f"--ServerApp.root_dir={root}",
-    ]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        cmd.append("--allow-root")
-    log_path = work / "jupyterlab.log"
-    log = open(log_path, "wb")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited: {log_path.read_text()[-2000:]}")
-            try:
-                urllib.request.urlopen(base + "/api/status", timeout=2)
-                break
-            except OSError:
-                if time.time() > deadline:
-                    raise RuntimeError("JupyterLab did not answer within 60 s") from None
-                time.sleep(0.3)
+    with jupyterlab(work, root, demo_sandbox) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 @pytest.fixture(scope="module")
@@ -191,16 +124,11 @@ def _shot(pg, name: str) -> Path:
     return path
 
 
-def _error_outputs(pg) -> list[str]:
-    texts = pg.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
-    return [t for t in texts if "Error" in t or "Traceback" in t]
-
-
 def test_console_notebook_renders_in_chromium(lab, page):
     pg = page
     _open(pg, lab, NOTEBOOK)
     _run_all(pg, "01_run_all.png")
-    assert _error_outputs(pg) == [], "a cell printed an error"
+    assert error_outputs(pg) == [], "a cell printed an error"
 
     out = pg.locator(".jp-OutputArea")
     tabs = out.locator(".widget-tab .lm-TabBar-tab")
@@ -234,7 +162,7 @@ def test_console_notebook_renders_in_chromium(lab, page):
         raise AssertionError(f"no timeline markers drawn; browser console: {pg.console_lines[-15:]}") from exc
     pg.wait_for_timeout(500)
     _shot(pg, "03_assays_timeline.png")
-    assert _error_outputs(pg) == []
+    assert error_outputs(pg) == []
     # a chart model anywidget gave up on (not ready within 2 s) drops every later update from Python
     assert not [line for line in pg.console_lines if "Failed to initialize model" in line], pg.console_lines
     # drawn while their tab was hidden (the notebook loaded the results first), they fill the panel once shown
@@ -259,7 +187,7 @@ def test_console_notebook_renders_in_chromium(lab, page):
         pg.evaluate("() => { const t = document.querySelector('.widget-tab'); t && t.scrollIntoView(); }")
         pg.wait_for_timeout(500)
         _shot(pg, f"tab_{title.lower().replace(' ', '_')}.png")
-        assert _error_outputs(pg) == [], title
+        assert error_outputs(pg) == [], title
 
 
 # -- chart widths: measured, not judged by eye ----------------------------------------------------------------
@@ -414,7 +342,7 @@ def test_drift_notebook_renders_builder_in_chromium(lab, page):
     pg = page
     _open(pg, lab, "08_drift_exploration.ipynb")
     _run_all(pg, "04_drift_run_all.png")
-    assert _error_outputs(pg) == [], "a cell printed an error"
+    assert error_outputs(pg) == [], "a cell printed an error"
     charts = pg.locator(".jp-OutputArea .js-plotly-plot")
     assert charts.count() >= 8
     charts.last.scroll_into_view_if_needed()

@@ -6,23 +6,13 @@ browser (extension answers, page HTML, settings). Screenshots: test-output/brows
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
+from labkit import CHROMIUM, LAUNCH_ARGS, OUT, error_outputs, jupyterlab, require_chromium
 
-ROOT = Path(__file__).resolve().parents[2]
-OUT = ROOT / "test-output" / "browser"
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run", "--disable-quic"]
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
 SIDEBAR_TAB = ".jp-SideBar .lm-TabBar-tab[data-id='wallaroo-sidebar']"
@@ -31,7 +21,7 @@ JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.")  # a JSON Web Token (header and payl
 
 @pytest.fixture(scope="module")
 def sandbox(tmp_path_factory):
-    _require_chromium()
+    require_chromium()
     from wallaroo_widgets.sandbox import SandboxServer
 
     # deploy_delay: a new deployment stays Starting for an hour (the demo's own deployment is Running)
@@ -53,41 +43,9 @@ def lab(sandbox, tmp_path_factory):
     (settings / "wallaroo-widgets").mkdir()
     (settings / "wallaroo-widgets" / "plugin.jupyterlab-settings").write_text(
         json.dumps({"instanceUrl": sandbox.url, "refreshInterval": 5}))
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WALLAROO_")}
-    env.update(WALLAROO_URL=sandbox.url, WALLAROO_USER=sandbox.admin_email, WALLAROO_PASSWORD=sandbox.admin_password,
-               WALLAROO_CLIENT_SECRET=sandbox.client_secret, JUPYTER_CONFIG_DIR=str(work / "config"),
-               JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(work / "workspaces"))
-    cmd = [str(Path(sys.executable).with_name("jupyter")), "lab", "--no-browser", "--ip=127.0.0.1",
-           f"--port={port}", "--port-retries=0", "--IdentityProvider.token=", "--ServerApp.password=",
-           "--LabApp.expose_app_in_browser=True", f"--ServerApp.root_dir={work / 'root'}"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        cmd.append("--allow-root")
-    log_path = work / "jupyterlab.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.time() + 60
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"JupyterLab exited: {log_path.read_text()[-2000:]}")
-                try:
-                    urllib.request.urlopen(base + "/api/status", timeout=2)
-                    break
-                except OSError:
-                    if time.time() > deadline:
-                        raise RuntimeError("JupyterLab did not answer within 60 s") from None
-                    time.sleep(0.3)
-            yield {"url": base, "log": log_path}
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-    assert sandbox.admin_password not in log_path.read_text()  # nor in the server's log
+    with jupyterlab(work, work / "root", sandbox) as base:
+        yield {"url": base, "log": work / "jupyterlab.log"}
+    assert sandbox.admin_password not in (work / "jupyterlab.log").read_text()  # nor in the server's log
 
 
 @pytest.fixture(scope="module")
@@ -121,25 +79,6 @@ def pg(lab):
         yield page
         context.close()
         browser.close()
-
-
-def _require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{CHROMIUM} is missing; CI must `apt-get install -y chromium`")
-    pytest.skip(f"{CHROMIUM} is missing (apt-get install -y chromium); never a downloaded browser")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _error_outputs(page) -> list[str]:
-    texts = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
-    return [t for t in texts if "Error" in t or "Traceback" in t]
 
 
 def shot(page, name: str) -> None:
@@ -241,7 +180,7 @@ def test_launcher_card_opens_a_notebook_with_the_console(pg):
     titles = [t.strip() for t in tabs.all_inner_texts()]
     assert {"Connect", "Workspaces", "Pipelines", "Assays"} <= set(titles), titles
     pg.wait_for_timeout(500)
-    assert _error_outputs(pg) == []
+    assert error_outputs(pg) == []
     shot(pg, "02_console_notebook")
 
 
@@ -277,7 +216,7 @@ def test_snippets_insert_cells_that_run(pg, sandbox):
     assert f"connected to {sandbox.url} as {sandbox.admin_email}" in out, out
     plot = pg.locator(".jp-NotebookPanel:visible .js-plotly-plot").last
     plot.wait_for(timeout=30_000)
-    assert _error_outputs(pg) == []
+    assert error_outputs(pg) == []
     plot.scroll_into_view_if_needed()
     pg.wait_for_timeout(500)
     shot(pg, "04_snippets_ran")

@@ -7,7 +7,8 @@ in test-output/browser/ (overview_*.png)."""
 from __future__ import annotations
 
 import pytest
-from test_console_browser import _error_outputs, _open, _run_all, _shot, browser, demo_sandbox, lab, page  # noqa: F401
+from labkit import error_outputs
+from test_console_browser import _open, _run_all, _shot, browser, demo_sandbox, lab, page  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -67,7 +68,7 @@ def test_overview_renders_and_a_heatmap_click_shows_the_bins(lab, page):  # noqa
     pg = page
     _open(pg, lab, NOTEBOOK)
     _run_all(pg, "overview_01_run_all.png")
-    assert _error_outputs(pg) == [], "a cell printed an error"
+    assert error_outputs(pg) == [], "a cell printed an error"
     pg.wait_for_function(f"() => !!({GEOMETRY})()", timeout=30_000)
     panel = pg.evaluate_handle(PANEL)
     panel.evaluate("el => el.scrollIntoView({block: 'start'})")
@@ -107,4 +108,4 @@ def test_overview_renders_and_a_heatmap_click_shows_the_bins(lab, page):  # noqa
     pg.evaluate_handle(PANEL).evaluate("el => el.querySelectorAll('.js-plotly-plot')[1].scrollIntoView({block: 'start'})")
     pg.wait_for_timeout(800)
     _shot(pg, "overview_05_bins.png")  # the clicked window's bins and contributions, below the ranked table
-    assert _error_outputs(pg) == []
+    assert error_outputs(pg) == []
