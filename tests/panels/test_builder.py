@@ -11,22 +11,7 @@ from wallaroo_widgets.panels.builder import AssayBuilder
 from wallaroo_widgets.panels.builder_model import AssayBuilderModel, column_values, widen_float32
 from wallaroo_widgets.panels.figures import trace_ids
 
-T0 = pd.Timestamp("2024-03-01T00:00:00Z")
-
-
-def synthetic_logs(hours: int = 72, per_hour: int = 40, seed: int = 3) -> pd.DataFrame:
-    """Hourly inference logs whose output drifts upward after 48 h (seeded)."""
-    rng = np.random.default_rng(seed)
-    n = hours * per_hour
-    minutes = np.sort(rng.uniform(0, hours * 60, n))
-    times = T0 + pd.to_timedelta(minutes, unit="min")
-    shift = np.where(minutes > 48 * 60, 0.8, 0.0)
-    out = (rng.normal(1.0, 0.3, n) + shift).astype(np.float32)
-    return pd.DataFrame({
-        "time": times,
-        "in.tensor": [[float(a), float(b)] for a, b in rng.normal(size=(n, 2))],
-        "out.variable": [[float(str(x))] for x in out],  # float32 shortest decimals, as the logs print them
-    })
+from .helpers import T0, synthetic_logs
 
 
 def expected(logs: pd.DataFrame, **cfg) -> list[dict]:
@@ -51,16 +36,6 @@ def timeline_statuses(fig) -> list[str]:
         for cd in trace.customdata or ():
             out[int(cd[0])] = trace.name
     return [out[i] for i in sorted(out)]
-
-
-@pytest.fixture
-def builder() -> AssayBuilder:
-    b = AssayBuilder()
-    b.set_logs(synthetic_logs(), pipeline={"id": 1, "name": "p", "workspace_id": 1})
-    b.baseline_start.value = T0.isoformat()
-    b.baseline_end.value = (T0 + pd.Timedelta(hours=24)).isoformat()
-    b.width.value = "6 hours"
-    return b
 
 
 def test_float32_logs_are_widened_like_the_server_does():

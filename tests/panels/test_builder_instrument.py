@@ -9,22 +9,12 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from wallaroo_widgets.panels.builder import AssayBuilder
 from wallaroo_widgets.panels.builder_timeline import PREVIOUS, selected_range
 
-from .test_builder import T0, expected, synthetic_logs
-
-
-@pytest.fixture
-def builder() -> AssayBuilder:
-    b = AssayBuilder()
-    b.set_logs(synthetic_logs(), pipeline={"id": 1, "name": "p", "workspace_id": 1})
-    b.baseline_start.value = T0.isoformat()
-    b.baseline_end.value = (T0 + pd.Timedelta(hours=24)).isoformat()
-    b.width.value = "6 hours"
-    return b
+from .helpers import T0
+from .test_builder import expected
 
 
 def scores(b: AssayBuilder) -> list[float]:

@@ -11,7 +11,7 @@ import pytest
 
 from wallaroo_widgets.panels import AssayBuilder, AssaysPanel, ConsoleState
 
-from .test_builder import T0, synthetic_logs
+from .helpers import T0, preview_on_server, synthetic_logs
 
 
 @pytest.fixture(scope="module")
@@ -67,13 +67,7 @@ def test_builder_loads_logs_previews_on_server_and_creates(session, logged_pipel
     local = builder.model.results()
     assert len(local) == len(builder.timeline.data[0].y) > 0
 
-    builder.preview_button.click()
-    builder.wait()  # the preview runs in the background
-    assert builder.error == "", builder.error
-    assert session.last_call.url.endswith("/v1/api/assays/run_interactive")
-    previewed = session.last_call.json
-    diff = builder.diff.df
-    assert len(diff) == len(local) and diff["match"].all(), diff
+    previewed = preview_on_server(builder, session, "/v1/api/assays/run_interactive", local)
     assert "all match" in builder.message
 
     builder.name.value = f"assay-{uuid.uuid4().hex[:6]}"

@@ -10,7 +10,7 @@ import pandas as pd
 
 from wallaroo_widgets.panels import AssayBuilder, ConsoleState
 
-from .test_builder import T0
+from .helpers import T0, preview_on_server
 from .test_builder_sandbox import _pipeline_record, logged_pipeline  # noqa: F401  (module fixture)
 
 
@@ -35,13 +35,7 @@ def test_builder_v2_previews_on_server_and_schedules(session, logged_pipeline): 
     local = builder.model.results()
     assert local and {r["status"] for r in local} <= {"Ok", "Warning", "Alert"}
 
-    builder.preview_button.click()
-    builder.wait()
-    assert builder.error == "", builder.error
-    assert session.last_call.url.endswith("/v2/api/assays/preview")
-    previewed = session.last_call.json
-    diff = builder.diff.df
-    assert len(diff) == len(local) and diff["match"].all(), diff
+    previewed = preview_on_server(builder, session, "/v2/api/assays/preview", local)
 
     builder.name.value = f"v2-built-{uuid.uuid4().hex[:6]}"
     builder.create_button.click()

@@ -14,7 +14,6 @@ from wallaroo_widgets.panels.base import ConsoleState, Panel
 from wallaroo_widgets.panels.table import DataTable
 
 from .helpers import walk
-from .test_builder import builder  # noqa: F401 - the fixture
 
 # -- labels and buttons ------------------------------------------------------------------------------------
 #: what fits the default 80px description label without "…" ("Aggregation" does, "Client secret" does not)
@@ -126,7 +125,7 @@ def test_a_failed_inference_clears_the_previous_result():
     assert len(panel.result.df) == 0  # not the last run's rows under this run's error
 
 
-def test_a_changed_builder_config_drops_the_old_server_comparison(builder):  # noqa: F811 - the fixture
+def test_a_changed_builder_config_drops_the_old_server_comparison(builder):
     builder.server_results = [{"window_start": "2024-03-02T00:00:00Z", "score": 0.1}]
     builder.diff.set_df(pd.DataFrame({"window_start": ["2024-03-02"], "match": [True]}))
     builder.num_bins.value = 6
