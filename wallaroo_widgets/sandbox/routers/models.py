@@ -27,7 +27,7 @@ _MULTIPART = {"requestBody": {"required": True, "content": {"multipart/form-data
     "properties": {
         "name": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "\\S"},
         "visibility": {"type": "string"}, "workspace_id": {"type": "integer"},
-        "file": {"type": "string", "format": "binary"}}}}}}}
+        "file": {"type": "string", "format": "binary", "minLength": 1}}}}}}}
 _STREAM = {"parameters": [
     {"name": "name", "in": "query", "required": True,
      "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "\\S"}},
@@ -35,7 +35,7 @@ _STREAM = {"parameters": [
     {"name": "visibility", "in": "query", "required": False, "schema": {"type": "string"}},
     {"name": "workspace_id", "in": "query", "required": True, "schema": {"type": "integer"}}],
     "requestBody": {"required": True, "content": {"application/octet-stream": {
-        "schema": {"type": "string", "format": "binary"}}}}}
+        "schema": {"type": "string", "format": "binary", "minLength": 1}}}}}
 OWNER = '""'   # the seeds show owner_id as the two-character string ""
 
 
