@@ -116,3 +116,37 @@ def test_chunks_are_gathered_into_segments_of_segment_rows(tmp_path, small_block
         assert [r["time"] for r in get_logs(conn, pid)] == sorted(r["time"] for r in recs)
     assert sum(n for n, _, _ in segs) == 400
     assert all(n >= 150 for n, _, _ in segs[:-1]) and 2 <= len(segs) <= 3
+
+
+def test_json_array_blocks_cut_between_objects_and_odd_arrays(tmp_path, small_blocks, capsys):
+    """A cut that lands inside a string ("}, {" in metadata) makes that block take the standard parser."""
+    recs = _records(200)
+    for r in recs[::7]:
+        r["metadata.note"] = 'x}, {"time": 1} ,{'
+    for r in recs:
+        r.setdefault("metadata.note", "plain")
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps(recs))
+    code, store, pid = _import(tmp_path, path, "odd")
+    assert code == 0, capsys.readouterr().err
+    with store.tx() as conn:
+        logs = get_logs(conn, pid)
+    want = sorted(recs, key=lambda r: r["time"])
+    assert [(r["time"], r["in.x"], r["metadata.note"]) for r in logs] == [
+        (r["time"], r["in.x"], r["metadata.note"]) for r in want]
+    for text, message in (("[" + json.dumps(recs[0]), "the array is not closed"),
+                          ("[1, 2]", "record 0: not an object"), ("[]", "no records")):
+        path.write_text(text)
+        assert _import(tmp_path, path, "bad")[0] == 2
+        assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("cut", range(20, 75, 3))
+def test_json_array_read_on_when_every_cut_is_inside_a_string(tmp_path, monkeypatch, cut):
+    recs = [{"time": 1, "out.y": [1.0], "metadata.note": 'a}, {"b'}, {"time": 2, "out.y": [2.0], "metadata.note": "c"}]
+    path = tmp_path / "cut.json"
+    path.write_text(json.dumps(recs))
+    monkeypatch.setattr(import_stream, "BLOCK_BYTES", cut)
+    got = [r for chunk in import_stream.chunks(path)
+           for r in (chunk.to_pylist() if hasattr(chunk, "to_pylist") else chunk)]
+    assert [r["metadata.note"] for r in got] == [r["metadata.note"] for r in recs]

@@ -33,6 +33,7 @@ ROWS = 50_000
 #: rows per segment file: parsed chunks are gathered (as compact Arrow columns) up to this many
 SEGMENT_ROWS = 250_000
 _NON_SPACE = re.compile(rb"\S")
+_BETWEEN = re.compile(rb"\}\s*,\s*\{")  # between two objects of a JSON array
 
 
 # --- reading chunks -------------------------------------------------------------------------------------------
@@ -68,40 +69,61 @@ def _csv(path: Path, suffix: str) -> Iterator[list[dict[str, Any]]]:
         yield [{k: il._csv_cell(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
-def _json_array(path: Path) -> Iterator[list[dict[str, Any]]]:
-    """Objects of a JSON array decoded incrementally (bounded memory)."""
-    decoder = json.JSONDecoder()
-    with path.open("r", encoding="utf-8") as fh:
-        buf, pos, started, out = "", 0, False, []
-        while True:
-            more = fh.read(BLOCK_BYTES // 4)
-            buf = buf[pos:] + more
-            pos = 0
-            while True:
-                while pos < len(buf) and buf[pos] in " \t\r\n,":
-                    pos += 1
-                if not started and pos < len(buf):
-                    if buf[pos] != "[":
-                        raise il.ImportError_(f"{path}: expected a JSON array of records")
-                    started, pos = True, pos + 1
+def _json_array(path: Path) -> Iterator[pa.Table | list[dict[str, Any]]]:
+    """A JSON array in blocks cut between top-level objects (``}, {``): a block's objects go to pyarrow's JSON
+    reader as JSON lines, or, when it refuses them, to the standard parser as one array. A cut inside a string
+    leaves an unterminated string that both reject: then the cut before it is tried."""
+    with path.open("rb") as fh:
+        data = fh.read(BLOCK_BYTES)
+        lead = _NON_SPACE.search(data)
+        if lead is None or data[lead.start():lead.start() + 1] != b"[":
+            raise il.ImportError_(f"{path}: expected a JSON array of records")
+        rest, eof = data[lead.start() + 1:], False
+        while not eof:
+            block = fh.read(BLOCK_BYTES)
+            data, eof = rest + block, not block
+            if eof:
+                end = data.rstrip()
+                if not end.endswith(b"]"):
+                    raise il.ImportError_(f"{path}: invalid JSON (the array is not closed)")
+                data, cuts = end, [(len(end) - 1, len(end))]
+            else:
+                found = list(_BETWEEN.finditer(data, max(0, len(data) - (1 << 20)))) or list(_BETWEEN.finditer(data))
+                cuts = [(m.start() + 1, m.end() - 1) for m in found[-1:-4:-1]]  # (piece end, rest start)
+                if not cuts:  # one object larger than the block so far
+                    rest = data
                     continue
-                if pos < len(buf) and buf[pos] == "]":
-                    if out:
-                        yield out
-                    return
-                try:
-                    obj, end = decoder.raw_decode(buf, pos)
-                except json.JSONDecodeError as exc:
-                    if more:
-                        break  # the object continues in the next block
-                    raise il.ImportError_(f"{path}: invalid JSON ({exc.msg})") from None
-                out.append(obj)
-                pos = end
-                if len(out) >= ROWS:
-                    yield out
-                    out = []
-            if not more:
-                raise il.ImportError_(f"{path}: invalid JSON (the array is not closed)")
+            for cut, resume in cuts:
+                got, error = _array_piece(memoryview(data)[:cut])
+                if error is None:
+                    rest = data[resume:]
+                    break
+            else:
+                if eof or len(data) > 4 * BLOCK_BYTES:
+                    raise il.ImportError_(f"{path}: invalid JSON ({error})")
+                rest = data  # every cut fell inside a string: read on
+                continue
+            if got is not None:
+                yield got
+
+
+def _array_piece(piece: memoryview) -> tuple[pa.Table | list | None, str | None]:
+    """``(objects, None)`` of ``obj, obj, ...`` (None when blank), or ``(None, message)`` when not JSON."""
+    import pyarrow.json as pj
+
+    if not _NON_SPACE.search(piece):
+        return None, None
+    lines = _BETWEEN.sub(b"}\n{", piece)
+    for multiline in (False, True):  # one object a line (parsed in parallel), else pretty-printed objects
+        try:
+            return pj.read_json(pa.BufferReader(lines), parse_options=pj.ParseOptions(newlines_in_values=multiline)), None
+        except pa.ArrowException:
+            pass
+    del lines
+    try:
+        return json.loads(b"[" + bytes(piece) + b"]") or None, None
+    except json.JSONDecodeError as exc:
+        return None, exc.msg
 
 
 def _json_lines(path: Path) -> Iterator[pa.Table | list[dict[str, Any]]]:
