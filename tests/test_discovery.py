@@ -13,18 +13,10 @@ from wallaroo_widgets import Session, discovery
 from wallaroo_widgets.discovery import DiscoveryError
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    pytest.importorskip("fastapi")
-    from wallaroo_widgets.sandbox import SandboxServer
-
-    with SandboxServer(tmp_path_factory.mktemp("discovery-demo"), port=0, demo=True, deploy_delay=0.2) as srv:
-        yield srv
-
-
 @pytest.fixture
-def s(demo) -> Session:
-    return Session.password(demo.url, demo.admin_email, demo.admin_password, client_secret=demo.client_secret)
+def s(demo_session) -> Session:
+    """The admin session against the module's demo sandbox (tests/conftest.py)."""
+    return demo_session
 
 
 def known() -> SimpleNamespace:

@@ -1,15 +1,21 @@
 """Helpers every test folder shares (tests/ is on ``sys.path``: pytest puts the folder of tests/conftest.py there).
 
 ``uniq`` names things so tests never collide on a shared sandbox; ``pipeline_with`` and ``deploy_model``
-build the one deployed pipeline the client, panel and sandbox tests use.
+build the one deployed pipeline the client, panel and sandbox tests use; ``sandbox_server`` starts a sandbox of a
+test's own (``distinct_secrets`` for its credentials when a test searches answers for them) and ``admin_session``
+logs in to it.
 """
 
 from __future__ import annotations
 
+import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 
 def uniq(prefix: str) -> str:
@@ -49,3 +55,26 @@ def point_env_at(monkeypatch: Any, srv: Any) -> None:
     monkeypatch.setenv("WALLAROO_USER", srv.admin_email)
     monkeypatch.setenv("WALLAROO_PASSWORD", srv.admin_password)
     monkeypatch.setenv("WALLAROO_CLIENT_SECRET", srv.client_secret)
+
+
+@contextmanager
+def sandbox_server(data_dir: Path, **kwargs: Any) -> Iterator[Any]:
+    """A started ``SandboxServer`` on ``data_dir`` and a free port (``kwargs`` go to it); skips without fastapi."""
+    pytest.importorskip("fastapi")
+    from wallaroo_widgets.sandbox import SandboxServer
+
+    with SandboxServer(data_dir, **{"port": 0, **kwargs}) as srv:
+        yield srv
+
+
+def distinct_secrets() -> dict[str, str]:
+    """A random admin password and client secret for ``sandbox_server``, so a test can search every answer for
+    them (the default password "admin" is part of the admin's email address)."""
+    return {"admin_password": "pw-" + secrets.token_hex(8), "client_secret": "cs-" + secrets.token_hex(8)}
+
+
+def admin_session(srv: Any) -> Any:
+    """An admin ``Session`` (password grant) against the sandbox ``srv``."""
+    from wallaroo_widgets import Session
+
+    return Session.password(srv.url, srv.admin_email, srv.admin_password, client_secret=srv.client_secret)

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from builder_gestures import drag_builder_baseline
 from labkit import CHROMIUM, LAUNCH_ARGS, OUT, ROOT, error_outputs, jupyterlab, require_chromium
+from testkit import sandbox_server
 
 pytestmark = pytest.mark.browser
 
@@ -28,9 +29,7 @@ NOTEBOOK = "00_console.ipynb"
 @pytest.fixture(scope="module")
 def demo_sandbox(tmp_path_factory):
     require_chromium()
-    from wallaroo_widgets.sandbox import SandboxServer
-
-    with SandboxServer(tmp_path_factory.mktemp("browser-sandbox"), port=0, demo=True) as srv:
+    with sandbox_server(tmp_path_factory.mktemp("browser-sandbox"), demo=True) as srv:
         yield srv
 
 

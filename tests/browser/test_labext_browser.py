@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import json
 import re
-import secrets
 import time
 
 import pytest
 from labkit import CHROMIUM, LAUNCH_ARGS, OUT, error_outputs, jupyterlab, require_chromium
+from testkit import admin_session, distinct_secrets, pipeline_with, sandbox_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
@@ -22,12 +22,9 @@ JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.")  # a JSON Web Token (header and payl
 @pytest.fixture(scope="module")
 def sandbox(tmp_path_factory):
     require_chromium()
-    from wallaroo_widgets.sandbox import SandboxServer
-
     # deploy_delay: a new deployment stays Starting for an hour (the demo's own deployment is Running)
-    with SandboxServer(tmp_path_factory.mktemp("labext-sandbox"), port=0, demo=True, deploy_delay=3600,
-                       admin_password="pw-" + secrets.token_hex(8),
-                       client_secret="cs-" + secrets.token_hex(8)) as srv:
+    with sandbox_server(tmp_path_factory.mktemp("labext-sandbox"), demo=True, deploy_delay=3600,
+                        **distinct_secrets()) as srv:
         yield srv
 
 
@@ -120,12 +117,7 @@ def run_active_cell_and_wait(page, timeout: float = 60_000) -> str:
 def deploy_a_starting_pipeline(sandbox) -> tuple[str, str]:
     """A new ccfraud-demo pipeline deployed on the sandbox (Starting: deploy_delay is an hour) -> (its name, the
     deployment's name)."""
-    from testkit import pipeline_with
-
-    from wallaroo_widgets import Session
-
-    sess = Session.password(sandbox.url, sandbox.admin_email, sandbox.admin_password,
-                            client_secret=sandbox.client_secret)
+    sess = admin_session(sandbox)
     wid = next(w["id"] for w in sess.workspaces.list() if w["name"] == "ccfraud-demo")
     mid = next(m["id"] for m in sess.models.list(wid) if m["name"] == "ccfraud")
     name, created = pipeline_with(sess, wid, mid, "fraudstarting")
@@ -250,10 +242,7 @@ def test_status_item_hides_by_setting(pg, sandbox):
 def test_refresh_shows_an_undeploy(pg, sandbox):
     from playwright.sync_api import expect
 
-    from wallaroo_widgets import Session
-
-    sess = Session.password(sandbox.url, sandbox.admin_email, sandbox.admin_password,
-                            client_secret=sandbox.client_secret)
+    sess = admin_session(sandbox)
     sess.pipelines.undeploy(pipeline_id=1, deployment_id=1)
     assert badges(pg, "pipeline", "housepricepipe") == ["Running"]  # until refreshed
     pg.locator(".wl-Refresh").click()

@@ -4,12 +4,12 @@ autouse and would start a ServerApp around every other test), a demo sandbox and
 from __future__ import annotations
 
 import json
-import secrets
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from pytest_jupyter.jupyter_server import *  # noqa: F403 - jp_fetch, jp_serverapp, ... for this directory only
+from testkit import distinct_secrets, sandbox_server
 
 WALLAROO_ENV = ("WALLAROO_URL", "WALLAROO_TOKEN", "WALLAROO_USER", "WALLAROO_PASSWORD", "WALLAROO_CLIENT_SECRET",
                 "WALLAROO_TOKEN_URL")
@@ -18,13 +18,9 @@ WALLAROO_ENV = ("WALLAROO_URL", "WALLAROO_TOKEN", "WALLAROO_USER", "WALLAROO_PAS
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """A demo sandbox (housepricesaga with the deployed housepricepipe and its assay; ccfraud-demo) per module."""
-    pytest.importorskip("fastapi")
-    from wallaroo_widgets.sandbox import SandboxServer
-
-    # distinctive secrets, so a test can search every answer for them (the default password "admin" is part of
-    # the admin's email address)
-    with SandboxServer(tmp_path_factory.mktemp("labext-demo"), port=0, demo=True, deploy_delay=0.2,
-                       admin_password="pw-" + secrets.token_hex(8), client_secret="cs-" + secrets.token_hex(8)) as srv:
+    # distinct secrets, so a test can search every answer for them
+    with sandbox_server(tmp_path_factory.mktemp("labext-demo"), demo=True, deploy_delay=0.2,
+                        **distinct_secrets()) as srv:
         yield srv
 
 

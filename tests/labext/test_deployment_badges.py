@@ -6,13 +6,10 @@ load: the sandbox serves ONNX only)."""
 from __future__ import annotations
 
 import json
-import secrets
 import time
 
 import pytest
-from testkit import pipeline_with, uniq
-
-from wallaroo_widgets import Session
+from testkit import admin_session, distinct_secrets, pipeline_with, sandbox_server, uniq
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -20,27 +17,16 @@ pytestmark = pytest.mark.timeout(120)
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """This module's demo sandbox: a new deployment stays Starting for an hour (the demo's own deployment runs)."""
-    pytest.importorskip("fastapi")
-    from wallaroo_widgets.sandbox import SandboxServer
-
-    with SandboxServer(tmp_path_factory.mktemp("badges-demo"), port=0, demo=True, deploy_delay=3600,
-                       admin_password="pw-" + secrets.token_hex(8), client_secret="cs-" + secrets.token_hex(8)) as srv:
+    with sandbox_server(tmp_path_factory.mktemp("badges-demo"), demo=True, deploy_delay=3600,
+                        **distinct_secrets()) as srv:
         yield srv
 
 
 @pytest.fixture(scope="module")
 def prompt(tmp_path_factory):
     """An empty sandbox whose deployments are up at once (deploy_delay 0)."""
-    pytest.importorskip("fastapi")
-    from wallaroo_widgets.sandbox import SandboxServer
-
-    with SandboxServer(tmp_path_factory.mktemp("badges-prompt"), port=0, deploy_delay=0.0,
-                       admin_password="pw-" + secrets.token_hex(8), client_secret="cs-" + secrets.token_hex(8)) as srv:
+    with sandbox_server(tmp_path_factory.mktemp("badges-prompt"), deploy_delay=0.0, **distinct_secrets()) as srv:
         yield srv
-
-
-def admin(srv) -> Session:
-    return Session.password(srv.url, srv.admin_email, srv.admin_password, client_secret=srv.client_secret)
 
 
 def pipelines_of(tree: dict, workspace: str) -> list[tuple[str, str | None]]:
@@ -55,7 +41,7 @@ async def tree_of(jp_fetch) -> dict:
 
 
 async def test_running_starting_and_undeployed(jp_fetch, demo):
-    sess = admin(demo)
+    sess = admin_session(demo)
     wid = next(w["id"] for w in sess.workspaces.list() if w["name"] == "housepricesaga")
     mid = next(m["id"] for m in sess.models.list(wid) if m["name"] == "housepricemodel")
     name, created = pipeline_with(sess, wid, mid, "starting")
@@ -81,7 +67,7 @@ class TestAModelTheEngineCannotLoad:
                 "client_secret": prompt.client_secret}
 
     async def test_error_badge(self, jp_fetch, prompt, tmp_path):
-        sess = admin(prompt)
+        sess = admin_session(prompt)
         wid = sess.workspaces.create(uniq("badges"))["workspace_id"]
         blob = tmp_path / "model.h5"
         blob.write_bytes(b"\x89HDF\r\n\x1a\n not really a keras model")
