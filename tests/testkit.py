@@ -1,7 +1,7 @@
 """Helpers every test folder shares (tests/ is on ``sys.path``: pytest puts the folder of tests/conftest.py there).
 
-``uniq`` names things so tests never collide on a shared sandbox; ``pipeline_with`` and ``deploy_model``
-build the one deployed pipeline the client, panel and sandbox tests use; ``sandbox_server`` starts a sandbox of a
+``uniq`` names things so tests never collide on a shared sandbox; ``pipeline_with``, ``deploy_pipeline`` and
+``deploy_model`` build the one deployed pipeline the client, panel and sandbox tests use; ``sandbox_server`` starts a sandbox of a
 test's own (``distinct_secrets`` for its credentials when a test searches answers for them) and ``admin_session``
 logs in to it.
 """
@@ -33,16 +33,21 @@ def pipeline_with(s: Any, wid: int, model_id: int, prefix: str = "pipe") -> tupl
     return name, created
 
 
+def deploy_pipeline(s: Any, wid: int, model_id: int, prefix: str = "pipe") -> tuple[str, dict, dict, str]:
+    """``pipeline_with`` deployed (not waited for) -> (pipeline name, created, the deploy answer, deployment name)."""
+    name, created = pipeline_with(s, wid, model_id, prefix)
+    dep = s.pipelines.deploy(name, created["pipeline_variant_pk_id"], created["pipeline_pk_id"], model_ids=[model_id])
+    return name, created, dep, s.pipelines.deployment_name(name, dep["id"])
+
+
 def deploy_model(s: Any, wid: int, model: Path, *, model_prefix: str = "ccfraud", pipeline_prefix: str = "pipe",
                  on_progress: Callable[[dict, float], None] | None = None) -> dict[str, Any]:
     """Upload the ONNX file ``model`` to workspace ``wid``, deploy a pipeline of it and wait until Running.
 
     Returns ``wid``, ``name`` (the pipeline), ``created``, ``dep``, ``model`` (its record) and ``status``."""
     mid = s.models.upload_stream(uniq(model_prefix), wid, model)["id"]
-    name, created = pipeline_with(s, wid, mid, pipeline_prefix)
-    dep = s.pipelines.deploy(name, created["pipeline_variant_pk_id"], created["pipeline_pk_id"], model_ids=[mid])
-    status = s.pipelines.wait_until_running(s.pipelines.deployment_name(name, dep["id"]), timeout=60,
-                                            poll_interval=0.1, on_progress=on_progress)
+    name, created, dep, deployment = deploy_pipeline(s, wid, mid, pipeline_prefix)
+    status = s.pipelines.wait_until_running(deployment, timeout=60, poll_interval=0.1, on_progress=on_progress)
     return {"wid": wid, "name": name, "created": created, "dep": dep, "model": s.models.get_by_id(mid),
             "status": status}
 

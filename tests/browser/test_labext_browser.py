@@ -11,7 +11,7 @@ import time
 
 import pytest
 from labkit import CHROMIUM, LAUNCH_ARGS, OUT, error_outputs, jupyterlab, require_chromium
-from testkit import admin_session, distinct_secrets, pipeline_with, sandbox_server
+from testkit import admin_session, deploy_pipeline, distinct_secrets, sandbox_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
@@ -120,9 +120,7 @@ def deploy_a_starting_pipeline(sandbox) -> tuple[str, str]:
     sess = admin_session(sandbox)
     wid = next(w["id"] for w in sess.workspaces.list() if w["name"] == "ccfraud-demo")
     mid = next(m["id"] for m in sess.models.list(wid) if m["name"] == "ccfraud")
-    name, created = pipeline_with(sess, wid, mid, "fraudstarting")
-    dep = sess.pipelines.deploy(name, created["pipeline_variant_pk_id"], created["pipeline_pk_id"], model_ids=[mid])
-    dname = sess.pipelines.deployment_name(name, dep["id"])
+    name, _, _, dname = deploy_pipeline(sess, wid, mid, "fraudstarting")
     assert sess.pipelines.status(dname)["status"] == "Starting"
     return name, dname
 

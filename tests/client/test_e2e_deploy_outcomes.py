@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from testkit import pipeline_with, uniq
+from testkit import deploy_pipeline, pipeline_with, uniq
 
 from wallaroo_widgets import errors
 
@@ -18,10 +18,7 @@ def test_a_model_the_engine_cannot_load_fails_the_deployment(session, tmp_path):
     blob = tmp_path / "model.h5"
     blob.write_bytes(b"\x89HDF\r\n\x1a\n not really a keras model")
     up = session.models.upload_and_convert(uniq("keras"), wid, blob, framework="keras")  # accepted (202)
-    name, created = pipeline_with(session, wid, up["id"])
-    dep = session.pipelines.deploy(name, created["pipeline_variant_pk_id"], created["pipeline_pk_id"],
-                                   model_ids=[up["id"]])
-    dname = session.pipelines.deployment_name(name, dep["id"])
+    name, created, dep, dname = deploy_pipeline(session, wid, up["id"])
     seen: list[str] = []
     with pytest.raises(errors.DeploymentFailed) as ei:
         session.pipelines.wait_until_running(dname, timeout=30, poll_interval=0.1,

@@ -9,7 +9,7 @@ import json
 import time
 
 import pytest
-from testkit import admin_session, distinct_secrets, pipeline_with, sandbox_server, uniq
+from testkit import admin_session, deploy_pipeline, distinct_secrets, pipeline_with, sandbox_server, uniq
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -44,9 +44,7 @@ async def test_running_starting_and_undeployed(jp_fetch, demo):
     sess = admin_session(demo)
     wid = next(w["id"] for w in sess.workspaces.list() if w["name"] == "housepricesaga")
     mid = next(m["id"] for m in sess.models.list(wid) if m["name"] == "housepricemodel")
-    name, created = pipeline_with(sess, wid, mid, "starting")
-    dep = sess.pipelines.deploy(name, created["pipeline_variant_pk_id"], created["pipeline_pk_id"], model_ids=[mid])
-    dname = sess.pipelines.deployment_name(name, dep["id"])
+    name, created, dep, dname = deploy_pipeline(sess, wid, mid, "starting")
     assert sess.pipelines.status(dname)["status"] == "Starting"  # the sandbox's own word, an hour long
 
     tree = await tree_of(jp_fetch)
@@ -72,10 +70,7 @@ class TestAModelTheEngineCannotLoad:
         blob = tmp_path / "model.h5"
         blob.write_bytes(b"\x89HDF\r\n\x1a\n not really a keras model")
         up = sess.models.upload_and_convert(uniq("keras"), wid, blob, framework="keras")
-        name, created = pipeline_with(sess, wid, up["id"], "broken")
-        dep = sess.pipelines.deploy(name, created["pipeline_variant_pk_id"], created["pipeline_pk_id"],
-                                    model_ids=[up["id"]])
-        dname = sess.pipelines.deployment_name(name, dep["id"])
+        name, _, _, dname = deploy_pipeline(sess, wid, up["id"], "broken")
         deadline = time.monotonic() + 30
         while (status := sess.pipelines.status(dname))["status"] != "Error" and time.monotonic() < deadline:
             time.sleep(0.1)
