@@ -47,3 +47,11 @@ def config(t: dict, *, hours: int = 6, first_run_h: int = 24, name: str | None =
            "window": {"width": {"seconds": hours * 3600}}}
     cfg.update(kw)
     return cfg
+
+
+def scheduled_assay(sandbox, client) -> tuple[dict, dict, str]:
+    """Logs seeded over the last 72 hours and a V2 assay of them (``config``) scheduled by ``client`` (a
+    sandbox_http ``Client``) -> (the ``seed_logs`` target, the config, the assay id)."""
+    t = seed_logs(sandbox.store, pd.Timestamp.now(tz="UTC") - pd.Timedelta(hours=HOURS))
+    cfg = config(t)
+    return t, cfg, client.ok(f"{client.srv.url}/v2/api/assays/schedule", cfg)

@@ -8,7 +8,7 @@ import uuid
 import pandas as pd
 import pytest
 import requests
-from assays_v2_data import config, seed_logs, uniq
+from assays_v2_data import scheduled_assay, uniq
 from sandbox_http import Client, new_user
 
 
@@ -18,15 +18,10 @@ def v2(c: Client, verb: str, body) -> requests.Response:
 
 @pytest.fixture(scope="module")
 def ctx(sandbox):
-    base = pd.Timestamp.now(tz="UTC") - pd.Timedelta(hours=72)
-    t = seed_logs(sandbox.store, base)
     admin = Client(sandbox)
-    cfg = config(t)
-    r = v2(admin, "schedule", cfg)
-    assert r.status_code == 200, r.text
+    t, cfg, aid = scheduled_assay(sandbox, admin)
     _, email, pw = new_user(admin)
-    return {"admin": admin, "other": Client(sandbox, email, pw), "t": t, "cfg": cfg, "aid": r.json(),
-            "sandbox": sandbox}
+    return {"admin": admin, "other": Client(sandbox, email, pw), "t": t, "cfg": cfg, "aid": aid, "sandbox": sandbox}
 
 
 def _id_bodies(aid: str) -> list[tuple[str, dict]]:

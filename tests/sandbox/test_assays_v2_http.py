@@ -9,7 +9,7 @@ import uuid
 import numpy as np
 import pandas as pd
 import pytest
-from assays_v2_data import config, seed_logs, targeting
+from assays_v2_data import config, scheduled_assay, targeting
 from sandbox_http import Client
 
 STAT_KEYS = {"count", "max", "mean", "median", "min", "std"}
@@ -21,12 +21,9 @@ def v2(c: Client, verb: str, body, status: int = 200):
 
 @pytest.fixture(scope="module")
 def ctx(sandbox):
-    base = pd.Timestamp.now(tz="UTC") - pd.Timedelta(hours=72)
-    t = seed_logs(sandbox.store, base)
     c = Client(sandbox)
-    cfg = config(t)
-    aid = v2(c, "schedule", cfg)
-    return {"c": c, "t": t, "cfg": cfg, "aid": aid, "base": base}
+    t, cfg, aid = scheduled_assay(sandbox, c)
+    return {"c": c, "t": t, "cfg": cfg, "aid": aid, "base": t["base"]}
 
 
 def wait_results(c: Client, aid: str, n: int, timeout: float = 20.0) -> list[dict]:
