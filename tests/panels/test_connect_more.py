@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -80,17 +81,25 @@ def test_console_falls_back_to_the_environment(sandbox, monkeypatch):
     assert len(good.panel("Users").table.df) >= 1 and "token expires at" in good.panel("Connect").who.value
 
 
-def test_stream_upload_reports_progress_as_bytes_go_out(session, tmp_path):
+def padded_model_upload(session: Session, tmp_path: Path, prefix: str, padding: int) -> tuple[ModelsPanel, int, Path]:
+    """A ModelsPanel on a new workspace (``prefix``-...) and, to upload to it, a valid ccfraud ONNX model whose doc
+    string is ``padding`` bytes long -> (panel, workspace id, the model's path)."""
     onnx = pytest.importorskip("onnx")
     from wallaroo_widgets.sandbox.onnx_models import ccfraud_onnx
 
-    wid = session.workspaces.create(f"progress-{tmp_path.name[-8:]}".replace("_", "-"))["workspace_id"]
+    wid = session.workspaces.create(f"{prefix}-{tmp_path.name[-8:]}".replace("_", "-"))["workspace_id"]
     panel = ModelsPanel(session)
-    panel.state.workspace = {"id": wid, "name": "p"}
+    panel.state.workspace = {"id": wid, "name": prefix}
     model = onnx.load_from_string(ccfraud_onnx())
-    model.doc_string = "x" * 300_000  # a valid model large enough to go out in many chunks
-    path = tmp_path / "big.onnx"
+    model.doc_string = "x" * padding
+    path = tmp_path / f"{prefix}.onnx"
     path.write_bytes(model.SerializeToString())
+    return panel, wid, path
+
+
+def test_stream_upload_reports_progress_as_bytes_go_out(session, tmp_path):
+    # a valid model large enough to go out in many chunks
+    panel, wid, path = padded_model_upload(session, tmp_path, "progress", 300_000)
     seen: list[float] = []
     panel.progress.observe(lambda c: seen.append(c["new"]), "value")
     panel.name.value = "streamed"
@@ -140,16 +149,7 @@ def test_upload_from_the_file_picker(session, mode):
 
 
 def test_a_streamed_upload_can_be_cancelled(session, tmp_path):
-    onnx = pytest.importorskip("onnx")
-    from wallaroo_widgets.sandbox.onnx_models import ccfraud_onnx
-
-    wid = session.workspaces.create(f"cancel-up-{tmp_path.name[-8:]}".replace("_", "-"))["workspace_id"]
-    panel = ModelsPanel(session)
-    panel.state.workspace = {"id": wid, "name": "c"}
-    model = onnx.load_from_string(ccfraud_onnx())
-    model.doc_string = "x" * 8_000_000
-    path = tmp_path / "huge.onnx"
-    path.write_bytes(model.SerializeToString())
+    panel, wid, path = padded_model_upload(session, tmp_path, "cancel-up", 8_000_000)
     panel.name.value = "cancelled"
     panel.path.value = str(path)
     panel.mode.value = "stream"
