@@ -67,3 +67,15 @@ def preview_on_server(builder: Any, session: Any, endpoint: str, local: list[dic
     diff = builder.diff.df
     assert len(diff) == len(local) and diff["match"].all(), diff
     return session.last_call.json
+
+
+def create_on_server(builder: Any, session: Any, endpoint: str, name: str) -> dict:
+    """Name the assay ``name`` and click the builder's Create: no error, the call went to ``endpoint`` with the
+    configuration the builder reports as created. Returns the posted body."""
+    builder.name.value = name
+    builder.create_button.click()
+    assert builder.error == "", builder.error
+    assert session.last_call.url.endswith(endpoint)
+    posted = session.last_call.json
+    assert posted == builder.created["config"]
+    return posted

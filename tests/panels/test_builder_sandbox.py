@@ -11,7 +11,7 @@ import pytest
 
 from wallaroo_widgets.panels import AssayBuilder, AssaysPanel, ConsoleState
 
-from .helpers import T0, preview_on_server, synthetic_logs
+from .helpers import T0, create_on_server, preview_on_server, synthetic_logs
 
 
 @pytest.fixture(scope="module")
@@ -70,12 +70,7 @@ def test_builder_loads_logs_previews_on_server_and_creates(session, logged_pipel
     previewed = preview_on_server(builder, session, "/v1/api/assays/run_interactive", local)
     assert "all match" in builder.message
 
-    builder.name.value = f"assay-{uuid.uuid4().hex[:6]}"
-    builder.create_button.click()
-    assert builder.error == "", builder.error
-    assert session.last_call.url.endswith("/v1/api/assays/create")
-    posted = session.last_call.json
-    assert posted == builder.created["config"]
+    posted = create_on_server(builder, session, "/v1/api/assays/create", f"assay-{uuid.uuid4().hex[:6]}")
     assert {k: v for k, v in posted.items() if k != "name"} == {k: v for k, v in previewed.items() if k != "name"}
     created = next(a for a in session.assays.list(rec["id"]) if a["id"] == builder.created["assay_id"])
     body = builder.created["config"]

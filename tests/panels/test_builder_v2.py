@@ -10,7 +10,7 @@ import pandas as pd
 
 from wallaroo_widgets.panels import AssayBuilder, ConsoleState
 
-from .helpers import T0, preview_on_server
+from .helpers import T0, create_on_server, preview_on_server
 from .test_builder_sandbox import _pipeline_record, logged_pipeline  # noqa: F401  (module fixture)
 
 
@@ -37,12 +37,7 @@ def test_builder_v2_previews_on_server_and_schedules(session, logged_pipeline): 
 
     previewed = preview_on_server(builder, session, "/v2/api/assays/preview", local)
 
-    builder.name.value = f"v2-built-{uuid.uuid4().hex[:6]}"
-    builder.create_button.click()
-    assert builder.error == "", builder.error
-    assert session.last_call.url.endswith("/v2/api/assays/schedule")
-    posted = session.last_call.json
-    assert posted == builder.created["config"]
+    posted = create_on_server(builder, session, "/v2/api/assays/schedule", f"v2-built-{uuid.uuid4().hex[:6]}")
     for k in ("baseline", "summarizer", "targeting", "window"):
         assert posted[k] == previewed[k], k  # exactly the previewed configuration
     stored = session.assays_v2.get(builder.created["assay_id"])
