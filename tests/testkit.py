@@ -3,7 +3,7 @@
 ``uniq`` names things so tests never collide on a shared sandbox; ``pipeline_with``, ``deploy_pipeline`` and
 ``deploy_model`` build the one deployed pipeline the client, panel and sandbox tests use; ``sandbox_server`` starts a sandbox of a
 test's own (``distinct_secrets`` for its credentials when a test searches answers for them) and ``admin_session``
-logs in to it.
+logs in to it; ``SdkLikeClient`` stands in for a ``wallaroo.Client``.
 """
 
 from __future__ import annotations
@@ -83,3 +83,18 @@ def admin_session(srv: Any) -> Any:
     from wallaroo_widgets import Session
 
     return Session.password(srv.url, srv.admin_email, srv.admin_password, client_secret=srv.client_secret)
+
+
+class SdkLikeClient:
+    """A stand-in for a ``wallaroo.Client``: the two things ``Session.from_sdk`` uses of one, ``api_endpoint`` and
+    ``auth.auth_header()``. ``token(n)`` gives the bearer token of the n-th header asked for; ``calls`` counts them."""
+
+    def __init__(self, url: str, token: Callable[[int], str]) -> None:
+        self.api_endpoint = url
+        self.auth = self
+        self.calls = 0
+        self._token = token
+
+    def auth_header(self) -> dict[str, str]:
+        self.calls += 1
+        return {"Authorization": f"Bearer {self._token(self.calls)}"}

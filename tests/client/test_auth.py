@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from testkit import SdkLikeClient
 
 from wallaroo_widgets import Session, auth
 from wallaroo_widgets.errors import AuthenticationError, ConnectionFailed, ServerError
@@ -173,24 +174,8 @@ def test_static_token_is_never_refreshed(clock):
         auth.StaticTokenProvider("")
 
 
-class _SdkAuth:
-    def __init__(self):
-        self.calls = 0
-
-    def auth_header(self):
-        self.calls += 1
-        return {"Authorization": "Bearer " + make_jwt({"exp": 2_000_000_000, "n": self.calls})}
-
-
-class _Wl:
-    api_endpoint = "https://x.api.example.com"
-
-    def __init__(self):
-        self.auth = _SdkAuth()
-
-
 def test_sdk_provider_asks_the_sdk_every_time():
-    wl = _Wl()
+    wl = SdkLikeClient("https://x.api.example.com", lambda n: make_jwt({"exp": 2_000_000_000, "n": n}))
     p = auth.SdkProvider(wl)
     p.auth_header()
     p.auth_header()

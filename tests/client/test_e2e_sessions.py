@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from testkit import SdkLikeClient
 
 from wallaroo_widgets import Session, errors
 from wallaroo_widgets.auth import decode_jwt
@@ -45,18 +46,8 @@ def test_from_env_and_from_sdk(sandbox, session):
     assert isinstance(s.workspaces.list().df, pd.DataFrame)
     assert s.identity()["roles"] and s.identity()["expires_at"] is not None
 
-    class Auth:
-        calls = 0
-
-        def auth_header(self):
-            Auth.calls += 1
-            return {"Authorization": f"Bearer {session.provider.access_token()}"}
-
-    class Wl:
-        api_endpoint = sandbox.url
-        auth = Auth()
-
-    sdk = Session.from_sdk(Wl())
+    wl = SdkLikeClient(sandbox.url, lambda n: session.provider.access_token())
+    sdk = Session.from_sdk(wl)
     sdk.workspaces.list()
     sdk.users.query()
-    assert Auth.calls == 2
+    assert wl.calls == 2

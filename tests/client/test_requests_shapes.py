@@ -9,6 +9,7 @@ import re
 import pandas as pd
 import pyarrow as pa
 import pytest
+from testkit import SdkLikeClient
 
 from wallaroo_widgets import Session, errors
 
@@ -117,23 +118,9 @@ def test_assay_results_of_a_bad_shape_name_the_field(loopback, answer, field):
         _s(srv.url).assays.get_assay_results(1)
 
 
-class _Auth:
-    def __init__(self):
-        self.n = 0
-
-    def auth_header(self):
-        self.n += 1
-        return {"Authorization": "Bearer " + make_jwt({"exp": 4_000_000_000, "n": self.n})}
-
-
 def test_from_sdk_asks_for_a_header_per_request(loopback):
     srv = loopback(lambda seen: (200, {"workspaces": []}))
-
-    class Wl:
-        api_endpoint = srv.url
-        auth = _Auth()
-
-    s = Session.from_sdk(Wl())
+    s = Session.from_sdk(SdkLikeClient(srv.url, lambda n: make_jwt({"exp": 4_000_000_000, "n": n})))
     s.workspaces.list()
     s.workspaces.list()
     sent = [r.headers["Authorization"] for r in srv.requests]

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import base64
-import json
-
 import pytest
 
 from wallaroo_widgets import Session
 from wallaroo_widgets.errors import AuthenticationError
 from wallaroo_widgets.sdk_token import foreign_issuer, foreign_token_hint, sdk_token_cache
 
-
-def _jwt(claims: dict) -> str:
-    def part(obj: dict) -> str:
-        return base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip("=")
-
-    return f"{part({'alg': 'RS256'})}.{part(claims)}.c2lnbmF0dXJl"
+from .loopback import make_jwt
 
 
 @pytest.mark.parametrize(("iss", "api", "foreign"), [
@@ -30,11 +22,11 @@ def _jwt(claims: dict) -> str:
     ("http://a.example.ai/auth/realms/master", "https://a.example.ai", True),
 ])
 def test_foreign_issuer(iss, api, foreign):
-    assert foreign_issuer(_jwt({"iss": iss, "sub": "u"}), api) == (iss if foreign else None)
+    assert foreign_issuer(make_jwt({"iss": iss, "sub": "u"}), api) == (iss if foreign else None)
 
 
 def test_no_issuer_no_token_or_not_a_jwt_gives_no_hint():
-    assert foreign_issuer(_jwt({"sub": "u"}), "http://127.0.0.1:1") is None
+    assert foreign_issuer(make_jwt({"sub": "u"}), "http://127.0.0.1:1") is None
     assert foreign_issuer("not-a-jwt", "http://127.0.0.1:1") is None
     assert foreign_token_hint(None, "http://127.0.0.1:1") is None
 

@@ -6,23 +6,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from testkit import SdkLikeClient
 
 from wallaroo_widgets import Session
 from wallaroo_widgets.panels import ConnectPanel, ModelsPanel, console
 
 from .helpers import rendered_text
-
-
-class SdkLikeClient:
-    """The two things Session.from_sdk uses of a wallaroo.Client: api_endpoint and auth.auth_header()."""
-
-    def __init__(self, session: Session) -> None:
-        self.api_endpoint = session.url
-        self.auth = self
-        self._session = session
-
-    def auth_header(self) -> dict[str, str]:
-        return self._session.provider.auth_header()
 
 
 def test_existing_sdk_client(session):
@@ -31,7 +20,7 @@ def test_existing_sdk_client(session):
     panel.sdk_name.value = "wl"
     panel.connect_button.click()  # no IPython shell here: a clear message, no request
     assert panel.error == "no variable 'wl' in the notebook (create it with wl = wallaroo.Client())"
-    panel.sdk_client = SdkLikeClient(session)
+    panel.sdk_client = SdkLikeClient(session.url, lambda n: session.provider.access_token())
     panel.connect_button.click()
     assert panel.error == "", panel.error
     assert panel.state.session.url == session.url and "as admin" in panel.who.value
