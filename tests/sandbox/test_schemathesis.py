@@ -5,10 +5,11 @@ operation and a fixed seed) must get no server error, only documented status cod
 their documented schema; and no operation may reject the requests its own schema documents ("schema validation
 mismatch": the schema must be as strict as the server).
 
-Test data no JSON Schema can make comes from schemathesis_hooks.py: in the positive cases a model upload's
-file is a real ONNX model in the demo workspace (a generated file is a documented 400) and a V2 assay id is
-the demo's. V2 bodies naming a generated (unknown) pipeline are 404s before anything else is checked: what the
-V2 schema cannot state (one time before another, sizes that must agree) is checked after the targeted
+Test data no JSON Schema can make comes from schemathesis_hooks.py: the positive cases upload a real ONNX
+model to the demo workspace (a generated file is a documented 400) and point V2 assay calls at the demo's
+pipeline, data and assay (generated summarizers, bin modes, values, frequencies kept), so they reach the
+scoring code. V2 bodies naming a generated (unknown) pipeline are 404s before anything else is checked: what
+the V2 schema cannot state (one time before another, sizes that must agree) is checked after the targeted
 pipeline or assay is resolved, as in V1 (sandbox.assay_v2_models.check_rules).
 
 Left out: the Keycloak token endpoint, whose grants need real credentials (a password or a refresh token in
@@ -56,7 +57,10 @@ def test_the_openapi_document_tells_the_truth(demo, tmp_path):
     origin = assay["targeting"]["data_origin"]
     env = {**os.environ, "SCHEMATHESIS_HOOKS": "schemathesis_hooks",
            "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")]),
-           "WALLAROO_ST_DEMO": json.dumps({"assay_id": assay["id"], "workspace_id": origin["workspace_id"]})}
+           "WALLAROO_ST_DEMO": json.dumps({
+               "assay_id": assay["id"], "first_run": assay["scheduling"]["first_run"],
+               "workspace_id": origin["workspace_id"], "origin": {
+                   k: origin[k] for k in ("pipeline_id", "pipeline_name", "workspace_id", "workspace_name")}})}
     st = Path(sys.executable).with_name("st")
     cmd = [str(st), "run", f"{demo.url}/v1/api/openapi.json", "--checks", CHECKS, "--max-examples", str(EXAMPLES),
            "--phases", "examples,coverage,fuzzing", "--seed", "20261206", "--workers", "1", "--no-color",
