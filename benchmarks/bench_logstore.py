@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import requests
-from _bench import SandboxProcess, best
+from _bench import SandboxProcess, best, finish
 
 HERE = Path(__file__).resolve().parent
 T0 = pd.Timestamp("2024-01-01T00:00:00Z")
@@ -254,10 +254,38 @@ def main(big: bool = False) -> dict[str, Any]:
             srv.close()
     results["load_1min"] = {"before": load, "after": os.getloadavg()[0]}
     print(f"machine load (1-minute average): {load:.1f} before, {os.getloadavg()[0]:.1f} after ({os.cpu_count()} cores)")
-    out = HERE / "results" / "bench_logstore.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(results, indent=2))
-    return results
+    results["targets"] = targets(results)
+    return finish("bench_logstore", results, 62)
+
+
+def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Issue 17's targets (wall time, as the issue states them) against this run; n/a when not measured."""
+    out = []
+
+    def check(target: str, value: Any, ok: bool | None) -> None:
+        out.append({"target": target, "value": "not measured" if value is None else value, "ok": ok})
+
+    imports = {r["rows"]: r for r in results["import"]}
+    one = imports.get(1_000_000)
+    check("import-logs 1M rows <= 5 s, peak <= 500 MB",
+          one and f"{one['s']:.1f} s, {one['peak_mb']:.0f} MB", one and one["s"] <= 5 and one["peak_mb"] <= 500)
+    check("import-logs 10M rows imports", "done" if 10_000_000 in imports else "not run (--big)",
+          True if 10_000_000 in imports else None)
+    for rows, limits in ((1_000_000, {"1 day": 250, "1 hour": 400}), (10_000_000, {"1 day": 2500, "1 hour": 2500})):
+        for width, limit in limits.items():
+            for kind in ("run_interactive", "V2 preview"):
+                row = next((r for r in results["reads"] if r["what"].startswith(f"{kind}, {rows:,} rows")
+                            and r["what"].endswith(f"of {width}")), None)
+                check(f"{kind}, {rows // 1_000_000}M rows, {width} windows <= {limit} ms",
+                      row and f"{row['ms']:.0f} ms", row and row["ms"] <= limit)
+    base = next((r for r in results["reads"] if r["what"].startswith("get_baseline of one day (33,")), None)
+    check("get_baseline, one day of 1M rows, into a DataFrame <= 150 ms", base and f"{base['ms']:.0f} ms",
+          base and base["ms"] <= 150)
+    for kind, limit in (("pandas-records", 50_000), ("Arrow IPC", 200_000)):
+        row = next((r for r in results.get("inference", []) if kind in r["what"]), None)
+        check(f"inference, 10k-row batches, {kind} >= {limit:,} rows/s", row and f"{row['rows_per_s']:,.0f}",
+              row and row["rows_per_s"] >= limit)
+    return out
 
 
 if __name__ == "__main__":
