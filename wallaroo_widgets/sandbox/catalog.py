@@ -15,6 +15,7 @@ Delete rules (docs/reference/current-api.md, "Deletes"):
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from pathlib import Path
@@ -139,11 +140,7 @@ def delete_pipeline(conn: sqlite3.Connection, pipe: dict) -> list[str]:
 
 def unlink_logs(data_dir: Path, files: list[str]) -> None:
     """Remove deleted pipelines' log segment files (after the commit; leftovers are orphans the store drops)."""
-    for name in files:
-        try:
-            (data_dir / "logs" / name).unlink()
-        except OSError:
-            pass
+    _unlink_each(data_dir / "logs", files)
 
 
 def pipeline_versions_by_uuid(conn: sqlite3.Connection, caller: Caller, versions: list[str]) -> list[tuple]:
@@ -219,11 +216,15 @@ def delete_model_versions(conn: sqlite3.Connection, rows: list[tuple]) -> tuple[
 
 
 def unlink_models(data_dir: Path, shas: list[str]) -> None:
-    for sha in shas:
-        try:
-            (data_dir / "models" / sha).unlink()
-        except OSError:
-            pass
+    """Remove deleted model versions' files no version uses any more (after the commit)."""
+    _unlink_each(data_dir / "models", shas)
+
+
+def _unlink_each(folder: Path, names: list[str]) -> None:
+    """Remove each named file of ``folder``; one that is gone or cannot be removed is left as it is."""
+    for name in names:
+        with contextlib.suppress(OSError):
+            (folder / name).unlink()
 
 
 def model_named(conn: sqlite3.Connection, caller: Caller, workspace_id: int, name: str) -> dict[str, Any]:
