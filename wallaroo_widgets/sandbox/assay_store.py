@@ -52,11 +52,24 @@ def in_ids(column: str, ids: list[int]) -> str:
     return f"{column} IN ({','.join('?' * len(ids)) or 'NULL'})"
 
 
-def result_bodies(rows: list[tuple]) -> list[dict]:
-    """Stored ``(id, body, created_at)`` result rows -> the wire dicts (the body with its ``id`` and
-    ``created_at``); shared by the V1 and V2 result tables."""
+def select_results(conn: sqlite3.Connection, table: str, column: str, assay_id: int | str, start: int | None,
+                   end: int | None, limit: int | None = None) -> list[dict]:
+    """One assay's stored results of ``table`` (the V1 or V2 results table) whose ``column`` is in [start, end)
+    (None: open), ascending by it, at most ``limit``: each its body with its ``id`` and ``created_at``."""
+    sql = f"SELECT id, body, created_at FROM {table} WHERE assay_id = ?"
+    args: list[Any] = [assay_id]
+    if start is not None:
+        sql += f" AND {column} >= ?"
+        args.append(start)
+    if end is not None:
+        sql += f" AND {column} < ?"
+        args.append(end)
+    sql += f" ORDER BY {column} ASC"
+    if limit is not None:
+        sql += " LIMIT ?"
+        args.append(limit)
     out = []
-    for rid, body, created in rows:
+    for rid, body, created in conn.execute(sql, args).fetchall():
         d = json.loads(body)
         d["id"] = rid
         d["created_at"] = created
@@ -156,16 +169,4 @@ def get_results(conn: sqlite3.Connection, assay_id: int, start_ms: int | None = 
                 limit: int | None = None) -> list[dict]:
     """Stored results' wire dicts (as ``insert_results`` wrote them, served as they are), ascending by window
     start; ``start`` inclusive, ``end`` exclusive."""
-    sql = "SELECT id, body, created_at FROM assay_results WHERE assay_id = ?"
-    args: list[Any] = [assay_id]
-    if start_ms is not None:
-        sql += " AND window_start_ms >= ?"
-        args.append(start_ms)
-    if end_ms is not None:
-        sql += " AND window_start_ms < ?"
-        args.append(end_ms)
-    sql += " ORDER BY window_start_ms ASC"
-    if limit is not None:
-        sql += " LIMIT ?"
-        args.append(limit)
-    return result_bodies(conn.execute(sql, args).fetchall())
+    return select_results(conn, "assay_results", "window_start_ms", assay_id, start_ms, end_ms, limit)

@@ -12,7 +12,7 @@ import json
 import sqlite3
 from typing import Any
 
-from .assay_store import in_ids, result_bodies
+from .assay_store import in_ids, select_results
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS assays_v2 (
@@ -107,12 +107,4 @@ def insert_results(conn: sqlite3.Connection, assay_id: str, results: list[tuple[
 def get_results(conn: sqlite3.Connection, assay_id: str, start_us: int | None = None,
                 end_us: int | None = None) -> list[dict]:
     """Stored results ascending by window end; ``start`` <= window_end < ``end``."""
-    sql = "SELECT id, body, created_at FROM assay_v2_results WHERE assay_id = ?"
-    args: list[Any] = [assay_id]
-    if start_us is not None:
-        sql += " AND window_end_us >= ?"
-        args.append(start_us)
-    if end_us is not None:
-        sql += " AND window_end_us < ?"
-        args.append(end_us)
-    return result_bodies(conn.execute(sql + " ORDER BY window_end_us ASC", args).fetchall())
+    return select_results(conn, "assay_v2_results", "window_end_us", assay_id, start_us, end_us)
