@@ -165,6 +165,10 @@ def test_the_openapi_document_states_the_v2_rules(ctx):
         assert {"200", "400", "401", "403", "404", "413"} <= codes, (verb, codes)
         assert "422" not in codes
     assert "409" in paths["/v2/api/assays/schedule"]["post"]["responses"]
+    ok = paths["/v2/api/assays/get_results"]["post"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert ok["items"] == {"$ref": "#/components/schemas/ResultOut"}
+    assert set(schemas["ResultOut"]["properties"]["status"]["enum"]) == {"Ok", "Warning", "Alert"}
+    assert schemas["MinimalSummaryOut"]["required"][-2:] == ["start", "end"]  # the SDK indexes both
     binning = schemas["BinningBody"]
     assert binning["required"] == ["baseline", "summarizer"]
     assert {"required": ["targeting"], "properties": {"targeting": {"type": "object"}}} in binning["anyOf"]

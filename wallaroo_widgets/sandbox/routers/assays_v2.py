@@ -18,6 +18,7 @@ from fastapi import Depends, Request
 from pydantic import ConfigDict, Field, StrictBool
 
 from ...drift import v2
+from .. import assay_v2_out as out
 from .. import assay_v2_run as run
 from .. import assay_v2_store as st
 from ..assay_v2_models import (
@@ -219,7 +220,8 @@ def _now() -> str:
 
 # --- endpoints ----------------------------------------------------------------------------------------------------
 
-@router.post("/get", summary="V2 assays of the caller's workspaces (newest first)")
+@router.post("/get", summary="V2 assays of the caller's workspaces (newest first)", response_model=None,
+             responses=out.ok(list[out.AssayOut], "The assays"))
 def get_assays(request: Request, body: GetBody, caller: Caller = Depends(require_user)) -> list[dict]:  # noqa: B008
     active = {"ActiveOnly": True, "InactiveOnly": False, "All": None}[body.active]
     with store(request).tx() as conn:
@@ -233,13 +235,15 @@ def get_assays(request: Request, body: GetBody, caller: Caller = Depends(require
     return [assay_json(a) for a in found]
 
 
-@router.post("/get/:id", summary="One V2 assay (the path is literally ':id'; the id is in the body)")
+@router.post("/get/:id", summary="One V2 assay (the path is literally ':id'; the id is in the body)",
+             response_model=None, responses=out.ok(out.AssayOut, "The assay"))
 def get_assay(request: Request, body: IdBody, caller: Caller = Depends(require_user)) -> dict:  # noqa: B008
     with store(request).tx() as conn:
         return assay_json(_assay(conn, caller, body.id))
 
 
-@router.post("/get_results", summary="Stored results, ascending by window end (start <= window_end < end)")
+@router.post("/get_results", summary="Stored results, ascending by window end (start <= window_end < end)",
+             response_model=None, responses=out.ok(list[out.ResultOut], "The results"))
 def get_results(request: Request, body: ResultsBody, caller: Caller = Depends(require_user)) -> list[dict]:  # noqa: B008
     with store(request).tx() as conn:
         a = _assay(conn, caller, body.id)
@@ -250,7 +254,8 @@ def get_results(request: Request, body: ResultsBody, caller: Caller = Depends(re
         return st.get_results(conn, a["id"], start, end)
 
 
-@router.post("/get_next_run", summary="Last and next run time (next_run null while paused or after end)")
+@router.post("/get_next_run", summary="Last and next run time (next_run null while paused or after end)",
+             response_model=None, responses=out.ok(out.NextRunOut, "Run times"))
 def get_next_run(request: Request, body: AssayIdBody, caller: Caller = Depends(require_user)) -> dict:  # noqa: B008
     with store(request).tx() as conn:
         return run.next_run(_assay(conn, caller, body.assay_id))
@@ -264,7 +269,8 @@ def set_active(request: Request, body: SetActiveBody, caller: Caller = Depends(r
     _wake(request)
 
 
-@router.post("/preview_baseline_binning", summary="How a baseline would be binned, keyed by iopath key")
+@router.post("/preview_baseline_binning", summary="How a baseline would be binned, keyed by iopath key",
+             response_model=None, responses=out.ok(dict[str, out.SeriesSummaryOut], "The binned baselines"))
 def preview_baseline_binning(request: Request, body: BinningBody,
                              caller: Caller = Depends(require_user)) -> dict:  # noqa: B008
     if body.targeting is None:  # no iopath to key by (docs/spec/assays-v2.md §9.6, a sandbox choice): key "baseline"
@@ -282,7 +288,8 @@ def preview_baseline_binning(request: Request, body: BinningBody,
         return _baselines(conn, _plan(body), body, keep_range=False)
 
 
-@router.post("/preview", summary="Score the windows of a config without storing anything")
+@router.post("/preview", summary="Score the windows of a config without storing anything", response_model=None,
+             responses=out.ok(list[out.PreviewOut], "The windows that hold data"))
 def preview(request: Request, body: PreviewBody, caller: Caller = Depends(require_user)) -> list[dict]:  # noqa: B008
     t0 = time.perf_counter()
     plan = _plan(body)
@@ -341,7 +348,8 @@ def schedule(request: Request, body: ScheduleBody, caller: Caller = Depends(requ
     return assay_id
 
 
-@router.post("/score", summary="Score one window (Raw values or a Stored range) against a baseline")
+@router.post("/score", summary="Score one window (Raw values or a Stored range) against a baseline",
+             response_model=None, responses=out.ok(out.Scores, "Scores by iopath key"))
 def score(request: Request, body: ScoreBody, caller: Caller = Depends(require_user)) -> dict:  # noqa: B008
     plan = _plan(body)
     with store(request).tx() as conn:
