@@ -12,9 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..drift.v2.types import STATUSES
-
-Status = Literal[STATUSES]  # type: ignore[valid-type]
+Status = Literal["Ok", "Warning", "Alert"]  # drift.v2.types.STATUSES
 Aggregation = Literal["Density", "Cumulative", "Edges"]
 
 
