@@ -150,3 +150,45 @@ def test_json_array_read_on_when_every_cut_is_inside_a_string(tmp_path, monkeypa
     got = [r for chunk in import_stream.chunks(path)
            for r in (chunk.to_pylist() if hasattr(chunk, "to_pylist") else chunk)]
     assert [r["metadata.note"] for r in got] == [r["metadata.note"] for r in recs]
+
+
+def test_csv_numbers_become_columns_with_the_per_record_values(tmp_path, capsys):
+    """Numeric CSV chunks skip the per-record rules (import_csv) and store exactly what those rules store."""
+    import pyarrow as pa
+
+    rng = np.random.default_rng(4)
+    recs = []
+    for i in range(300):
+        x = [float(v) for v in rng.normal(size=1 + i % 3) * 10.0 ** rng.integers(-20, 20)]
+        recs.append({"time": 1_700_000_000_000 + int(rng.integers(0, 10**8)), "in.x": x, "in.n": [i, -i],
+                     "in.s": float(rng.normal()), "out.y": [float(str(np.float32(rng.normal() * 1e4)))],
+                     "check_failures": [], "metadata.note": f'say "hi", {i}'})
+    recs[5]["in.x"] = [-0.0, 1e-05, 1.7976931348623157e308]
+    csv = tmp_path / "n.csv"
+    pd.DataFrame([{k: str(v) if isinstance(v, list) else v for k, v in r.items()} for r in recs]).to_csv(csv)
+    assert isinstance(next(import_stream.chunks(csv)), pa.Table)  # the column path, not per-record
+    lines = tmp_path / "n.jsonl"
+    lines.write_text("".join(json.dumps(r) + "\n" for r in recs))
+    got = []
+    for name, path in (("csv", csv), ("lines", lines)):
+        code, store, pid = _import(tmp_path, path, name)
+        assert code == 0, capsys.readouterr().err
+        with store.tx() as conn:
+            got.append((get_logs(conn, pid), log_values(conn, pid, "in.x", 0), log_values(conn, pid, "out.y", 0)))
+    (csv_logs, *csv_vals), (json_logs, *json_vals) = got
+    assert csv_logs == json_logs and [type(v) for v in csv_logs[0]["in.n"]] == [int, int]
+    for a, b in zip(csv_vals, json_vals, strict=True):
+        np.testing.assert_array_equal(a[0], b[0])
+        np.testing.assert_array_equal(a[1], b[1])
+    assert "out.y float32" in capsys.readouterr().out
+
+
+def test_csv_cells_outside_the_common_shape_take_the_per_record_rules(tmp_path):
+    import pyarrow as pa
+
+    for cells in ({"time": "2025-01-01T00:00:00Z", "out.y": "[1.5]"}, {"time": "1", "out.y": "[NaN]"},
+                  {"time": "1", "out.y": "[1.5]", "metadata.m": "true"}, {"time": "1", "out.y": "[]"},
+                  {"time": "1", "out.y": "[1.5]", "check_failures": "[1]"}, {"time": "1", "out.y": "[01]"}):
+        path = tmp_path / "odd.csv"
+        pd.DataFrame([cells]).to_csv(path, index=False)
+        assert not isinstance(next(import_stream.chunks(path)), pa.Table), cells

@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 from ..drift.float32 import is_float32_shortest as float32_shortest
 from . import import_logs as il
 from . import log_arrow
+from .import_csv import csv_table
 
 #: JSON-lines bytes parsed at a time: the parser's buffers are a few times this, so it bounds peak memory
 #: (1M rows, mimalloc: 8 MB blocks ~240 MB peak, 32 MB blocks ~350 MB)
@@ -66,7 +67,9 @@ def _csv(path: Path, suffix: str) -> Iterator[list[dict[str, Any]]]:
     for frame in pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",", dtype=str, keep_default_na=False,
                              chunksize=ROWS):
         frame = frame.drop(columns=[c for c in frame.columns if c == "" or c.startswith("Unnamed:")])
-        yield [{k: il._csv_cell(v) for k, v in row.items()} for row in frame.to_dict("records")]
+        table = csv_table(frame)  # numbers as columns, else the per-record rules
+        yield table if table is not None else [{k: il._csv_cell(v) for k, v in row.items()}
+                                                for row in frame.to_dict("records")]
 
 
 def _json_array(path: Path) -> Iterator[pa.Table | list[dict[str, Any]]]:
