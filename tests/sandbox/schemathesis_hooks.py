@@ -6,9 +6,9 @@ Positive (valid) cases only, so that they reach the server's logic instead of st
   model onnxruntime loads: a documented 400, left to the negative cases);
 - V2 assays: an assay id becomes the demo's V2 assay; a body with a targeting monitors the demo pipeline's
   ``out.variable.0`` (the generated thresholds kept), a Static baseline becomes the demo's first day, the
-  preview range, the first run and a Stored window fall in the demo's data, and bin_weights (which must match
-  the bin count) are dropped. Summarizers, bin modes, metrics, Vector and Raw values, frequencies, widths and
-  names stay generated.
+  preview range, the first run (with an end two days after the first window) and a Stored window fall in
+  the demo's data, and bin_weights (which must match the bin count) are dropped. Summarizers, bin modes,
+  metrics, Vector and Raw values, frequencies, widths and names stay generated.
 ``WALLAROO_ST_DEMO`` (JSON) names the demo's workspace, pipeline, V2 assay and its first run.
 """
 
@@ -54,8 +54,10 @@ def _v2_body(body: dict) -> dict:
             body["baseline"] = {"Static": [(first - DAY).isoformat(), first.isoformat()]}
         body["summarizer"] = {"UnivariateContinuous": {**body["summarizer"]["UnivariateContinuous"],
                                                        "bin_weights": None}}
-    if isinstance(body.get("scheduling"), dict):
-        body["scheduling"] = {**body["scheduling"], "first_run": first.isoformat(), "end": None}
+    if isinstance(body.get("scheduling"), dict):  # an end two days after the first run bounds the scheduler's work
+        width = pd.Timedelta(seconds=body["window"]["width"]["seconds"])
+        body["scheduling"] = {**body["scheduling"], "first_run": first.isoformat(),
+                              "end": (first + width + 2 * DAY).isoformat()}
     if "preview_start" in body:
         body["preview_start"], body["preview_end"] = first.isoformat(), (first + 2 * DAY).isoformat()
     if isinstance(body.get("window"), dict) and "Stored" in body["window"]:
