@@ -20,7 +20,6 @@ from typing import Any
 
 import pandas as pd
 import schemathesis
-from schemathesis.generation.modes import GenerationMode
 
 from wallaroo_widgets.sandbox.onnx_models import house_price_onnx
 
@@ -37,7 +36,7 @@ def _onnx() -> bytes:
 
 def _positive(case: Any) -> bool:
     meta = getattr(case, "meta", None)
-    return meta is not None and meta.generation.mode == GenerationMode.POSITIVE
+    return meta is not None and meta.generation.mode == schemathesis.GenerationMode.POSITIVE
 
 
 def _v2_body(body: dict) -> dict:
