@@ -17,6 +17,12 @@ install: $(STAMP)
 LABEXT_SRC := labextension/package.json labextension/package-lock.json $(wildcard labextension/src/*.ts \
               labextension/style/* labextension/schema/*.json)
 
+# Dev trees can end up with a copy of labextension/install.json in the build output (seen after rebuilds); the
+# wheel maps that file itself (pyproject shared-data), so the copy makes the next wheel build (e.g. `make
+# test-sdk`'s install) fail with "A second file is being added to the wheel": remove it before installing, as a
+# fresh clone's build has none.
+LABEXT_INSTALL_COPY := $(CURDIR)/wallaroo_widgets/labextension/install.json
+
 $(STAMP): pyproject.toml $(LABEXT_SRC)
 	@bash scripts/check_node.sh
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +32,7 @@ $(STAMP): pyproject.toml $(LABEXT_SRC)
 	@if [ -n "$$(find $(LABEXT_SRC) -newer wallaroo_widgets/labextension/package.json 2>/dev/null)" ]; then \
 	  cd labextension && PATH="$(CURDIR)/$(VENV)/bin:$$PATH" npm install --no-audit --no-fund && \
 	  PATH="$(CURDIR)/$(VENV)/bin:$$PATH" npm run build; fi
+	@rm -f $(LABEXT_INSTALL_COPY)
 	@# editable install: link share/jupyter/labextensions/wallaroo-widgets to the build output (live rebuilds)
 	$(VENV)/bin/jupyter-builder develop --overwrite . >/dev/null
 	touch $(STAMP)
@@ -34,6 +41,7 @@ $(STAMP): pyproject.toml $(LABEXT_SRC)
 labext:
 	@test -x $(VENV)/bin/jupyter-builder || $(MAKE) install
 	cd labextension && PATH="$(CURDIR)/$(VENV)/bin:$$PATH" npm run build
+	@rm -f $(LABEXT_INSTALL_COPY)
 	@if [ -f $(STAMP) ] && [ $(STAMP) -nt pyproject.toml ]; then touch $(STAMP); fi  # the build is current
 
 ## The main job: sandbox with demo data + JupyterLab on notebooks/ (Ctrl-C stops both).
@@ -53,6 +61,7 @@ test-sdk: install $(SDK_VENV)/.installed
 $(SDK_VENV)/.installed: pyproject.toml Makefile
 	@test -x $(SDK_VENV)/bin/python || $(PYTHON) -m venv $(SDK_VENV)
 	$(SDK_VENV)/bin/pip install -q --upgrade pip
+	@rm -f $(LABEXT_INSTALL_COPY)
 	$(SDK_VENV)/bin/pip install -q -e '.[sdk]' $(SDK_PINS) pytest pytest-timeout nbclient nbformat ipykernel
 	touch $@
 

@@ -98,10 +98,21 @@ def test_model_versions(sdk_sandbox, mlops, demo_ws):
     assert one.model_version.model_version.id == vid and one.model_version.model_version.name == MODEL
 
 
-def test_workspaces_validate(sdk_sandbox, mlops):
-    require_served(sdk_sandbox.url, "/v1/api/workspaces/validate", "issue 14")
-    answer = _api("workspace", "workspaces_validate").sync_detailed(client=mlops)
-    assert answer.status_code == 200
+def test_the_sdk_never_calls_workspaces_validate():
+    """Issue 14 asks for ``workspaces/validate`` only if the SDK calls it when connecting: the sandbox does not
+    serve it because no SDK code outside the generated client references it. A release that starts to call it
+    fails here (then serve it)."""
+    from pathlib import Path
+
+    import wallaroo
+
+    root = Path(wallaroo.__file__).parent
+    generated = root / "wallaroo_ml_ops_api_client"
+    callers = [str(path.relative_to(root)) for path in root.rglob("*.py")
+               if generated not in path.parents
+               and any(word in path.read_text(errors="replace") for word in ("workspaces_validate", "workspaces/validate"))]
+    assert (generated / "api" / "workspace" / "workspaces_validate.py").exists()  # the generated call is there
+    assert callers == []
 
 
 def test_delete_pipeline_and_versions(sdk_sandbox, mlops, session, demo_ws):
