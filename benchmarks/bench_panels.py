@@ -65,7 +65,7 @@ def _builder_changes(builder, label: str) -> list[tuple[str, float]]:
     presets = iter(others * 3)  # every click changes the width
     rows.append((f"{label}: window-width preset", _best(lambda: next(presets).click())))
     builder.width_presets[1].click()  # 1 day
-    end = pd.Timestamp(builder.config.baseline_end)
+    end = pd.Timestamp(builder.config.baseline_end).tz_convert(None)  # the pickers hold UTC-naive times
     hours = iter(range(1, 7))
     rows.append((f"{label}: baseline-end picker", _best(lambda: setattr(
         builder.pickers["baseline_end"], "value", (end + pd.Timedelta(hours=next(hours))).to_pydatetime()))))
