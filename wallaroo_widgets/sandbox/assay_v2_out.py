@@ -2,7 +2,7 @@
 
 Documentation only: the routes answer the wire dicts of ``drift.v2`` (``to_api``) and the store, declared with
 ``responses={200: ...}`` and ``response_model=None``, so nothing is filtered or re-serialised (the shapes the
-real SDK parses stay byte for byte). Schemathesis' response_schema_conformance checks the answers against
+real SDK parses stay byte for byte; the routes write the JSON themselves, ``routers.assays_v2._wire``). Schemathesis' response_schema_conformance checks the answers against
 these models. Extra keys are allowed, as the SDK tolerates them.
 """
 

@@ -15,7 +15,9 @@ from typing import Any, Literal
 
 import pandas as pd
 from fastapi import Depends, Request
+from fastapi.responses import Response
 from pydantic import ConfigDict, Field, StrictBool
+from pydantic_core import to_json
 
 from ...drift import v2
 from .. import assay_v2_out as out
@@ -218,11 +220,18 @@ def _now() -> str:
     return run.server_time(pd.Timestamp.now(tz="UTC"))
 
 
+def _wire(payload: Any) -> Response:
+    """The wire dicts as JSON, written by pydantic's Rust serialiser as FastAPI's inferred ``list[dict]``/``dict``
+    response models did before ``responses=`` documented the answers (same bytes; NaN/inf -> null). With
+    response_model None FastAPI would run jsonable_encoder over every value: 2/3 of an hourly month's preview."""
+    return Response(to_json(payload, inf_nan_mode="null"), media_type="application/json")
+
+
 # --- endpoints ----------------------------------------------------------------------------------------------------
 
 @router.post("/get", summary="V2 assays of the caller's workspaces (newest first)", response_model=None,
              responses=out.ok(list[out.AssayOut], "The assays"))
-def get_assays(request: Request, body: GetBody, caller: Caller = Depends(require_user)) -> list[dict]:  # noqa: B008
+def get_assays(request: Request, body: GetBody, caller: Caller = Depends(require_user)) -> Response:  # noqa: B008
     active = {"ActiveOnly": True, "InactiveOnly": False, "All": None}[body.active]
     with store(request).tx() as conn:
         mine = [r[0] for r in conn.execute("SELECT workspace_id FROM workspace_members WHERE user_id = ?",
@@ -232,33 +241,33 @@ def get_assays(request: Request, body: GetBody, caller: Caller = Depends(require
         found = st.list_assays(conn, workspace_ids=mine, active=active)
     if body.pipeline_name is not None:
         found = [a for a in found if a["config"]["targeting"]["data_origin"]["pipeline_name"] == body.pipeline_name]
-    return [assay_json(a) for a in found]
+    return _wire([assay_json(a) for a in found])
 
 
 @router.post("/get/:id", summary="One V2 assay (the path is literally ':id'; the id is in the body)",
              response_model=None, responses=out.ok(out.AssayOut, "The assay"))
-def get_assay(request: Request, body: IdBody, caller: Caller = Depends(require_user)) -> dict:  # noqa: B008
+def get_assay(request: Request, body: IdBody, caller: Caller = Depends(require_user)) -> Response:  # noqa: B008
     with store(request).tx() as conn:
-        return assay_json(_assay(conn, caller, body.id))
+        return _wire(assay_json(_assay(conn, caller, body.id)))
 
 
 @router.post("/get_results", summary="Stored results, ascending by window end (start <= window_end < end)",
              response_model=None, responses=out.ok(list[out.ResultOut], "The results"))
-def get_results(request: Request, body: ResultsBody, caller: Caller = Depends(require_user)) -> list[dict]:  # noqa: B008
+def get_results(request: Request, body: ResultsBody, caller: Caller = Depends(require_user)) -> Response:  # noqa: B008
     with store(request).tx() as conn:
         a = _assay(conn, caller, body.id)
         if body.workspace_id is not None and body.workspace_id != a["workspace_id"]:
             raise ApiError(404, f"assay {body.id} not found")
         start = None if body.start is None else parse_time(body.start).value // 1000
         end = None if body.end is None else parse_time(body.end).value // 1000
-        return st.get_results(conn, a["id"], start, end)
+        return _wire(st.get_results(conn, a["id"], start, end))
 
 
 @router.post("/get_next_run", summary="Last and next run time (next_run null while paused or after end)",
              response_model=None, responses=out.ok(out.NextRunOut, "Run times"))
-def get_next_run(request: Request, body: AssayIdBody, caller: Caller = Depends(require_user)) -> dict:  # noqa: B008
+def get_next_run(request: Request, body: AssayIdBody, caller: Caller = Depends(require_user)) -> Response:  # noqa: B008
     with store(request).tx() as conn:
-        return run.next_run(_assay(conn, caller, body.assay_id))
+        return _wire(run.next_run(_assay(conn, caller, body.assay_id)))
 
 
 @router.post("/set_active", summary="Pause or resume a V2 assay (answers null)")
@@ -272,25 +281,25 @@ def set_active(request: Request, body: SetActiveBody, caller: Caller = Depends(r
 @router.post("/preview_baseline_binning", summary="How a baseline would be binned, keyed by iopath key",
              response_model=None, responses=out.ok(dict[str, out.SeriesSummaryOut], "The binned baselines"))
 def preview_baseline_binning(request: Request, body: BinningBody,
-                             caller: Caller = Depends(require_user)) -> dict:  # noqa: B008
+                             caller: Caller = Depends(require_user)) -> Response:  # noqa: B008
     if body.targeting is None:  # no iopath to key by (docs/spec/assays-v2.md §9.6, a sandbox choice): key "baseline"
         if body.baseline.Vector is None:
             raise ApiError(400, "missing field 'targeting' (needed unless the baseline is a Vector)")
         _rules(body)
         try:
             summ = v2.UnivariateContinuous.from_api(summarizer_json(body.summarizer))
-            return {"baseline": run.vector_summary(body.baseline.Vector, summ, "baseline")}
+            return _wire({"baseline": run.vector_summary(body.baseline.Vector, summ, "baseline")})
         except ValueError as exc:
             raise ApiError(400, f"field 'baseline.Vector': {exc}") from None
     with store(request).tx() as conn:
         _check_target(conn, caller, body.targeting)
         _rules(body)
-        return _baselines(conn, _plan(body), body, keep_range=False)
+        return _wire(_baselines(conn, _plan(body), body, keep_range=False))
 
 
 @router.post("/preview", summary="Score the windows of a config without storing anything", response_model=None,
              responses=out.ok(list[out.PreviewOut], "The windows that hold data"))
-def preview(request: Request, body: PreviewBody, caller: Caller = Depends(require_user)) -> list[dict]:  # noqa: B008
+def preview(request: Request, body: PreviewBody, caller: Caller = Depends(require_user)) -> Response:  # noqa: B008
     t0 = time.perf_counter()
     plan = _plan(body)
     with store(request).tx() as conn:
@@ -312,7 +321,7 @@ def preview(request: Request, body: PreviewBody, caller: Caller = Depends(requir
         item = o.preview(assay_id=assay_id, pipeline_id=plan.pipeline_id, workspace_id=plan.workspace_id,
                          workspace_name=ws_name, analyzed_at=now, elapsed_millis=elapsed).to_api()
         out.append({**item, "window_start": run.server_time(o.start)})  # extra key: the SDK keeps it aside
-    return out
+    return _wire(out)
 
 
 def create(db_store: Any, body: ScheduleBody, now: str, caller: Caller | None = None) -> str:
@@ -350,7 +359,7 @@ def schedule(request: Request, body: ScheduleBody, caller: Caller = Depends(requ
 
 @router.post("/score", summary="Score one window (Raw values or a Stored range) against a baseline",
              response_model=None, responses=out.ok(out.Scores, "Scores by iopath key"))
-def score(request: Request, body: ScoreBody, caller: Caller = Depends(require_user)) -> dict:  # noqa: B008
+def score(request: Request, body: ScoreBody, caller: Caller = Depends(require_user)) -> Response:  # noqa: B008
     plan = _plan(body)
     with store(request).tx() as conn:
         _check_target(conn, caller, body.targeting)
@@ -364,9 +373,9 @@ def score(request: Request, body: ScoreBody, caller: Caller = Depends(require_us
                 raise ApiError(400, "field 'window.Stored': at most 366 days long (as window.width)")
             found = run.score_windows(conn, plan.with_width(e - s), baselines, [e])
             if not found:
-                return {p.key: f"no data for {p.key} in this window" for p in plan.paths}
-            return {k: v if isinstance(v, str) else v.to_api() for k, v in found[0].scores.items()}
-    return run.score_raw(plan, baselines, body.window.Raw)
+                return _wire({p.key: f"no data for {p.key} in this window" for p in plan.paths})
+            return _wire({k: v if isinstance(v, str) else v.to_api() for k, v in found[0].scores.items()})
+    return _wire(run.score_raw(plan, baselines, body.window.Raw))
 
 
 def _wake(request: Request) -> None:
