@@ -18,7 +18,7 @@ import time
 
 import pandas as pd
 from fastapi import Depends, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from ...drift.types import AssayResult, Summary
 from .. import assay_env as env
@@ -45,7 +45,7 @@ from ..assay_config import (
     stored_config,
     summarize,
 )
-from ..deps import Caller, require_user, store
+from ..deps import Caller, require_user, store, wire_json
 from ..errors import ApiError
 from . import assay_reads, make_router
 
@@ -237,7 +237,7 @@ def run_interactive_baseline(request: Request, body: AssayConfigBody,
 
 @router.post("/run_interactive", summary="Preview: one result per window up to min(run_until, now); nothing stored")
 def run_interactive(request: Request, body: AssayConfigBody,
-                    caller: Caller = Depends(require_user)) -> JSONResponse:  # noqa: B008
+                    caller: Caller = Depends(require_user)) -> Response:  # noqa: B008
     t0 = time.perf_counter()
     now = pd.Timestamp.now(tz="UTC")
     with store(request).tx() as conn:
@@ -251,7 +251,7 @@ def run_interactive(request: Request, body: AssayConfigBody,
                               warning=cfg.warning, alert=cfg.alert)
     out = finish_results(results, assay_id=body.id, pipeline=None, workspace_name=None,
                          elapsed_ms=int((time.perf_counter() - t0) * 1000), analyzed_at=iso(now))
-    return JSONResponse([r.to_api() for r in out])  # skips FastAPI's per-value encoder (hundreds of windows)
+    return wire_json([r.to_api() for r in out])  # hundreds of windows: the fast serialiser
 
 
 router.include_router(assay_reads.router)

@@ -17,7 +17,6 @@ import pandas as pd
 from fastapi import Depends, Request
 from fastapi.responses import Response
 from pydantic import ConfigDict, Field, StrictBool
-from pydantic_core import to_json
 
 from ...drift import v2
 from .. import assay_v2_out as out
@@ -40,7 +39,7 @@ from ..assay_v2_models import (
     check_rules,
     parse_time,
 )
-from ..deps import Caller, member_type, require_user, store, visible_pipeline
+from ..deps import Caller, member_type, require_user, store, visible_pipeline, wire_json
 from ..errors import ApiError, error_responses
 from . import Body, Id, make_router
 
@@ -220,13 +219,6 @@ def _now() -> str:
     return run.server_time(pd.Timestamp.now(tz="UTC"))
 
 
-def _wire(payload: Any) -> Response:
-    """The wire dicts as JSON, written by pydantic's Rust serialiser as FastAPI's inferred ``list[dict]``/``dict``
-    response models did before ``responses=`` documented the answers (same bytes; NaN/inf -> null). With
-    response_model None FastAPI would run jsonable_encoder over every value: 2/3 of an hourly month's preview."""
-    return Response(to_json(payload, inf_nan_mode="null"), media_type="application/json")
-
-
 # --- endpoints ----------------------------------------------------------------------------------------------------
 
 @router.post("/get", summary="V2 assays of the caller's workspaces (newest first)", response_model=None,
@@ -241,14 +233,14 @@ def get_assays(request: Request, body: GetBody, caller: Caller = Depends(require
         found = st.list_assays(conn, workspace_ids=mine, active=active)
     if body.pipeline_name is not None:
         found = [a for a in found if a["config"]["targeting"]["data_origin"]["pipeline_name"] == body.pipeline_name]
-    return _wire([assay_json(a) for a in found])
+    return wire_json([assay_json(a) for a in found])
 
 
 @router.post("/get/:id", summary="One V2 assay (the path is literally ':id'; the id is in the body)",
              response_model=None, responses=out.ok(out.AssayOut, "The assay"))
 def get_assay(request: Request, body: IdBody, caller: Caller = Depends(require_user)) -> Response:  # noqa: B008
     with store(request).tx() as conn:
-        return _wire(assay_json(_assay(conn, caller, body.id)))
+        return wire_json(assay_json(_assay(conn, caller, body.id)))
 
 
 @router.post("/get_results", summary="Stored results, ascending by window end (start <= window_end < end)",
@@ -260,14 +252,14 @@ def get_results(request: Request, body: ResultsBody, caller: Caller = Depends(re
             raise ApiError(404, f"assay {body.id} not found")
         start = None if body.start is None else parse_time(body.start).value // 1000
         end = None if body.end is None else parse_time(body.end).value // 1000
-        return _wire(st.get_results(conn, a["id"], start, end))
+        return wire_json(st.get_results(conn, a["id"], start, end))
 
 
 @router.post("/get_next_run", summary="Last and next run time (next_run null while paused or after end)",
              response_model=None, responses=out.ok(out.NextRunOut, "Run times"))
 def get_next_run(request: Request, body: AssayIdBody, caller: Caller = Depends(require_user)) -> Response:  # noqa: B008
     with store(request).tx() as conn:
-        return _wire(run.next_run(_assay(conn, caller, body.assay_id)))
+        return wire_json(run.next_run(_assay(conn, caller, body.assay_id)))
 
 
 @router.post("/set_active", summary="Pause or resume a V2 assay (answers null)")
@@ -288,13 +280,13 @@ def preview_baseline_binning(request: Request, body: BinningBody,
         _rules(body)
         try:
             summ = v2.UnivariateContinuous.from_api(summarizer_json(body.summarizer))
-            return _wire({"baseline": run.vector_summary(body.baseline.Vector, summ, "baseline")})
+            return wire_json({"baseline": run.vector_summary(body.baseline.Vector, summ, "baseline")})
         except ValueError as exc:
             raise ApiError(400, f"field 'baseline.Vector': {exc}") from None
     with store(request).tx() as conn:
         _check_target(conn, caller, body.targeting)
         _rules(body)
-        return _wire(_baselines(conn, _plan(body), body, keep_range=False))
+        return wire_json(_baselines(conn, _plan(body), body, keep_range=False))
 
 
 @router.post("/preview", summary="Score the windows of a config without storing anything", response_model=None,
@@ -321,7 +313,7 @@ def preview(request: Request, body: PreviewBody, caller: Caller = Depends(requir
         item = o.preview(assay_id=assay_id, pipeline_id=plan.pipeline_id, workspace_id=plan.workspace_id,
                          workspace_name=ws_name, analyzed_at=now, elapsed_millis=elapsed).to_api()
         out.append({**item, "window_start": run.server_time(o.start)})  # extra key: the SDK keeps it aside
-    return _wire(out)
+    return wire_json(out)
 
 
 def create(db_store: Any, body: ScheduleBody, now: str, caller: Caller | None = None) -> str:
@@ -373,9 +365,9 @@ def score(request: Request, body: ScoreBody, caller: Caller = Depends(require_us
                 raise ApiError(400, "field 'window.Stored': at most 366 days long (as window.width)")
             found = run.score_windows(conn, plan.with_width(e - s), baselines, [e])
             if not found:
-                return _wire({p.key: f"no data for {p.key} in this window" for p in plan.paths})
-            return _wire({k: v if isinstance(v, str) else v.to_api() for k, v in found[0].scores.items()})
-    return _wire(run.score_raw(plan, baselines, body.window.Raw))
+                return wire_json({p.key: f"no data for {p.key} in this window" for p in plan.paths})
+            return wire_json({k: v if isinstance(v, str) else v.to_api() for k, v in found[0].scores.items()})
+    return wire_json(run.score_raw(plan, baselines, body.window.Raw))
 
 
 def _wake(request: Request) -> None:
