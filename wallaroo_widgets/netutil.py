@@ -7,6 +7,7 @@ allows leaf utility modules that import nothing of the package; this is one.
 from __future__ import annotations
 
 import ipaddress
+from urllib.parse import urlsplit
 
 
 def is_loopback(host: str) -> bool:
@@ -24,3 +25,13 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def host_of(url: str) -> str:
+    """``host[:port]`` of a URL (the URL itself when it has none): what messages name."""
+    return urlsplit(url).netloc or url
+
+
+def hostname_of(url: str) -> str:
+    """The lower-case host name of a URL ('' when it has none): what host checks compare."""
+    return (urlsplit(url).hostname or "").lower()

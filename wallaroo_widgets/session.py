@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import collections
 import datetime as _dt
-import gc
 import json
 import logging
 import os
@@ -28,7 +27,7 @@ import requests
 
 from . import auth as _auth
 from ._version import __version__
-from .api.encoding import dumps, json_default
+from .api.encoding import dumps, json_default, loads_response
 from .codegen import CallRecord
 from .errors import (
     AuthenticationError,
@@ -38,6 +37,8 @@ from .errors import (
     UnexpectedResponse,
     from_response,
 )
+from .netutil import host_of as _host
+from .netutil import hostname_of as _hostname
 from .netutil import is_loopback
 from .retry import RETRY_STATUSES, backoff_delay, is_connection_error, is_read_timeout
 from .secrets import scrub
@@ -339,7 +340,7 @@ class Session:
         if not resp.content or not resp.content.strip():
             return None
         try:
-            return _loads(resp)
+            return loads_response(resp)
         except ValueError:
             raise UnexpectedResponse(
                 f"expected JSON, got {resp.headers.get('Content-Type', 'no content type')}: "
@@ -392,30 +393,5 @@ def _try_json(resp: requests.Response) -> Any:
         return None
 
 
-def _host(url: str) -> str:
-    return urlsplit(url).netloc or url
-
-
-def _hostname(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
-
-
 __all__ = ["Session", "AuthenticationError", "normalize_url", "json_default", "dumps"]
 
-
-def _loads(resp: requests.Response) -> Any:
-    """``resp.json()``, through orjson when installed (large log reads); anything orjson refuses (NaN literals,
-    integers beyond 64 bits) goes to the standard parser."""
-    try:
-        import orjson
-    except ImportError:
-        return resp.json()
-    enabled = gc.isenabled()
-    gc.disable()  # a large log read makes ~10^5 objects: no cyclic GC passes over them while parsing
-    try:
-        return orjson.loads(resp.content)
-    except orjson.JSONDecodeError:
-        return resp.json()
-    finally:
-        if enabled:
-            gc.enable()

@@ -1,8 +1,10 @@
-"""Strict JSON encoding of request bodies: numpy/datetime fallback, NaN/Infinity refused with their key path."""
+"""Strict JSON encoding of request bodies (numpy/datetime fallback, NaN/Infinity refused with their key path) and
+fast decoding of response bodies."""
 
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 import json
 import math
 from collections.abc import Mapping
@@ -51,3 +53,21 @@ def nonfinite_path(obj: Any, path: str = "body") -> str | None:
         if found:
             return found
     return None
+
+
+def loads_response(resp: Any) -> Any:
+    """A ``requests.Response``'s JSON, through orjson when installed (large log reads); anything orjson refuses
+    (NaN literals, integers beyond 64 bits) goes to the standard parser."""
+    try:
+        import orjson
+    except ImportError:
+        return resp.json()
+    enabled = gc.isenabled()
+    gc.disable()  # a large log read makes ~10^5 objects: no cyclic GC passes over them while parsing
+    try:
+        return orjson.loads(resp.content)
+    except orjson.JSONDecodeError:
+        return resp.json()
+    finally:
+        if enabled:
+            gc.enable()
