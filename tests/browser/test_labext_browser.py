@@ -155,6 +155,49 @@ def test_sidebar_shows_the_demo_tree_with_badges(pg, sandbox):
     shot(pg, "01_sidebar")
 
 
+def _recoloured_tree(route) -> None:
+    """The real /tree answer with the demo's deployment in Error and its assays at Warning / Alert (the sandbox's
+    Error needs a deployment past its start delay, an hour here; tests/labext/test_deployment_badges.py produces
+    it for real)."""
+    tree = route.fetch().json()
+    for ws in tree["workspaces"]:
+        for p in ws["pipelines"]:
+            if p["name"] == "housepricepipe":
+                p["status"] = "Error"
+        for a in ws["assays"]:
+            a["last_status"] = {"house price drift": "Warning", "house price drift v2": "Alert"}.get(
+                a["name"], a["last_status"])
+    route.fulfill(status=200, content_type="application/json", body=json.dumps(tree))
+
+
+def badge_colour(page, kind: str, name: str) -> str:
+    return node(page, kind, name).locator(":scope > .wl-Row > .wl-Badge").evaluate(
+        "e => getComputedStyle(e).backgroundColor")
+
+
+def test_error_warning_and_alert_badges_are_drawn_in_their_colours(pg):
+    from playwright.sync_api import expect
+
+    green = badge_colour(pg, "pipeline", "housepricepipe")
+    assert green == "rgb(46, 125, 50)"  # Running
+    pg.route("**/wallaroo-widgets/tree*", _recoloured_tree)
+    try:
+        pg.locator(".wl-Refresh").click()
+        expect(node(pg, "pipeline", "housepricepipe").locator(":scope > .wl-Row > .wl-Badge")).to_have_text(
+            "Error", timeout=20_000)
+        assert badges(pg, "assay", "house price drift") == ["Warning"]
+        assert badges(pg, "assay", "house price drift v2") == ["Alert"]
+        colours = [badge_colour(pg, k, n) for k, n in (("pipeline", "housepricepipe"), ("assay", "house price drift"),
+                                                        ("assay", "house price drift v2"))]
+        assert colours == ["rgb(198, 40, 40)", "rgb(224, 142, 11)", "rgb(198, 40, 40)"], colours
+        shot(pg, "01b_error_warning_alert")
+    finally:
+        pg.unroute("**/wallaroo-widgets/tree*")
+    pg.locator(".wl-Refresh").click()
+    expect(node(pg, "pipeline", "housepricepipe").locator(":scope > .wl-Row > .wl-Badge")).to_have_text(
+        "Running", timeout=20_000)
+
+
 def test_launcher_card_opens_a_notebook_with_the_console(pg):
     pg.locator(".jp-LauncherCard[title*='Wallaroo'], .jp-LauncherCard:has-text('Wallaroo Console')").first.click()
     pg.wait_for_function("() => window.jupyterapp.shell.currentWidget?.content?.widgets?.[0]?.model.sharedModel"
