@@ -4,7 +4,7 @@ and say the same things, at any hour of the day and on the last day of a month.
 The sandbox's injectable clock (``SandboxServer(demo_now=...)``, CLI ``--demo-now``, environment variable
 ``WALLAROO_SANDBOX_DEMO_NOW``) seeds the demo month as if the clock said that time: it then ends at the last
 full hour before it, as it does for a real start at that hour. For each clock time below a fresh demo sandbox is
-seeded and the demo-based notebooks (00, 07, 08, 10) run in-process from ``tutorials/src``; the stored assay results
+seeded and the demo-based notebooks (00, 07, 08, 09, 10) run in-process from ``tutorials/src``; the stored assay results
 and the notebooks' findings, counted from the month's first hour, must be identical at every clock time.
 
 The clock times are the most recent past 00:10, 05:59, 12:00, 18:30 and 23:50 UTC and 23:50 on the last day of
@@ -23,7 +23,7 @@ from testkit import point_env_at
 
 UTC = dt.timezone.utc
 TIMES_OF_DAY = ((0, 10), (5, 59), (12, 0), (18, 30), (23, 50))
-DEMO_NOTEBOOKS = ("00_console", "07_assays", "08_drift_exploration", "10_drift_overview")
+DEMO_NOTEBOOKS = ("00_console", "07_assays", "08_drift_exploration", "09_assays_v2", "10_drift_overview")
 
 
 def clock_times(now: dt.datetime) -> dict[str, dt.datetime]:
@@ -67,8 +67,21 @@ def _overview_facts(ns10: dict, start: pd.Timestamp) -> dict:
     }
 
 
-def _facts(clock: dt.datetime, ns07: dict, ns08: dict, ns10: dict) -> dict:
-    """What the demo month holds and what notebooks 07, 08 and 10 found, relative to the month's first hour."""
+def _v2_facts(ns09: dict, start: pd.Timestamp) -> dict:
+    """Notebook 09 (Assays V2): the demo V2 assay's stored windows, the preview beside them, the worst day."""
+    both = ns09["both"]
+    return {
+        "09 stored": [(_relative(e, start), round(float(v), 9), s) for e, v, s in
+                      zip(both["window_end"], both["score stored"], both["status stored"], strict=True)],
+        "09 baseline start": _relative(ns09["start"], start),
+        "09 worst day": _relative(ns09["drift_day"], start),
+        "09 worst day score": round(float(ns09["scores"][ns09["key"]].score), 9),
+        "09 next run after resume": ns09["resumed"],
+    }
+
+
+def _facts(clock: dt.datetime, ns07: dict, ns08: dict, ns09: dict, ns10: dict) -> dict:
+    """What the demo month holds and what notebooks 07-10 found, relative to the month's first hour."""
     start = ns08["start"]
     times = ns08["times"]
     assert times.max() < pd.Timestamp(clock).floor("h") - pd.Timedelta(hours=1)  # the last full hour before now
@@ -89,6 +102,7 @@ def _facts(clock: dt.datetime, ns07: dict, ns08: dict, ns10: dict) -> dict:
         "08 alerting hours": ns08["per_day"]["alerting hours"].tolist(),
         "08 sliding episode": [_relative(ns08["episode"]["window_start"].iloc[i], start) for i in (0, -1)],
         "08 variants": ns08["variants_df"].round(9).to_dict(),
+        **_v2_facts(ns09, start),
         **_overview_facts(ns10, start),
     }
 
@@ -104,7 +118,7 @@ def _run_at(clock: dt.datetime, tmp_path, monkeypatch) -> dict:
         for ns in spaces.values():
             if "app" in ns:
                 ns["app"].close()
-        return _facts(clock, spaces["07_assays"], spaces["08_drift_exploration"], spaces["10_drift_overview"])
+        return _facts(clock, *(spaces[n] for n in DEMO_NOTEBOOKS[1:]))
 
 
 def test_demo_seed_and_demo_notebooks_say_the_same_at_every_clock_time(tmp_path, monkeypatch):
@@ -135,3 +149,9 @@ def test_demo_seed_and_demo_notebooks_say_the_same_at_every_clock_time(tmp_path,
     assert reference["08 hours per day"] == [24] * 30
     output = next(r for r in reference["10 ranked"] if r[0] == "out.variable.0")
     assert output[1] == hi - lo and output[3] == 24.0 * lo  # 10: the output alerts on the drift days (14-18)
+    # 09: the demo V2 assay tells the same story on its own bins (windows named by their end), the scheduler's
+    # stored scores equal the preview's, the configuration ended with the month (no next run once resumed)
+    assert [s for _, _, s in reference["09 stored"]] == statuses
+    assert [h for h, _, _ in reference["09 stored"]] == [24.0 * (d + 1) for d in range(1, 30)]
+    assert 24.0 * lo < reference["09 worst day"] <= 24.0 * (hi + 1) and reference["09 worst day score"] > 0.25
+    assert reference["09 baseline start"] == 0 and reference["09 next run after resume"] is None
